@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGoverned} from "./IGoverned.sol";
+
+/// @title The emission pool: the only source of new PAR
+/// @notice Time is cut into epochs of `epochLength` seconds from `genesis`. Each closed epoch
+///         emits an amount steered by the policy model and clamped by guardrails, shared among
+///         contributors by the work credited to them during that epoch. Claims are pulled.
+interface IEmissionPool is IGoverned {
+    /// @notice `units` of verified work were credited to `contributor` in `epoch`.
+    event WorkCredited(uint64 indexed epoch, address indexed contributor, uint256 units);
+    /// @notice The policy proposed a multiplier and a fee floor for `epoch` (before clamping).
+    event PolicyProposed(uint64 indexed epoch, uint32 multiplierBps, uint96 minFeePerCU);
+    /// @notice `epoch` closed: `amount` is shared among `totalWork` units of work.
+    /// @param baseline the even-schedule amount (remaining budget / remaining epochs of the year)
+    /// @param multiplierBps the clamped multiplier applied to the baseline (10_000 = 1.0)
+    /// @param fromPolicy false when no valid proposal arrived and the baseline applied
+    event EpochClosed(
+        uint64 indexed epoch, uint256 baseline, uint32 multiplierBps, uint256 amount, uint256 totalWork, bool fromPolicy
+    );
+    /// @notice `contributor` claimed `amount` for epochs [fromEpoch, toEpoch].
+    event Claimed(address indexed contributor, uint64 fromEpoch, uint64 toEpoch, uint256 amount);
+    /// @notice Part of an epoch share above the per-address cap went back to the budget.
+    event Rollover(uint64 indexed epoch, uint256 amount);
+
+    /// @notice Only the task market may credit work.
+    error NotMarket(address caller);
+    /// @notice Only the policy oracle (the market, when a policy task finalizes) may propose.
+    error NotPolicyOracle(address caller);
+    /// @notice A proposal must target an epoch that has not started yet (`earliest` or later).
+    error ProposalTooLate(uint64 epoch, uint64 earliest);
+    /// @notice `epoch` has not ended yet; it can be closed from `endsAt`.
+    error EpochNotEnded(uint64 epoch, uint256 endsAt);
+    /// @notice `epoch` is not closed yet, so it cannot be claimed.
+    error EpochNotClosed(uint64 epoch);
+    /// @notice The claimed epoch range is empty or reversed.
+    error InvalidEpochRange(uint64 fromEpoch, uint64 toEpoch);
+    /// @notice `contributor` already claimed `epoch`.
+    error AlreadyClaimed(address contributor, uint64 epoch);
+
+    /// @notice Credits `units` of verified work (compute units of a finalized task, or jury duty)
+    ///         to `contributor` in the current epoch. Only the market.
+    function creditWork(address contributor, uint256 units) external;
+
+    /// @notice Records the policy model's proposal for `epoch` (a future epoch). Guardrails apply
+    ///         when the epoch closes. Only the policy oracle.
+    /// @param multiplierBps the emission multiplier in basis points (10_000 = the baseline)
+    /// @param minFeePerCU the proposed fee floor per compute unit, in PAR base units
+    function proposePolicy(uint64 epoch, uint32 multiplierBps, uint96 minFeePerCU) external;
+
+    /// @notice Closes the oldest open epoch that has ended and fixes its emission. Anyone.
+    function closeEpoch() external returns (uint64 epoch, uint256 amount);
+
+    /// @notice Claims the caller's share of every closed epoch in [fromEpoch, toEpoch], skipping
+    ///         epochs already claimed or without work. Mints to the caller.
+    function claim(uint64 fromEpoch, uint64 toEpoch) external returns (uint256 amount);
+
+    /// @notice The epoch that is running now.
+    function currentEpoch() external view returns (uint64);
+    /// @notice The fee floor per compute unit in force now.
+    function minFeePerCU() external view returns (uint96);
+    /// @notice What `contributor` could claim for `epoch` now (0 if claimed, open or no work).
+    function claimable(address contributor, uint64 epoch) external view returns (uint256);
+}
