@@ -26,9 +26,11 @@ const config: HardhatUserConfig = {
   paths: {
     sources: "./contracts",
     tests: { mocha: "./test", solidity: "./contracts/test" },
+    ignition: "./deploy",
   },
   networks: {
-    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    /** `hardhat node --network devnet`: instant mining plus a block every second, like an L2. */
+    devnet: { type: "edr-simulated", chainType: "l1", chainId: 31337, mining: { auto: true, interval: 1000 } },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
   },
 };
