@@ -337,8 +337,10 @@ describe("KeeperRegistry", () => {
       const o = await received(k, () => registry.write.withdraw([k], { account: op1.account }));
       assert.equal(a, 14_583_333_333n);
       assert.equal(o, 4_861_111_111n);
-      // rounding favours the pool: alice's burn rounded up leaves her one share worth the last unit
-      assert.equal((await registry.read.positionOf([k, alice.account.address])).stake, 1n);
+      // burns round up, in favour of the pool: one share each is left, holding the last unit
+      assert.equal((await registry.read.positionOf([k, alice.account.address])).shares, 1n);
+      assert.equal((await registry.read.positionOf([k, k])).shares, 1n);
+      assert.equal(await registry.read.stakeOf([k]), 1n);
       assert.equal(await balance(registry.address), 1n);
       await assertAccounted();
     });
