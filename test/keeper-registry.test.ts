@@ -438,6 +438,17 @@ describe("KeeperRegistry", () => {
       );
     });
 
+    it("unlocks a bond and rewards the pool in one call", async () => {
+      const { token, registry, market, op1, register } = await deploy();
+      const k = op1.account.address;
+      await register(op1, 100n * PAR, 1_000);
+      await registry.write.lockBond([k, 40n * PAR], { account: market.account });
+      await token.write.transfer([registry.address, 10n * PAR], { account: market.account });
+      await registry.write.unlockAndReward([k, 40n * PAR, 10n * PAR], { account: market.account });
+      assert.equal(await registry.read.freeStakeOf([k]), 100n * PAR);
+      assert.equal((await registry.read.positionOf([k, k])).rewards, 10n * PAR);
+    });
+
     it("reverts NotRegistered when rewarding an unknown keeper", async () => {
       const { viem, registry, market, stranger } = await deploy();
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -532,6 +543,7 @@ describe("KeeperRegistry", () => {
         [registry.write.unlockBond([k, 1n], as), MARKET_ROLE],
         [registry.write.slash([k, 1n, stranger.account.address], as), MARKET_ROLE],
         [registry.write.reward([k, 1n], as), MARKET_ROLE],
+        [registry.write.unlockAndReward([k, 1n, 1n], as), MARKET_ROLE],
         [registry.write.setParameter([param("minStake"), 1n], as), ADMIN_ROLE],
       ] as const) {
         await viem.assertions.revertWithCustomErrorWithArgs(call, registry, "AccessControlUnauthorizedAccount", [
