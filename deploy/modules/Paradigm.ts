@@ -1,0 +1,90 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { keccak256, toHex, zeroAddress, type Hex } from "viem";
+
+/** A model to approve at genesis: the ModelRegistry's ModelSpec, as viem encodes it. */
+export type GenesisModel = {
+  modelHash: Hex;
+  uri: string;
+  computeUnits: number;
+  maxInputBytes: number;
+  maxOutputBytes: number;
+  outputDecimals: number;
+  tolerance: number;
+  inputs: readonly { name: string; dtype: number; shape: readonly bigint[] }[];
+  outputs: readonly { name: string; dtype: number; shape: readonly bigint[] }[];
+};
+
+const role = (name: string) => keccak256(toHex(name));
+const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
+
+/**
+ * The whole protocol, wired as DESIGN.md §9 wants it at genesis: PAR with zero supply and the
+ * emission pool as its only minter; Governor + GenesisGuardian proposing through the timelock;
+ * the market holding the pool's and the registry's market roles; the genesis models approved;
+ * then every deployer admin role renounced, so only the timelock governs.
+ *
+ * Parameters (module "Paradigm") default to production values; the devnet passes seconds.
+ */
+export function paradigmModule(genesisModels: readonly GenesisModel[] = []) {
+  return buildModule("Paradigm", (m) => {
+    const deployer = m.getAccount(0);
+    const p = <T extends string | number | bigint>(name: string, fallback: T) => m.getParameter(name, fallback);
+
+    const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 2n * 86_400n), [], [zeroAddress], deployer]);
+    const token = m.contract("ParadigmToken", [timelock]);
+    const governor = m.contract("ParadigmGovernor", [
+      token,
+      timelock,
+      p("votingDelay", 86_400),
+      p("votingPeriod", 5 * 86_400),
+      p("proposalThreshold", 100_000n * 10n ** 8n),
+      p("quorumPercent", 4n),
+    ]);
+    const guardian = m.contract("GenesisGuardian", [
+      timelock,
+      token,
+      p("guardian", deployer as unknown as string),
+      p("guardianThreshold", 80_000_000n * 10n ** 8n),
+    ]);
+
+    const pool = m.contract("EmissionPool", [token, timelock, p("epochLength", 86_400n)]);
+    const setMinter = m.call(token, "setMinter", [pool]);
+
+    const models = m.contract("ModelRegistry", [timelock]);
+    const keepers = m.contract("KeeperRegistry", [
+      token,
+      timelock,
+      p("minStake", 0n),
+      p("unbondingPeriod", 7n * 86_400n),
+      p("maxCommissionBps", 2_000n),
+      p("commissionDelay", 7n * 86_400n),
+    ]);
+    const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock]);
+
+    const wiring = [
+      setMinter,
+      m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), governor], { id: "proposer_governor" }),
+      m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), governor], { id: "canceller_governor" }),
+      m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), guardian], { id: "proposer_guardian" }),
+      m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), guardian], { id: "canceller_guardian" }),
+      m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
+      m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
+      m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
+    ];
+
+    genesisModels.forEach((spec, i) => {
+      const proposed = m.call(models, "propose", [spec], { id: `propose_model_${i}` });
+      const id = m.readEventArgument(proposed, "ModelProposed", "id", { id: `model_id_${i}` });
+      wiring.push(m.call(models, "approve", [id], { id: `approve_model_${i}` }));
+    });
+
+    const admins = { timelock, pool, models, keepers, market } as const;
+    for (const [name, contract] of Object.entries(admins)) {
+      m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `renounce_${name}`, after: wiring });
+    }
+
+    return { token, timelock, governor, guardian, pool, models, keepers, market };
+  });
+}
+
+export default paradigmModule();
