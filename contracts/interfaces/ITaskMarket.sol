@@ -152,6 +152,8 @@ interface ITaskMarket is IGoverned {
     event ProtocolFeesWithdrawn(address indexed treasury, uint256 amount);
     /// @notice The treasury address changed.
     event TreasurySet(address indexed treasury);
+    /// @notice The court was set (once, at deployment).
+    event CourtSet(address indexed court);
 
     // ------------------------------------------------------------------ errors
 
@@ -207,6 +209,14 @@ interface ITaskMarket is IGoverned {
     error NotCourt(address caller);
     /// @notice A zero address was given.
     error ZeroAddress();
+    /// @notice The assignment seed block (`seedBlock` = postBlock + 1) is not mined yet; retry next block.
+    error AssignmentPending(uint256 id, uint256 seedBlock);
+    /// @notice The inline input of a signed request does not hash to its signed `inputHash`.
+    error InputHashMismatch(bytes32 inputHash);
+    /// @notice A result hash of zero was given.
+    error InvalidResult();
+    /// @notice The court is already set.
+    error CourtAlreadySet(address court);
 
     // ------------------------------------------------------------------ requesters
 
@@ -283,6 +293,9 @@ interface ITaskMarket is IGoverned {
     /// @notice Sets governance parameter `name` within its bounds. Only DEFAULT_ADMIN_ROLE (the timelock).
     function setParameter(bytes32 name, uint256 value) external;
 
+    /// @notice Sets the court, once. Only DEFAULT_ADMIN_ROLE (the deployer, at deployment).
+    function setCourt(address court) external;
+
     /// @notice Sets the treasury that receives protocol fees. Only DEFAULT_ADMIN_ROLE.
     function setTreasury(address treasury) external;
 
@@ -307,6 +320,8 @@ interface ITaskMarket is IGoverned {
     function nextTaskId() external view returns (uint256);
     /// @notice Protocol fees accrued, not yet withdrawn.
     function protocolFees() external view returns (uint256);
+    /// @notice The EIP-712 digest a requester signs for `req`.
+    function requestDigest(Request calldata req) external view returns (bytes32);
     /// @notice Whether `requester`'s unordered nonce was used by a signed request.
     function nonceUsed(address requester, uint256 nonce) external view returns (bool);
     /// @notice Zero-fee tasks `requester` may still post in the current period.
