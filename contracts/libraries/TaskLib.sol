@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
+import {ITaskMarketTypes} from "../interfaces/ITaskMarketTypes.sol";
 
 /// @title Pure task logic: commitments, bonds, fee split, policy output decoding
 library TaskLib {
@@ -11,7 +11,7 @@ library TaskLib {
     uint256 internal constant TASK_BYTES = 13 * 32;
 
     /// @notice keccak256(abi.encode(t)) with the low byte replaced by `status`.
-    function commitment(ITaskMarket.Task memory t, ITaskMarket.TaskStatus status) internal pure returns (bytes32 c) {
+    function commitment(ITaskMarketTypes.Task memory t, ITaskMarketTypes.TaskStatus status) internal pure returns (bytes32 c) {
         assembly ("memory-safe") {
             c := keccak256(t, TASK_BYTES)
         }
@@ -19,7 +19,7 @@ library TaskLib {
     }
 
     /// @notice Whether `word` commits to `t` (status ignored).
-    function matches(bytes32 word, ITaskMarket.Task memory t) internal pure returns (bool) {
+    function matches(bytes32 word, ITaskMarketTypes.Task memory t) internal pure returns (bool) {
         bytes32 c;
         assembly ("memory-safe") {
             c := keccak256(t, TASK_BYTES)
@@ -28,8 +28,8 @@ library TaskLib {
     }
 
     /// @notice The status byte of a stored word.
-    function statusOf(bytes32 word) internal pure returns (ITaskMarket.TaskStatus) {
-        return ITaskMarket.TaskStatus(uint8(uint256(word)));
+    function statusOf(bytes32 word) internal pure returns (ITaskMarketTypes.TaskStatus) {
+        return ITaskMarketTypes.TaskStatus(uint8(uint256(word)));
     }
 
     /// @notice 0 for zero-fee tasks, else max(challengeBond, fee × multiplierBps / 10_000).
