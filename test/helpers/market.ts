@@ -45,8 +45,8 @@ const modelSpec = (cu: number, hash: Hex) => ({
  * EmissionPool, TaskMarket (+ extension) and TaskCourt on a fresh chain, wired as deployment does.
  * `admin` stands in for the timelock and mints PAR as a test minter.
  */
-export async function deployMarket() {
-  const connection = await network.create();
+export async function deployMarket(given?: Awaited<ReturnType<typeof network.create>>) {
+  const connection = given ?? (await network.create());
   const { viem, networkHelpers } = connection;
   const wallets = await viem.getWalletClients();
   const [admin, requester, ...rest] = wallets;
@@ -77,9 +77,12 @@ export async function deployMarket() {
   await pool.write.grantRole([POLICY_ROLE, market.address]);
 
   const book = new Map<bigint, Task>();
+  /** The last transaction `track` saw. */
+  const last = { hash: "0x" as Hex };
 
   /** Applies the market's events of a mined transaction to `book`. */
   async function track(hash: Hex) {
+    last.hash = hash;
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     const logs = parseEventLogs({ abi: market.abi, logs: receipt.logs });
     for (const log of logs) {
@@ -174,7 +177,7 @@ export async function deployMarket() {
 
   return {
     connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
-    admin, requester, keeperWallets, stranger, wallets, book, track, mint, register, now, post,
+    admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
     claimAsAssignee, submit, finalize, byAddress, balance, work,
   };
 }
