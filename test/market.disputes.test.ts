@@ -214,3 +214,24 @@ describe("TaskMarket callbacks", () => {
     assert.equal(await consumer.read.lastOutput(), GOOD);
   });
 });
+
+describe("ParadigmConsumer", () => {
+  it("requests inference at the floor fee and receives onResult", async () => {
+    const f = await deployMarket();
+    await f.register(f.keeperWallets[0], 100n * PAR);
+    await f.pool.write.setParameter([`0x${Buffer.from("minFeePerCUCeiling").toString("hex").padEnd(64, "0")}`, 10n ** 6n]);
+    await f.pool.write.setParameter([`0x${Buffer.from("minFeePerCUFloor").toString("hex").padEnd(64, "0")}`, 1000n]);
+    const consumer = await f.viem.deployContract("EchoConsumer", [f.market.address, f.token.address]);
+    await f.mint(consumer.address, PAR);
+    await f.viem.assertions.revertWithCustomError(consumer.write.ask([1, "0x0102", 99_999n]), consumer, "FeeAboveMax");
+    await f.track(await consumer.write.ask([1, "0x0102", PAR]));
+    assert.equal(await f.balance(consumer.address), PAR - 100_000n);
+    const id = 1n;
+    await f.claimAsAssignee(id);
+    await f.submit(id, GOOD);
+    await f.networkHelpers.time.increase(600);
+    await f.finalize([id], [GOOD]);
+    assert.equal(await consumer.read.lastOutput(), GOOD);
+    assert.equal(await consumer.read.lastTaskId(), id);
+  });
+});
