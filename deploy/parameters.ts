@@ -1,10 +1,16 @@
-/** Devnet parameters: a full round trip takes seconds (DESIGN.md §11). */
-export const DEVNET_PARAMETERS = {
-  timelockDelay: 60n,
-  votingDelay: 10,
-  votingPeriod: 120,
-  proposalThreshold: 10n ** 8n,
-  epochLength: 60n,
-  unbondingPeriod: 60n,
-  commissionDelay: 60n,
-} as const;
+import type { ParadigmModuleOptions } from "./modules/Paradigm.js";
+
+/** Devnet profile: windows and epochs of seconds, so a full round trip takes seconds (DESIGN.md §11). */
+export const DEVNET = {
+  parameters: {
+    timelockDelay: 60n,
+    votingDelay: 10,
+    votingPeriod: 120,
+    proposalThreshold: 10n ** 8n,
+    epochLength: 60n,
+    unbondingPeriod: 60n,
+    commissionDelay: 60n,
+  },
+  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6 },
+  court: { commitPeriod: 10, revealPeriod: 10 },
+} as const satisfies ParadigmModuleOptions & { parameters: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { keccak256, toHex, zeroAddress, type Hex } from "viem";
+import { keccak256, stringToHex, toHex, zeroAddress, type Hex } from "viem";
 
 /** A model to approve at genesis: the ModelRegistry's ModelSpec, as viem encodes it. */
 export type GenesisModel = {
@@ -14,6 +14,15 @@ export type GenesisModel = {
   outputs: readonly { name: string; dtype: number; shape: readonly bigint[] }[];
 };
 
+/** Governance parameters set at genesis, by name (`setParameter(bytes32 name, uint256 value)`). */
+export type ParameterSet = Readonly<Record<string, bigint | number>>;
+
+export type ParadigmModuleOptions = {
+  genesisModels?: readonly GenesisModel[];
+  market?: ParameterSet;
+  court?: ParameterSet;
+};
+
 const role = (name: string) => keccak256(toHex(name));
 const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
 
@@ -25,7 +34,7 @@ const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
  *
  * Parameters (module "Paradigm") default to production values; the devnet passes seconds.
  */
-export function paradigmModule(genesisModels: readonly GenesisModel[] = []) {
+export function paradigmModule({ genesisModels = [], market: marketParameters = {}, court: courtParameters = {} }: ParadigmModuleOptions = {}) {
   return buildModule("Paradigm", (m) => {
     const deployer = m.getAccount(0);
     const p = <T extends string | number | bigint>(name: string, fallback: T) => m.getParameter(name, fallback);
@@ -60,6 +69,10 @@ export function paradigmModule(genesisModels: readonly GenesisModel[] = []) {
       p("commissionDelay", 7n * 86_400n),
     ]);
     const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock]);
+    // TaskMarket forwards its cold functions (setCourt, setParameter, ...) to an extension: call
+    // them through the full ITaskMarket ABI at the market's address.
+    const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });
+    const court = m.contract("TaskCourt", [token, keepers, pool, market, timelock]);
 
     const wiring = [
       setMinter,
@@ -70,7 +83,17 @@ export function paradigmModule(genesisModels: readonly GenesisModel[] = []) {
       m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
       m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
       m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
+      m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
+      m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
+      m.call(marketApi, "setCourt", [court]),
     ];
+    const setParameters = (contract: typeof marketApi | typeof court, prefix: string, values: ParameterSet) => {
+      for (const [name, value] of Object.entries(values)) {
+        wiring.push(m.call(contract, "setParameter", [stringToHex(name, { size: 32 }), BigInt(value)], { id: `${prefix}_${name}` }));
+      }
+    };
+    setParameters(marketApi, "market", marketParameters);
+    setParameters(court, "court", courtParameters);
 
     genesisModels.forEach((spec, i) => {
       const proposed = m.call(models, "propose", [spec], { id: `propose_model_${i}` });
@@ -78,12 +101,12 @@ export function paradigmModule(genesisModels: readonly GenesisModel[] = []) {
       wiring.push(m.call(models, "approve", [id], { id: `approve_model_${i}` }));
     });
 
-    const admins = { timelock, pool, models, keepers, market } as const;
+    const admins = { timelock, pool, models, keepers, market, court } as const;
     for (const [name, contract] of Object.entries(admins)) {
       m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `renounce_${name}`, after: wiring });
     }
 
-    return { token, timelock, governor, guardian, pool, models, keepers, market };
+    return { token, timelock, governor, guardian, pool, models, keepers, market, court };
   });
 }
 

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { network } from "hardhat";
+import { stringToHex, zeroAddress } from "viem";
+import { deployParadigm } from "../deploy/deployment.js";
+import { DEVNET } from "../deploy/parameters.js";
+
+const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}` as const;
+
+describe("deployment (Ignition module)", () => {
+  it("wires the protocol, applies the devnet profile and leaves the deployer no admin role", async () => {
+    const connection = await network.create();
+    const { viem } = connection;
+    const [deployer] = await viem.getWalletClients();
+    const book = await deployParadigm(connection, DEVNET);
+    const c = book.contracts;
+    for (const name of ["ParadigmToken", "EmissionPool", "ModelRegistry", "KeeperRegistry", "TaskMarket", "TaskCourt"]) {
+      assert.notEqual(c[name], undefined, `${name} in the address book`);
+    }
+
+    const token = await viem.getContractAt("ParadigmToken", c.ParadigmToken);
+    assert.equal(await token.read.totalSupply(), 0n, "no premine");
+    assert.equal((await token.read.minter()).toLowerCase(), c.EmissionPool.toLowerCase());
+    assert.equal((await token.read.governance()).toLowerCase(), c.ParadigmTimelock.toLowerCase());
+
+    const market = await viem.getContractAt("ITaskMarket", c.TaskMarket);
+    assert.equal(await market.read.challengeWindow(), BigInt(DEVNET.market.challengeWindow));
+
+    const me = deployer.account.address;
+    for (const name of ["ParadigmTimelock", "EmissionPool", "ModelRegistry", "KeeperRegistry", "TaskMarket", "TaskCourt"]) {
+      const contract = await viem.getContractAt("EmissionPool", c[name]); // any AccessControl ABI
+      assert.equal(await contract.read.hasRole([DEFAULT_ADMIN_ROLE, me]), false, `${name}: deployer renounced admin`);
+    }
+    const timelock = await viem.getContractAt("ParadigmTimelock", c.ParadigmTimelock);
+    assert.equal(await timelock.read.hasRole([DEFAULT_ADMIN_ROLE, c.ParadigmTimelock]), true, "timelock administers itself");
+
+    const keepers = await viem.getContractAt("KeeperRegistry", c.KeeperRegistry);
+    await viem.assertions.revertWithCustomError(
+      keepers.write.setParameter([stringToHex("minStake", { size: 32 }), 1n]),
+      keepers,
+      "AccessControlUnauthorizedAccount",
+    );
+    assert.notEqual(c.TaskCourt, zeroAddress);
+  });
+});
