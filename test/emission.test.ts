@@ -309,6 +309,29 @@ describe("EmissionPool", () => {
       assert.deepEqual(await pool.read.workOf([0n, alice.account.address]), [50n, false]);
       assert.deepEqual(await pool.read.epochInfo([0n]), [0n, 0n, 50n]);
     });
+
+    it("keeps a deferred epoch open until settled, crediting the deferred work to that epoch", async () => {
+      const { viem, pool, alice, market, toEpochEnd, close } = await deploy();
+      const as = { account: market.account };
+      await viem.assertions.emitWithArgs(pool.write.deferWork(as), pool, "WorkDeferral", [0n]);
+      assert.equal(await pool.read.deferredOf([0n]), 1n);
+      await toEpochEnd(0n);
+      await viem.assertions.revertWithCustomErrorWithArgs(pool.write.closeEpoch(), pool, "WorkDeferred", [0n, 1n]);
+      await viem.assertions.emitWithArgs(
+        pool.write.settleWork([0n, alice.account.address, 7n], as),
+        pool,
+        "WorkCredited",
+        [0n, alice.account.address, 7n],
+      );
+      assert.deepEqual(await pool.read.workOf([0n, alice.account.address]), [7n, false]);
+      assert.equal((await close()).totalWork, 7n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        pool.write.settleWork([0n, alice.account.address, 1n], as),
+        pool,
+        "InvalidDeferredEpoch",
+        [0n],
+      );
+    });
   });
 
   describe("governance and access control", () => {
@@ -317,6 +340,15 @@ describe("EmissionPool", () => {
       const as = { account: stranger.account };
       await viem.assertions.revertWithCustomErrorWithArgs(
         pool.write.creditWork([stranger.account.address, 1n], as),
+        pool,
+        "NotMarket",
+        [stranger.account.address],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(pool.write.deferWork(as), pool, "NotMarket", [
+        stranger.account.address,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        pool.write.settleWork([0n, stranger.account.address, 1n], as),
         pool,
         "NotMarket",
         [stranger.account.address],

@@ -53,6 +53,7 @@ describe("TaskCourt disputes", () => {
       registry: await f.balance(f.keepers.address),
     };
     await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
+    await f.flush([submitter.account.address]);
     const toJurors = (bond * 2000n) / 10_000n;
     const burned = (bond * 1000n) / 10_000n;
     assert.equal(await f.balance(submitter.account.address) - before.submitter, bond - toJurors - burned);
@@ -74,6 +75,7 @@ describe("TaskCourt disputes", () => {
     await vote(f, id, jurors, [2, 2, 2, 2, 2]);
     const before = await f.balance(challenger.account.address);
     await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
+    await f.flush([challenger.account.address]);
     const slashed = 10n * PAR; // max(10 PAR bond, 10% of 100 PAR)
     assert.equal(await f.keepers.read.stakeOf([submitter.account.address]), 90n * PAR);
     assert.equal(await f.balance(challenger.account.address) - before, slashed - slashed / 5n - slashed / 10n);
@@ -197,6 +199,7 @@ describe("TaskMarket callbacks", () => {
       const receipt = await f.finalize([id], [GOOD]);
       assert.equal(receipt.status, "success");
       assert.equal(await f.market.read.statusOf([id]), 0);
+      await f.flush([f.keeperWallets[0].account.address]);
       assert.equal(await f.balance(f.market.address), PAR / 20n);
     });
   }

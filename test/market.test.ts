@@ -29,6 +29,12 @@ describe("TaskMarket lifecycle", () => {
     const registryBefore = await f.balance(f.keepers.address);
     await f.finalize([id]);
     const protocol = (2n * PAR * 500n) / 10_000n;
+    // finalize accrues into the keeper's account in the market; flush pays it out
+    assert.deepEqual(await f.market.read.accountOf([keeper.account.address]), [
+      2n * PAR - protocol, protocol, await f.pool.read.currentEpoch(), 100n,
+    ]);
+    assert.equal(await f.balance(f.keepers.address), registryBefore);
+    await f.flush([keeper.account.address]);
     assert.equal(await f.balance(f.keepers.address) - registryBefore, 2n * PAR - protocol);
     assert.equal(await f.market.read.protocolFees(), protocol);
     assert.equal(await f.balance(f.market.address), protocol);
@@ -140,6 +146,7 @@ describe("TaskMarket lifecycle", () => {
     await f.networkHelpers.time.increase(600);
     await f.finalize(ids);
     assert.equal(await f.keepers.read.lockedBondOf([k.account.address]), 0n);
+    await f.flush([k.account.address]);
     assert.equal(await f.work(k.account.address), 500n);
     assert.equal(await f.balance(f.market.address), (BigInt(n) * PAR * 500n) / 10_000n);
   });
@@ -168,6 +175,7 @@ describe("TaskMarket posting rules", () => {
     await f.submit(a, OUTPUT);
     await f.networkHelpers.time.increase(600);
     await f.finalize([a]);
+    await f.flush([k.account.address]);
     assert.equal(await f.work(k.account.address), 10n); // 100 CU × 10%
   });
 
@@ -239,5 +247,55 @@ describe("TaskMarket governance", () => {
       f.market,
       "NotCourt",
     );
+  });
+});
+
+describe("TaskMarket keeper accounts", () => {
+  /** Posts, claims, submits and finalizes one task; returns its keeper. */
+  async function finalizeOne(f: Awaited<ReturnType<typeof withKeepers>>) {
+    const id = await f.post(f.requester, { fee: PAR });
+    const keeper = await f.claimAsAssignee(id);
+    await f.submit(id, OUTPUT);
+    await f.networkHelpers.time.increase(600);
+    await f.finalize([id]);
+    return keeper;
+  }
+
+  it("keeps an epoch with unflushed work open (WorkDeferred) until flush credits it to that epoch", async () => {
+    const f = await withKeepers();
+    const keeper = await finalizeOne(f);
+    const epoch = await f.pool.read.currentEpoch();
+    assert.equal(await f.pool.read.deferredOf([epoch]), 1n);
+    await f.networkHelpers.time.increase(3600);
+    await f.viem.assertions.revertWithCustomError(f.pool.write.closeEpoch(), f.pool, "WorkDeferred");
+    await f.viem.assertions.emitWithArgs(
+      f.market.write.flush([[keeper.account.address]], { account: f.stranger.account }),
+      f.market,
+      "Flushed",
+      [keeper.account.address, PAR - PAR / 20n, PAR / 20n, epoch, 100n],
+    );
+    assert.deepEqual(await f.pool.read.workOf([epoch, keeper.account.address]), [100n, false]);
+    assert.equal(await f.pool.read.deferredOf([epoch]), 0n);
+    await f.pool.write.closeEpoch();
+    assert.deepEqual(await f.market.read.accountOf([keeper.account.address]), [0n, 0n, epoch, 0n]);
+  });
+
+  it("settles the previous epoch's work when a keeper's next finalize falls in a later epoch", async () => {
+    const f = await withKeepers();
+    await f.market.write.setParameter([param("assignWindow"), 1n]);
+    const first = await finalizeOne(f);
+    const epoch = await f.pool.read.currentEpoch();
+    await f.networkHelpers.time.increase(3600);
+    // the same keeper takes the next task (after the 1 s window anyone eligible may claim)
+    const id = await f.post(f.requester, { fee: PAR });
+    await f.networkHelpers.time.increase(2);
+    await f.track(await f.market.write.claim([id, f.book.get(id)!], { account: first.account }));
+    await f.submit(id, OUTPUT);
+    await f.networkHelpers.time.increase(600);
+    await f.finalize([id]);
+    assert.deepEqual(await f.pool.read.workOf([epoch, first.account.address]), [100n, false]);
+    assert.equal(await f.pool.read.deferredOf([epoch]), 0n);
+    const [pay, protocol, now, credit] = await f.market.read.accountOf([first.account.address]);
+    assert.deepEqual([pay, protocol, now, credit], [2n * (PAR - PAR / 20n), PAR / 10n, epoch + 1n, 100n]);
   });
 });

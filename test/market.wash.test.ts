@@ -36,6 +36,7 @@ describe("Wash-work defence", () => {
     }
     await f.networkHelpers.time.increase(600);
     await f.finalize(ids);
+    await f.flush([attackerKeeper.account.address, honest.account.address]);
     assert.ok(own > 0 && own < n, "both keepers were drawn");
     // Emission: the attacker's keeper earns CU only for the tasks drawn for it, like honest work.
     assert.equal(await f.work(attackerKeeper.account.address), BigInt(own) * 100n);

@@ -89,6 +89,8 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     mapping(uint64 epoch => EpochState) internal _epochs;
     mapping(uint64 epoch => mapping(address contributor => uint256 units)) internal _work;
     mapping(uint64 epoch => Proposal) internal _proposals;
+    /// @dev Deferred work credits of an epoch not yet settled; the epoch cannot close before 0.
+    mapping(uint64 epoch => uint256 count) internal _deferred;
 
     /// @param token_ PAR
     /// @param timelock receives DEFAULT_ADMIN_ROLE (the deployer also holds it until it renounces)
@@ -124,6 +126,26 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     }
 
     /// @inheritdoc IEmissionPool
+    function deferWork() external returns (uint64 epoch) {
+        if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
+        epoch = currentEpoch();
+        ++_deferred[epoch];
+        emit WorkDeferral(epoch);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function settleWork(uint64 epoch, address contributor, uint256 units) external {
+        if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
+        uint256 open = _deferred[epoch];
+        // An open deferral implies the epoch has started and is not closed (closeEpoch waits).
+        if (open == 0) revert InvalidDeferredEpoch(epoch);
+        _deferred[epoch] = open - 1;
+        _epochs[epoch].unclaimedUnits += units.toUint64();
+        _work[epoch][contributor] += units;
+        emit WorkCredited(epoch, contributor, units);
+    }
+
+    /// @inheritdoc IEmissionPool
     function proposePolicy(uint64 epoch, uint32 multiplierBps, uint96 minFeePerCU_) external {
         if (!hasRole(POLICY_ROLE, msg.sender)) revert NotPolicyOracle(msg.sender);
         uint64 earliest = currentEpoch() + 1;
@@ -140,6 +162,8 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         epoch = s.nextEpoch;
         uint256 endsAt = genesis + (uint256(epoch) + 1) * epochLength;
         if (block.timestamp < endsAt) revert EpochNotEnded(epoch, endsAt);
+        uint256 deferred = _deferred[epoch];
+        if (deferred != 0) revert WorkDeferred(epoch, deferred);
 
         Proposal memory p = _proposals[epoch];
         uint32 multiplier = EmissionMath.clampMultiplier(p.set ? p.multiplierBps : EmissionMath.BPS, s.lastMultiplierBps);
@@ -276,6 +300,11 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         uint256 shareAmount = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
         uint256 capBps = epoch < _params.bootstrapEpochs ? _params.maxShareBps : EmissionMath.BPS;
         (paid,) = EmissionMath.capShare(shareAmount, e.amount, capBps);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function deferredOf(uint64 epoch) external view returns (uint256) {
+        return _deferred[epoch];
     }
 
     /// @notice An epoch's allocation, what is left of it, and its total (until close) or unclaimed work.

@@ -48,10 +48,27 @@ interface IEmissionPool is IGoverned {
     error InvalidEpochLength(uint256 epochLength);
     /// @notice A constructor address argument was zero.
     error ZeroAddress();
+    /// @notice `epoch` cannot close while `count` deferred work credits for it are unsettled.
+    error WorkDeferred(uint64 epoch, uint256 count);
+    /// @notice A deferred credit targets `epoch`, which is closed, not started, or has no open deferral.
+    error InvalidDeferredEpoch(uint64 epoch);
+
+    /// @notice The market deferred one contributor's work credit for `epoch` (settled by `settleWork`).
+    event WorkDeferral(uint64 indexed epoch);
 
     /// @notice Credits `units` of verified work (compute units of a finalized task, or jury duty)
     ///         to `contributor` in the current epoch. Only the market (MARKET_ROLE).
     function creditWork(address contributor, uint256 units) external;
+
+    /// @notice Announces that the caller will credit one contributor's work for the current epoch
+    ///         later (the market accrues a keeper's work in its own storage and flushes it once);
+    ///         `closeEpoch` for that epoch waits until the deferral is settled. Only the market.
+    /// @return epoch the current epoch
+    function deferWork() external returns (uint64 epoch);
+
+    /// @notice Settles one deferral of `epoch` (not closed yet) by crediting `units` to
+    ///         `contributor` in that epoch. Only the market (MARKET_ROLE).
+    function settleWork(uint64 epoch, address contributor, uint256 units) external;
 
     /// @notice Records the policy model's proposal for `epoch` (a future epoch; a later proposal
     ///         for the same epoch replaces an earlier one). Guardrails apply when the epoch closes
@@ -74,6 +91,12 @@ interface IEmissionPool is IGoverned {
     ///         "minFeePerCUCeiling" [floor, MAX_FEE_PER_CU].
     function setParameter(bytes32 name, uint256 value) external;
 
+    /// @notice Start of epoch 0 (unix seconds).
+    function genesis() external view returns (uint256);
+    /// @notice Seconds per epoch.
+    function epochLength() external view returns (uint256);
+    /// @notice Deferred work credits of `epoch` not yet settled.
+    function deferredOf(uint64 epoch) external view returns (uint256);
     /// @notice The epoch that is running now.
     function currentEpoch() external view returns (uint64);
     /// @notice The fee floor per compute unit in force now: the current epoch's proposal clamped

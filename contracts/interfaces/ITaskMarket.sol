@@ -16,6 +16,11 @@ import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 ///         `TaskChallenged` (status only). A closed task (finalized, expired or resolved) has its word
 ///         deleted: `statusOf` is then `None`; the closing event tells what happened.
 ///
+///         Finalize does not move PAR nor call the registry's reward or the emission pool: a
+///         keeper's pay, the protocol fee and the work credit accrue in its account in the market
+///         (one storage slot) and `flush` pays them out; the pool keeps an epoch with unflushed
+///         work open (see docs/market.md).
+///
 ///         Task ids are sequential from 1. The input is never stored: its bytes (or hash + URI) are
 ///         only emitted in `TaskPosted`, which binds them to the id.
 /// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
@@ -81,6 +86,11 @@ interface ITaskMarket is ITaskMarketTypes {
     ///        callback or is a policy task, otherwise may be empty; `outputs` may be empty if no task needs one
     function finalize(uint256[] calldata ids, Task[] calldata tasks, bytes[] calldata outputs) external;
 
+    /// @notice Pays out the accounts of `keepers_`: accrued pay to each keeper's pool
+    ///         (KeeperRegistry.reward), accrued work to the emission pool for the epoch it was done
+    ///         in, protocol fees to `protocolFees`. Anyone; an epoch with unflushed work cannot close.
+    function flush(address[] calldata keepers_) external;
+
     /// @notice Sends accrued protocol fees to the treasury. Anyone.
     function withdrawProtocolFees() external returns (uint256 amount);
 
@@ -123,7 +133,13 @@ interface ITaskMarket is ITaskMarketTypes {
     function quote(uint32 modelId) external view returns (uint256 minFee, uint32 computeUnits);
     /// @notice Next task id to be assigned.
     function nextTaskId() external view returns (uint256);
-    /// @notice Protocol fees accrued, not yet withdrawn.
+    /// @notice What `keeper`'s account holds, not yet flushed: pay for its pool, protocol fees,
+    ///         and work units of `epoch`.
+    function accountOf(address keeper)
+        external
+        view
+        returns (uint256 pay, uint256 protocolFee, uint64 epoch, uint256 credit);
+    /// @notice Protocol fees flushed from keeper accounts, not yet withdrawn.
     function protocolFees() external view returns (uint256);
     /// @notice The EIP-712 digest a requester signs for `req`.
     function requestDigest(Request calldata req) external view returns (bytes32);

@@ -130,6 +130,9 @@ interface ITaskMarketTypes is IGoverned {
     event CallbackResult(uint256 indexed id, address indexed callback, bool success);
     /// @notice A policy task finalized and proposed (`accepted`) its output to the emission pool.
     event PolicyResult(uint256 indexed id, uint64 epoch, uint32 multiplierBps, uint96 minFeePerCU, bool accepted);
+    /// @notice `keeper`'s account was paid out: `pay` to its pool, `protocolFee` to the protocol
+    ///         fees, `credit` work units to the emission pool for `epoch`.
+    event Flushed(address indexed keeper, uint256 pay, uint256 protocolFee, uint64 epoch, uint256 credit);
     /// @notice Accrued protocol fees were sent to the treasury.
     event ProtocolFeesWithdrawn(address indexed treasury, uint256 amount);
     /// @notice The treasury address changed.

@@ -10,23 +10,24 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///      that leaves the draw gets weight 0. Callers keep each leaf's weight themselves and only
 ///      call `sub` with at most that weight.
 library SortitionSumTree {
+    /// @dev `size` and `total` share a slot: a draw reads both with one SLOAD.
     struct Tree {
-        uint256 size;
-        uint256 total;
+        uint64 size;
+        uint192 total;
         mapping(uint256 index => uint256 sum) nodes;
     }
 
     /// @notice Appends a leaf with `weight` and returns its index (from 1).
     function push(Tree storage tree, uint256 weight) internal returns (uint256 index) {
-        index = tree.size + 1;
-        tree.size = index;
+        index = uint256(tree.size) + 1;
+        tree.size = uint64(index);
         uint256 sum = weight;
         uint256 low = index - _lowbit(index);
         for (uint256 j = index - 1; j > low; j -= _lowbit(j)) {
             sum += tree.nodes[j];
         }
         tree.nodes[index] = sum;
-        tree.total += weight;
+        tree.total += uint192(weight);
     }
 
     /// @notice Adds `amount` to the weight of leaf `index`.
@@ -36,7 +37,7 @@ library SortitionSumTree {
         for (uint256 i = index; i <= size; i += _lowbit(i)) {
             tree.nodes[i] += amount;
         }
-        tree.total += amount;
+        tree.total += uint192(amount);
     }
 
     /// @notice Subtracts `amount` (at most the leaf's weight) from the weight of leaf `index`.
@@ -46,7 +47,7 @@ library SortitionSumTree {
         for (uint256 i = index; i <= size; i += _lowbit(i)) {
             tree.nodes[i] -= amount;
         }
-        tree.total -= amount;
+        tree.total -= uint192(amount);
     }
 
     /// @notice Sets the weight of leaf `index` from `previous` to `weight`.

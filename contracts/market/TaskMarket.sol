@@ -57,7 +57,7 @@ contract TaskMarket is TaskMarketBase {
     /// @notice See {ITaskMarket}.
     function post(PostParams calldata p) external nonReentrant returns (uint256 id) {
         id = _nextId();
-        _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI);
+        _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI, ModelCache(0, 0, 0));
         if (p.fee != 0) token.safeTransferFrom(msg.sender, address(this), p.fee);
     }
 
@@ -65,7 +65,7 @@ contract TaskMarket is TaskMarketBase {
     function postWithPermit(PostParams calldata p, Permit calldata permit) external nonReentrant returns (uint256 id) {
         _permit(msg.sender, permit);
         id = _nextId();
-        _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI);
+        _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI, ModelCache(0, 0, 0));
         if (p.fee != 0) token.safeTransferFrom(msg.sender, address(this), p.fee);
     }
 
@@ -77,10 +77,11 @@ contract TaskMarket is TaskMarketBase {
         _counters.nextTaskId = uint64(firstId + n);
         uint256 total;
         uint256 minFeePerCU = type(uint256).max; // read lazily, once
+        ModelCache memory m;
         for (uint256 i; i < n; ++i) {
             PostParams calldata p = ps[i];
             if (p.fee != 0 && minFeePerCU == type(uint256).max) minFeePerCU = pool.minFeePerCU();
-            _open(firstId + i, msg.sender, _spec(p, minFeePerCU), p.input, p.inputURI);
+            _open(firstId + i, msg.sender, _spec(p, minFeePerCU), p.input, p.inputURI, m);
             total += p.fee;
         }
         if (total != 0) token.safeTransferFrom(msg.sender, address(this), total);
@@ -89,7 +90,7 @@ contract TaskMarket is TaskMarketBase {
     /// @notice See {ITaskMarket}.
     function claim(uint256 id, Task calldata task) external nonReentrant {
         Hot memory h = _hot;
-        uint96 bond = _claim(id, task, h);
+        uint96 bond = _claim(id, task, h, Eligibility(0));
         if (bond != 0) keepers.lockBond(msg.sender, bond);
     }
 
@@ -99,8 +100,9 @@ contract TaskMarket is TaskMarketBase {
         if (n == 0 || n != tasks.length) revert InvalidBatch();
         Hot memory h = _hot;
         uint256 total;
+        Eligibility memory e;
         for (uint256 i; i < n; ++i) {
-            total += _claim(ids[i], tasks[i], h);
+            total += _claim(ids[i], tasks[i], h, e);
         }
         if (total != 0) keepers.lockBond(msg.sender, total);
     }
@@ -165,8 +167,7 @@ contract TaskMarket is TaskMarketBase {
         for (uint256 i; i < n; ++i) {
             _finalizeOne(ids[i], tasks[i], h, run);
         }
-        _flush(run.keeper, run.pay, run.bond, run.credit);
-        if (run.protocol != 0) _counters.protocolFees += uint96(run.protocol);
+        _closeRun(run);
         if (!run.anyCallback) return;
         for (uint256 i; i < n; ++i) {
             Task memory t = tasks[i];
@@ -262,7 +263,13 @@ contract TaskMarket is TaskMarketBase {
     }
 
     /// @dev Checks and records a claim by msg.sender; returns the bond to lock.
-    function _claim(uint256 id, Task calldata task, Hot memory h) internal returns (uint96 bond) {
+    /// @dev The model msg.sender was last found eligible for in this call (0: none). A slash in
+    ///      the call (a lapsed claim) clears it, since it can change whether a keeper is active.
+    struct Eligibility {
+        uint32 modelId;
+    }
+
+    function _claim(uint256 id, Task calldata task, Hot memory h, Eligibility memory e) internal returns (uint96 bond) {
         (Task memory t, TaskStatus status) = _load(id, task);
         if (block.timestamp > t.deadline) revert DeadlinePassed(id, t.deadline);
         if (status == TaskStatus.Open) {
@@ -272,16 +279,17 @@ contract TaskMarket is TaskMarketBase {
                 if (assignee != address(0)) {
                     if (msg.sender != assignee) revert NotAssignee(msg.sender, assignee);
                 } else {
-                    _checkEligible(msg.sender, t.modelId);
+                    _checkEligible(msg.sender, t.modelId, e);
                 }
             } else {
-                _checkEligible(msg.sender, t.modelId);
+                _checkEligible(msg.sender, t.modelId, e);
             }
         } else if (status == TaskStatus.Claimed) {
             uint256 lapsesAt = uint256(t.since) + h.claimTimeout;
             if (block.timestamp <= lapsesAt) revert ClaimNotLapsed(id, lapsesAt);
-            _checkEligible(msg.sender, t.modelId);
+            _checkEligible(msg.sender, t.modelId, e);
             uint256 penalty = _release(t.keeper, t.bond, _cold.livenessPenaltyBps, t.requester);
+            e.modelId = 0;
             emit ClaimLapsed(id, t.keeper, penalty);
         } else {
             revert WrongStatus(id, status);
@@ -316,8 +324,8 @@ contract TaskMarket is TaskMarketBase {
         if (block.timestamp < endsAt) revert ChallengeWindowOpen(id, endsAt);
         delete _tasks[id];
         if (t.keeper != run.keeper) {
-            _flush(run.keeper, run.pay, run.bond, run.credit);
-            (run.keeper, run.pay, run.bond, run.credit) = (t.keeper, 0, 0, 0);
+            _closeRun(run);
+            (run.keeper, run.pay, run.bond, run.credit, run.protocol) = (t.keeper, 0, 0, 0, 0);
         }
         (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
         run.pay += pay;
@@ -326,6 +334,13 @@ contract TaskMarket is TaskMarketBase {
         run.credit += credit;
         if (t.callback != address(0) || _isPolicy(t, h)) run.anyCallback = true;
         emit TaskFinalized(id, t.keeper, t.resultHash, pay, fee, credit);
+    }
+
+    /// @dev Unlocks a keeper run's bonds and adds its totals to the keeper's account.
+    function _closeRun(Run memory run) internal {
+        if (run.keeper == address(0)) return;
+        if (run.bond != 0) keepers.unlockBond(run.keeper, run.bond);
+        _accrue(run.keeper, run.pay, run.protocol, run.credit);
     }
 
     function _spec(PostParams calldata p, uint256 minFeePerCU) internal pure returns (Spec memory) {
@@ -340,8 +355,10 @@ contract TaskMarket is TaskMarketBase {
         });
     }
 
-    function _checkEligible(address keeper, uint32 modelId) internal view {
+    function _checkEligible(address keeper, uint32 modelId, Eligibility memory e) internal view {
+        if (modelId == e.modelId) return;
         if (!keepers.isActive(keeper) || !keepers.serves(keeper, modelId)) revert NotEligible(keeper, modelId);
+        e.modelId = modelId;
     }
 
     /// @dev Stake-weighted draw among active keepers, retried until one serves the model.

@@ -43,6 +43,9 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     IModelRegistry public immutable models;
     IKeeperRegistry public immutable keepers;
     IEmissionPool public immutable pool;
+    /// @dev The pool's genesis and epoch length: the current epoch without a call.
+    uint256 internal immutable _genesis;
+    uint256 internal immutable _epochLength;
 
     /// @dev Parameters read on the hot paths, one slot.
     struct Hot {
@@ -81,6 +84,13 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         uint256 minFeePerCU;
     }
 
+    /// @dev The last approved model looked up in a batch (its status cannot change inside the call).
+    struct ModelCache {
+        uint32 modelId; // 0: empty
+        uint32 computeUnits;
+        uint32 maxInputBytes;
+    }
+
     /// @dev Running totals of a finalize batch for one keeper.
     struct Run {
         address keeper;
@@ -89,6 +99,17 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         uint256 credit;
         uint256 protocol;
         bool anyCallback;
+    }
+
+    /// @dev What the market owes on a keeper's behalf, one slot: finalize adds to it, `flush`
+    ///      pays it out. `credit` is work of `epoch`, deferred in the emission pool (nonzero
+    ///      credit = one open deferral). Amounts fit: PAR's cap is below 2^60.
+    struct Account {
+        uint80 pay; // for the keeper's pool (KeeperRegistry.reward)
+        uint72 protocol; // protocol fees of its tasks, for the treasury
+        uint32 epoch;
+        uint64 credit;
+        bool used; // kept set by flush: the slot never returns to zero (no fresh-slot write)
     }
 
     Hot internal _hot;
@@ -104,6 +125,8 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     mapping(address requester => uint256 packed) internal _zeroFee;
     /// @dev Unordered nonces of signed requests: one bit per nonce.
     mapping(address requester => mapping(uint256 word => uint256 bits)) internal _nonces;
+    /// @dev Pay, protocol fees and work accrued per keeper, until flushed.
+    mapping(address keeper => Account) internal _accounts;
 
     constructor(address token_, address models_, address keepers_, address pool_)
         EIP712("ParadigmTaskMarket", "1")
@@ -115,6 +138,8 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         models = IModelRegistry(models_);
         keepers = IKeeperRegistry(keepers_);
         pool = IEmissionPool(pool_);
+        _genesis = IEmissionPool(pool_).genesis();
+        _epochLength = IEmissionPool(pool_).epochLength();
     }
     // ------------------------------------------------------------------ requesters
 
@@ -187,10 +212,15 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         address requester,
         Spec memory s,
         bytes calldata input,
-        string calldata inputURI
+        string calldata inputURI,
+        ModelCache memory m
     ) internal {
-        (uint8 status, uint32 cu, uint32 maxInputBytes,) = models.taskSpec(s.modelId);
-        if (status != APPROVED) revert ModelNotApproved(s.modelId, status);
+        if (m.modelId != s.modelId || s.modelId == 0) {
+            (uint8 status, uint32 computeUnits, uint32 maxBytes,) = models.taskSpec(s.modelId);
+            if (status != APPROVED) revert ModelNotApproved(s.modelId, status);
+            (m.modelId, m.computeUnits, m.maxInputBytes) = (s.modelId, computeUnits, maxBytes);
+        }
+        (uint32 cu, uint32 maxInputBytes) = (m.computeUnits, m.maxInputBytes);
         if (input.length != 0) {
             if (input.length > maxInputBytes) revert InputTooLarge(input.length, maxInputBytes);
             s.inputHash = keccak256(input);
@@ -277,16 +307,40 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         credit = t.fee == 0 ? TaskLib.bps(t.computeUnits, h.zeroFeeCreditBps) : t.computeUnits;
     }
 
-    /// @dev Pays a keeper's pool, unlocks its bonds and credits its work, in one call each.
-    function _flush(address keeper, uint256 pay, uint256 bond, uint256 credit) internal {
+    /// @dev Adds a keeper's pay, protocol fee and work credit to its account: one storage write.
+    ///      Work of an earlier epoch is settled in the pool first (its deferral keeps that epoch
+    ///      open); the first credit of an epoch opens a deferral.
+    function _accrue(address keeper, uint256 pay, uint256 protocol, uint256 credit) internal {
         if (keeper == address(0)) return;
-        if (pay != 0) {
-            token.safeTransfer(address(keepers), pay);
-            keepers.unlockAndReward(keeper, bond, pay);
-        } else if (bond != 0) {
-            keepers.unlockBond(keeper, bond);
+        Account memory a = _accounts[keeper];
+        if (credit != 0) {
+            uint256 epoch = (block.timestamp - _genesis) / _epochLength;
+            if (a.credit != 0 && a.epoch != epoch) {
+                pool.settleWork(a.epoch, keeper, a.credit);
+                a.credit = 0;
+            }
+            if (a.credit == 0) a.epoch = uint32(pool.deferWork());
+            a.credit += uint64(credit);
         }
-        if (credit != 0) pool.creditWork(keeper, credit);
+        a.pay += uint80(pay);
+        a.protocol += uint72(protocol);
+        a.used = true;
+        _accounts[keeper] = a;
+    }
+
+    /// @dev Pays out `keeper`'s account: pay to its pool, work to the pool, protocol fees to the
+    ///      market's counter.
+    function _flushAccount(address keeper) internal {
+        Account memory a = _accounts[keeper];
+        if (a.pay == 0 && a.protocol == 0 && a.credit == 0) return;
+        _accounts[keeper] = Account({pay: 0, protocol: 0, epoch: a.epoch, credit: 0, used: true});
+        if (a.protocol != 0) _counters.protocolFees += uint96(a.protocol);
+        if (a.pay != 0) {
+            token.safeTransfer(address(keepers), a.pay);
+            keepers.reward(keeper, a.pay);
+        }
+        if (a.credit != 0) pool.settleWork(a.epoch, keeper, a.credit);
+        emit Flushed(keeper, a.pay, a.protocol, a.epoch, a.credit);
     }
 
     /// @dev Slashes `penaltyBps` of a lapsed claimant's bond to `to` and unlocks the rest.

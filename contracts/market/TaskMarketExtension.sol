@@ -46,7 +46,7 @@ contract TaskMarketExtension is TaskMarketBase {
         _verifyRequest(req, input, signature);
         if (permit.deadline != 0) _permit(req.requester, permit);
         id = _nextId();
-        _open(id, req.requester, _requestSpec(req), input, inputURI);
+        _open(id, req.requester, _requestSpec(req), input, inputURI, ModelCache(0, 0, 0));
         uint256 total = uint256(req.fee) + req.relayerFee;
         if (total != 0) token.safeTransferFrom(req.requester, address(this), total);
         if (req.relayerFee != 0) token.safeTransfer(msg.sender, req.relayerFee);
@@ -68,6 +68,23 @@ contract TaskMarketExtension is TaskMarketBase {
             if (t.fee != 0) token.safeTransfer(t.requester, t.fee);
             emit TaskExpired(id, t.requester, t.fee, penalty);
         }
+    }
+
+    /// @notice See {ITaskMarket}.
+    function flush(address[] calldata keepers_) external onlyDelegated nonReentrant {
+        for (uint256 i; i < keepers_.length; ++i) {
+            _flushAccount(keepers_[i]);
+        }
+    }
+
+    /// @notice See {ITaskMarket}.
+    function accountOf(address keeper)
+        external
+        view
+        returns (uint256 pay, uint256 protocolFee, uint64 epoch, uint256 credit)
+    {
+        Account memory a = _accounts[keeper];
+        return (a.pay, a.protocol, a.epoch, a.credit);
     }
 
     /// @notice See {ITaskMarket}.
@@ -97,8 +114,7 @@ contract TaskMarketExtension is TaskMarketBase {
         }
         Hot memory h = _hot;
         (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
-        _flush(keeper, pay, 0, credit);
-        if (fee != 0) _counters.protocolFees += uint96(fee);
+        _accrue(keeper, pay, fee, credit);
         emit TaskFinalized(id, keeper, resultHash, pay, fee, credit);
         bool policy = _isPolicy(t, h);
         if (t.callback != address(0) || policy) _afterResult(id, t, resultHash, output, policy);

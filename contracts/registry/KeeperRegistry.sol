@@ -7,6 +7,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
 import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
@@ -386,10 +387,11 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     function draw(uint256 seed) external view returns (address) {
+        // A leaf found in a tree is in [1, _keepers.length]: the bounds check (an SLOAD) is skipped.
         uint256 total = _stakeTree.total;
-        if (total != 0) return _keepers[_stakeTree.find(seed % total) - 1];
+        if (total != 0) return Arrays.unsafeAccess(_keepers, _stakeTree.find(seed % total) - 1).value;
         total = _countTree.total;
-        if (total != 0) return _keepers[_countTree.find(seed % total) - 1];
+        if (total != 0) return Arrays.unsafeAccess(_keepers, _countTree.find(seed % total) - 1).value;
         return address(0);
     }
 

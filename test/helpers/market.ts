@@ -171,6 +171,11 @@ export async function deployMarket(given?: Awaited<ReturnType<typeof network.cre
     return track(await market.write.finalize([ids, ids.map((i) => book.get(i)!), outputs]));
   }
 
+  /** Pays out the keepers' accounts in the market (pay to their pools, work to the emission pool). */
+  async function flush(keepers: Address[]) {
+    return track(await market.write.flush([keepers]));
+  }
+
   const balance = (a: Address) => token.read.balanceOf([a]);
   /** Work units credited to `who` in the current epoch. */
   const work = async (who: Address) => (await pool.read.workOf([await pool.read.currentEpoch(), who]))[0];
@@ -178,7 +183,7 @@ export async function deployMarket(given?: Awaited<ReturnType<typeof network.cre
   return {
     connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
     admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
-    claimAsAssignee, submit, finalize, byAddress, balance, work,
+    claimAsAssignee, submit, finalize, flush, byAddress, balance, work,
   };
 }
 
