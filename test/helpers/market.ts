@@ -50,8 +50,8 @@ export async function deployMarket(given?: Awaited<ReturnType<typeof network.cre
   const { viem, networkHelpers } = connection;
   const wallets = await viem.getWalletClients();
   const [admin, requester, ...rest] = wallets;
-  const keeperWallets = rest.slice(0, 8);
-  const stranger = rest[8];
+  const keeperWallets = rest.slice(0, 14);
+  const stranger = rest[14];
   const publicClient = await viem.getPublicClient();
   const token = await viem.deployContract("ParadigmToken", [admin.account.address]);
   await token.write.setMinter([admin.account.address]);
