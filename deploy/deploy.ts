@@ -4,16 +4,20 @@
  *   npx hardhat run --network localhost deploy/deploy.ts
  *
  * PARADIGM_PROFILE=devnet (the default on chain 31337) uses seconds-long windows and epochs.
+ * The genesis models of the SDK's catalog (keepers/src/models.ts) are approved at deployment.
  */
 import path from "node:path";
 import { network } from "hardhat";
+import { MODELS, specStruct } from "../keepers/src/index.js";
 import { deployParadigm, writeAddressBook } from "./deployment.js";
 import { DEVNET } from "./parameters.js";
 
 const connection = await network.create();
 const chainId = await (await connection.viem.getPublicClient()).getChainId();
 const devnet = (process.env.PARADIGM_PROFILE ?? (chainId === 31337 ? "devnet" : "production")) === "devnet";
-const book = await deployParadigm(connection, devnet ? DEVNET : {});
+// The genesis models (DESIGN.md §9) are approved at deployment: ids 1, 2, 3 in catalog order.
+const genesisModels = Object.values(MODELS).map(specStruct);
+const book = await deployParadigm(connection, { ...(devnet ? DEVNET : {}), genesisModels });
 const file = writeAddressBook(book);
 console.log(`Paradigm deployed on chain ${book.chainId} at block ${book.deployBlock} → ${path.relative(process.cwd(), file)}`);
 for (const [name, address] of Object.entries(book.contracts)) console.log(`  ${name.padEnd(18)} ${address}`);

@@ -11,6 +11,6 @@ export const DEVNET = {
     unbondingPeriod: 60n,
     commissionDelay: 60n,
   },
-  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6 },
+  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6, zeroFeeLimit: 120, zeroFeePeriod: 60 },
   court: { commitPeriod: 10, revealPeriod: 10 },
 } as const satisfies ParadigmModuleOptions & { parameters: Record<string, unknown> };

@@ -1,0 +1,42 @@
+/**
+ * The devnet's requester agent: an autonomous program with its own key that keeps buying
+ * inference through the SDK. At genesis nobody holds PAR, so it posts zero-fee tasks (rate
+ * limited by the market); once it holds PAR it would pass `fee`.
+ *
+ * Env: PAR_RPC, PAR_DEPLOYMENTS, PAR_KEYSTORE, PAR_PASSPHRASE; AGENT_CONCURRENCY (default 4).
+ */
+import path from "node:path";
+import { createPublicClient, http } from "viem";
+import { createParadigm, sampleBundle, TaskFailedError } from "../keepers/src/index.js";
+import { addressBookPath } from "../keepers/src/chain/addresses.js";
+import { loadKeystore } from "../keepers/src/keystore.js";
+
+const rpcUrl = process.env.PAR_RPC ?? "http://127.0.0.1:8545";
+const chainId = await createPublicClient({ transport: http(rpcUrl) }).getChainId();
+const addresses = addressBookPath(chainId, process.env.PAR_DEPLOYMENTS ?? path.resolve("deploy/deployments"));
+const privateKey = loadKeystore(process.env.PAR_KEYSTORE!, process.env.PAR_PASSPHRASE ?? "");
+const paradigm = createParadigm({ rpcUrl, addresses, privateKey });
+const concurrency = Number(process.env.AGENT_CONCURRENCY ?? 4);
+const MODEL = { id: 1, key: "mlp" } as const;
+
+let seed = 1;
+let done = 0;
+
+async function worker() {
+  for (;;) {
+    const input = sampleBundle(MODEL.key, 4, seed++);
+    try {
+      const result = await paradigm.infer(MODEL.id, input, { fee: 0n });
+      done++;
+      const labels = result.outputs.find((o) => o.name === "label")?.data ?? [];
+      console.log(`task ${result.id} verified: keeper ${result.keeper.slice(0, 10)}… labels [${[...labels].join(",")}] (${done} done)`);
+    } catch (e) {
+      const message = (e as Error).message.split("\n")[0];
+      if (e instanceof TaskFailedError) console.log(`task failed: ${message}`);
+      else console.log(`post failed, retrying in 5s: ${message}`);
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+  }
+}
+
+await Promise.all(Array.from({ length: concurrency }, worker));

@@ -1,0 +1,150 @@
+/**
+ * The devnet: what the network's founder runs to kick-start Paradigm on a laptop.
+ *
+ *   1. a local chain (`hardhat node --network devnet`: instant mining plus a block a second);
+ *   2. Paradigm deployed with the genesis models approved (deploy/deploy.ts);
+ *   3. two keepers, each with its own encrypted keystore, registered with zero stake (genesis:
+ *      nobody holds PAR) and running `par keeper run`;
+ *   4. a requester agent that keeps posting tasks;
+ *   5. a summary line every few seconds: tasks done, PAR earned per keeper.
+ *
+ * Ctrl-C stops every process it started. State lives in .devnet/ (logs, keystores, model cache).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, rmSync, createWriteStream } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPublicClient, createWalletClient, http, parseEther, type Address } from "viem";
+import { hardhat } from "viem/chains";
+import { formatPar } from "../keepers/src/amounts.js";
+import { loadAddressBook, addressBookPath } from "../keepers/src/chain/addresses.js";
+import { readNetwork } from "./devnet-status.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const stateDir = path.join(root, ".devnet");
+const port = Number(process.env.PARADIGM_RPC_PORT ?? 8545);
+const rpc = `http://127.0.0.1:${port}`;
+const KEEPERS = 2;
+const children: ChildProcess[] = [];
+let stopping = false;
+
+const log = (msg: string) => console.log(`[devnet] ${msg}`);
+
+/** Starts a child in its own process group; its output goes to a log file and, if `echo`, here. */
+function start(name: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; echo?: boolean } = {}) {
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...opts.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const file = createWriteStream(path.join(stateDir, `${name}.log`));
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.pipe(file, { end: false });
+    if (opts.echo) {
+      let rest = "";
+      stream.on("data", (d: Buffer) => {
+        const lines = (rest + d.toString()).split("\n");
+        rest = lines.pop()!;
+        for (const line of lines) if (line.trim()) console.log(`[${name}] ${line}`);
+      });
+    }
+  }
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); see .devnet/${name}.log — stopping`);
+      void stop(1);
+    }
+  });
+  return child;
+}
+
+/** Runs a command to completion; throws with its output if it fails. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} failed:\n${out}`))));
+  });
+}
+
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  for (const child of children.reverse()) {
+    if (child.exitCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+    }
+  }
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  log("stopped");
+  process.exit(code);
+}
+
+async function waitForRpc(timeoutMs = 60_000) {
+  const client = createPublicClient({ transport: http(rpc) });
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await client.getChainId();
+    } catch {
+      if (Date.now() > until) throw new Error(`the chain did not answer on ${rpc} within ${timeoutMs / 1000}s; see .devnet/chain.log`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+const par = (args: string[], env: NodeJS.ProcessEnv) => run("node", [path.join(root, "keepers/bin/par.js"), ...args], env);
+
+async function main() {
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(path.join(root, "deploy/deployments/chain-31337"), { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+
+  log(`starting the chain on ${rpc}`);
+  start("chain", "npx", ["hardhat", "node", "--network", "devnet", "--hostname", "127.0.0.1", "--port", String(port)]);
+  const chainId = await waitForRpc();
+
+  log("deploying Paradigm (genesis models approved, deployer admin renounced)");
+  process.stdout.write(await run("npx", ["hardhat", "run", "--network", "localhost", "deploy/deploy.ts"], { PARADIGM_PROFILE: "devnet" }));
+  const book = loadAddressBook(addressBookPath(chainId, path.join(root, "deploy/deployments")));
+
+  // Gas money only: the devnet's prefunded account pays ETH for transactions. No PAR exists.
+  const faucet = createWalletClient({ chain: { ...hardhat, id: chainId }, transport: http(rpc) });
+  const [funder] = await faucet.getAddresses();
+  const common = { PAR_RPC: rpc, PAR_DEPLOYMENTS: path.join(root, "deploy/deployments"), PAR_CACHE: path.join(stateDir, "models") };
+  const keepers: { name: string; address: Address }[] = [];
+  for (let i = 1; i <= KEEPERS + 1; i++) {
+    const name = i <= KEEPERS ? `keeper-${i}` : "agent";
+    const env = { ...common, PAR_KEYSTORE: path.join(stateDir, `${name}.keystore.json`), PAR_PASSPHRASE: `devnet-${name}` };
+    const address = (await par(["keeper", "init", "--json"], env)).match(/0x[0-9a-fA-F]{40}/)![0] as Address;
+    await faucet.sendTransaction({ account: funder, to: address, value: parseEther("100") });
+    if (name === "agent") {
+      log(`requester agent ${address}`);
+      start(name, "node", ["--import", "tsx", path.join(root, "deploy/agent.ts")], { env, echo: true });
+    } else {
+      await par(["keeper", "stake", "0", "--models", "1,2,3", "--hardware", "cpu"], env);
+      log(`${name} ${address} registered (stake 0, models 1,2,3)`);
+      start(name, "node", [path.join(root, "keepers/bin/par.js"), "keeper", "run", "--status-every", "0", "--metrics-port", String(9463 + i)], { env });
+      keepers.push({ name, address });
+    }
+  }
+
+  log("network running — Ctrl-C stops everything; logs in .devnet/");
+  const client = createPublicClient({ transport: http(rpc) });
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 5_000));
+    if (stopping) return;
+    const s = await readNetwork(client, book, keepers.map((k) => k.address));
+    const perKeeper = keepers.map((k, i) => `${k.name} ${s.keepers[i].tasks} tasks ${formatPar(s.keepers[i].earned)} PAR`).join(" | ");
+    log(`epoch ${s.epoch} · posted ${s.posted} · finalized ${s.finalized} · ${perKeeper}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(`[devnet] ${(e as Error).message}`);
+  void stop(1);
+});
