@@ -1,4 +1,4 @@
-import { parseSignature, type Address, type Hex, type LocalAccount } from "viem";
+import { parseSignature, type Address, type Hex, type TypedDataDefinition } from "viem";
 
 /** The EIP-712 types of TaskMarket's signed request (ITaskMarketTypes.Request). */
 export const REQUEST_TYPES = {
@@ -40,7 +40,10 @@ export type Request = {
 };
 
 /** Anything that signs typed data: a local account, or a wallet client of the test node. */
-type Signer = Pick<LocalAccount, "signTypedData">;
+type Signer = {
+  signTypedData(args: TypedDataDefinition<typeof REQUEST_TYPES, "Request">): Promise<Hex>;
+  signTypedData(args: TypedDataDefinition<typeof PERMIT_TYPES, "Permit">): Promise<Hex>;
+};
 
 /** The market's EIP-712 domain. */
 export const marketDomain = (chainId: number, market: Address) =>
