@@ -20,11 +20,25 @@ async function submitted(answer: Hex) {
   return { f, id, submitter, challenger };
 }
 
+/**
+ * Challenges with `output` and draws a full jury of `jurySize`. The court tries 4 draws per seat over
+ * all keepers, so with barely enough eligible jurors a seat may stay empty (a smaller jury is still
+ * valid, but these tests count on a full one): a short draw is undone and the dispute reseeded.
+ */
 async function challengeAndDraw(f: MarketFixture, id: bigint, challenger: MarketFixture["admin"], output: Hex) {
   await f.market.write.challenge([id, f.book.get(id)!, keccak256(output), output, ""], { account: challenger.account });
-  await f.networkHelpers.mine(1);
-  await f.court.write.drawJury([id]);
-  return (await f.court.read.disputeOf([id])).jurors;
+  const size = Number(await f.court.read.jurySize());
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await f.networkHelpers.mine(1);
+    const snapshot = await f.networkHelpers.takeSnapshot();
+    await f.court.write.drawJury([id]);
+    const jurors = (await f.court.read.disputeOf([id])).jurors;
+    if (jurors.length === size) return jurors;
+    await snapshot.restore();
+    await f.networkHelpers.mine(257); // the seed block ages out: the next drawJury reseeds
+    await f.court.write.drawJury([id]);
+  }
+  throw new Error("no full jury in 20 seeds");
 }
 
 /** Each juror commits and reveals `votes[i]` (0 = stays silent). */

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 /// @notice The cheatcodes Paradigm's Solidity tests use (Hardhat 3 / EDR, forge-compatible).
 interface Vm {
     function warp(uint256 timestamp) external;
+    function roll(uint256 blockNumber) external;
     function prank(address sender) external;
     function expectRevert(bytes calldata revertData) external;
 }

@@ -1,0 +1,253 @@
+import assert from "node:assert/strict";
+import { describe, it } from "mocha";
+import { hashTypedData, keccak256, parseEventLogs, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { deployMarket, PAR, param, POLICY_REQUESTER_ROLE, ZERO, ZERO32, type MarketFixture } from "./helpers/market.js";
+import { marketDomain, NO_PERMIT, REQUEST_TYPES, signPermit, signRequest, type Request } from "./helpers/signing.js";
+
+const INPUT = "0x0102030405060708" as Hex;
+const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
+
+/** A policy output: multiplierBps and minFeePerCU as int64 little-endian. */
+function policyOutput(multiplierBps: bigint, minFeePerCU: bigint): Hex {
+  const le = (x: bigint) => Buffer.from(BigInt.asUintN(64, x).toString(16).padStart(16, "0"), "hex").reverse().toString("hex");
+  return `0x${le(multiplierBps)}${le(minFeePerCU)}`;
+}
+
+async function withKeeper() {
+  const f = await deployMarket();
+  await f.register(f.keeperWallets[0], 100n * PAR);
+  return f;
+}
+
+/** An agent (a fresh key that never holds ETH) funded with `amount` PAR, and a signed request. */
+async function agentRequest(f: MarketFixture, over: Partial<Request> = {}) {
+  const agent = privateKeyToAccount(generatePrivateKey());
+  const chainId = await f.publicClient.getChainId();
+  const req: Request = {
+    requester: agent.address, modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+    inputHash: keccak256(INPUT), relayerFee: PAR / 10n, nonce: 7n, expiry: (await f.now()) + 600, ...over,
+  };
+  await f.mint(agent.address, req.fee + req.relayerFee);
+  const permit = await signPermit(agent, {
+    chainId, token: f.token.address, owner: agent.address, spender: f.market.address,
+    value: req.fee + req.relayerFee, nonce: await f.token.read.nonces([agent.address]), deadline: BigInt((await f.now()) + 600),
+  });
+  return { agent, chainId, req, permit, signature: await signRequest(agent, chainId, f.market.address, req) };
+}
+
+describe("TaskMarket postWithPermit", () => {
+  it("posts with an EIP-2612 permit in the same call, no approve first", async () => {
+    const f = await withKeeper();
+    const chainId = await f.publicClient.getChainId();
+    const owner = f.requester.account.address;
+    await f.mint(owner, 2n * PAR);
+    const permit = await signPermit(f.requester, {
+      chainId, token: f.token.address, owner, spender: f.market.address, value: 2n * PAR,
+      nonce: await f.token.read.nonces([owner]), deadline: BigInt((await f.now()) + 600),
+    });
+    const params = {
+      modelId: 1, fee: 2n * PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+      input: INPUT, inputHash: ZERO32, inputURI: "",
+    };
+    await f.track(await f.market.write.postWithPermit([params, permit], { account: f.requester.account }));
+    assert.equal(await f.balance(f.market.address), 2n * PAR);
+    assert.equal(await f.balance(owner), 0n);
+    assert.equal(await f.token.read.allowance([owner, f.market.address]), 0n);
+    assert.equal(f.book.get(1n)!.requester.toLowerCase(), owner.toLowerCase());
+    assert.equal(await f.market.read.statusOf([1n]), 1);
+  });
+
+  it("still posts when the permit was front-run (the allowance is there), and reverts without allowance", async () => {
+    const f = await withKeeper();
+    const chainId = await f.publicClient.getChainId();
+    const owner = f.requester.account.address;
+    await f.mint(owner, PAR);
+    const permit = await signPermit(f.requester, {
+      chainId, token: f.token.address, owner, spender: f.market.address, value: PAR,
+      nonce: await f.token.read.nonces([owner]), deadline: BigInt((await f.now()) + 600),
+    });
+    const params = {
+      modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+      input: INPUT, inputHash: ZERO32, inputURI: "",
+    };
+    // An attacker submits the permit first: the market's own permit call fails and is ignored.
+    await f.token.write.permit([owner, f.market.address, PAR, permit.deadline, permit.v, permit.r, permit.s], {
+      account: f.stranger.account,
+    });
+    await f.track(await f.market.write.postWithPermit([params, permit], { account: f.requester.account }));
+    assert.equal(await f.balance(f.market.address), PAR);
+    // A spent permit and no allowance: the transfer fails with the token's error.
+    await f.mint(owner, PAR);
+    await f.viem.assertions.revertWithCustomError(
+      f.market.write.postWithPermit([params, permit], { account: f.requester.account }),
+      f.token,
+      "ERC20InsufficientAllowance",
+    );
+  });
+});
+
+describe("TaskMarket postSigned (agents)", () => {
+  it("a relayer posts an agent's signed request paid by permit; the agent never holds ETH", async () => {
+    const f = await withKeeper();
+    const { agent, chainId, req, permit, signature } = await agentRequest(f);
+    assert.equal(
+      await f.market.read.requestDigest([req]),
+      hashTypedData({ domain: marketDomain(chainId, f.market.address), types: REQUEST_TYPES, primaryType: "Request", message: req }),
+    );
+    const relayer = f.stranger;
+    const before = await f.balance(relayer.account.address);
+    const hash = await f.market.write.postSigned([req, INPUT, "", signature, permit], { account: relayer.account });
+    const receipt = await f.track(hash);
+    const [posted] = parseEventLogs({ abi: f.market.abi, logs: receipt.logs, eventName: "TaskPosted" });
+    assert.equal(posted.args.requester.toLowerCase(), agent.address.toLowerCase());
+    assert.equal(posted.args.inputHash, keccak256(INPUT));
+    assert.equal(posted.args.fee, PAR);
+    assert.equal(await f.balance(f.market.address), PAR);
+    assert.equal(await f.balance(relayer.account.address) - before, PAR / 10n);
+    assert.equal(await f.balance(agent.address), 0n);
+    assert.equal(await f.publicClient.getBalance({ address: agent.address }), 0n);
+    assert.equal(await f.market.read.nonceUsed([agent.address, 7n]), true);
+    assert.equal(await f.market.read.nonceUsed([agent.address, 8n]), false);
+    // The agent's task is an ordinary task: it runs to the end and an expiry would refund the agent.
+    const id = posted.args.id;
+    await f.claimAsAssignee(id);
+    await f.submit(id, OUTPUT);
+    await f.networkHelpers.time.increase(600);
+    await f.finalize([id]);
+    assert.equal(await f.market.read.statusOf([id]), 0);
+  });
+
+  it("takes a large input by hash and URI, and uses an existing allowance when no permit is given", async () => {
+    const f = await withKeeper();
+    const agent = privateKeyToAccount(generatePrivateKey());
+    const chainId = await f.publicClient.getChainId();
+    const inputHash = keccak256("0xdeadbeef");
+    const req: Request = {
+      requester: agent.address, modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+      inputHash, relayerFee: 0n, nonce: 1n, expiry: (await f.now()) + 600,
+    };
+    await f.mint(agent.address, PAR);
+    const permit = await signPermit(agent, {
+      chainId, token: f.token.address, owner: agent.address, spender: f.market.address, value: PAR,
+      nonce: 0n, deadline: BigInt((await f.now()) + 600),
+    });
+    await f.token.write.permit([agent.address, f.market.address, PAR, permit.deadline, permit.v, permit.r, permit.s]);
+    const signature = await signRequest(agent, chainId, f.market.address, req);
+    const receipt = await f.track(
+      await f.market.write.postSigned([req, "0x", "ipfs://input", signature, NO_PERMIT], { account: f.stranger.account }),
+    );
+    const [posted] = parseEventLogs({ abi: f.market.abi, logs: receipt.logs, eventName: "TaskPosted" });
+    assert.equal(posted.args.inputHash, inputHash);
+    assert.equal(posted.args.inputURI, "ipfs://input");
+    assert.equal(await f.balance(f.market.address), PAR);
+  });
+
+  it("reverts NonceUsed on a replayed request", async () => {
+    const f = await withKeeper();
+    const { agent, req, permit, signature } = await agentRequest(f);
+    await f.market.write.postSigned([req, INPUT, "", signature, permit], { account: f.stranger.account });
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.postSigned([req, INPUT, "", signature, permit], { account: f.stranger.account }),
+      f.market,
+      "NonceUsed",
+      [agent.address, 7n],
+    );
+  });
+
+  it("reverts InvalidSignature for a tampered request or another signer", async () => {
+    const f = await withKeeper();
+    const { agent, chainId, req, permit, signature } = await agentRequest(f);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.postSigned([{ ...req, relayerFee: PAR }, INPUT, "", signature, permit], { account: f.stranger.account }),
+      f.market,
+      "InvalidSignature",
+      [agent.address],
+    );
+    const other = privateKeyToAccount(generatePrivateKey());
+    const forged = await signRequest(other, chainId, f.market.address, req);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.postSigned([req, INPUT, "", forged, permit], { account: f.stranger.account }),
+      f.market,
+      "InvalidSignature",
+      [agent.address],
+    );
+  });
+
+  it("reverts RequestExpired after the expiry", async () => {
+    const f = await withKeeper();
+    const { req, permit, signature } = await agentRequest(f);
+    await f.networkHelpers.time.increaseTo(req.expiry + 1);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.postSigned([req, INPUT, "", signature, permit], { account: f.stranger.account }),
+      f.market,
+      "RequestExpired",
+      [BigInt(req.expiry)],
+    );
+  });
+
+  it("reverts InputHashMismatch when the inline input is not the signed one", async () => {
+    const f = await withKeeper();
+    const { req, permit, signature } = await agentRequest(f);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.postSigned([req, "0x0102", "", signature, permit], { account: f.stranger.account }),
+      f.market,
+      "InputHashMismatch",
+      [req.inputHash],
+    );
+  });
+});
+
+describe("TaskMarket policy tasks", () => {
+  /** Policy model 2 in force, minFeePerCU bounds [1000, 1e6] base units; a task on model 2 posted by `from`. */
+  async function policyTask(f: MarketFixture, from: MarketFixture["requester"]) {
+    await f.market.write.setParameter([param("policyModelId"), 2n]);
+    await f.pool.write.setParameter([param("minFeePerCUCeiling"), 10n ** 6n]);
+    await f.pool.write.setParameter([param("minFeePerCUFloor"), 1000n]);
+    const id = await f.post(from, { modelId: 2, fee: PAR });
+    await f.claimAsAssignee(id);
+    return id;
+  }
+
+  it("a POLICY_REQUESTER_ROLE task's output is proposed to EmissionPool for the next epoch", async () => {
+    const f = await withKeeper();
+    await f.impl.write.grantRole([POLICY_REQUESTER_ROLE, f.requester.account.address]);
+    const id = await policyTask(f, f.requester);
+    const output = policyOutput(11_000n, 5000n);
+    await f.submit(id, output);
+    await f.networkHelpers.time.increase(600);
+    const epoch = (await f.pool.read.currentEpoch()) + 1n;
+    await f.viem.assertions.revertWithCustomError(f.finalize([id], ["0x"]), f.market, "OutputMismatch");
+    const hash = await f.market.write.finalize([[id], [f.book.get(id)!], [output]]);
+    await f.viem.assertions.emitWithArgs(hash, f.market, "PolicyResult", [id, epoch, 11_000, 5000n, true]);
+    await f.viem.assertions.emitWithArgs(hash, f.pool, "PolicyProposed", [epoch, 11_000, 5000n]);
+    assert.equal(await f.pool.read.minFeePerCU(), 1000n); // the floor until the next epoch
+    await f.networkHelpers.time.increase(3600);
+    assert.equal(await f.pool.read.minFeePerCU(), 5000n);
+  });
+
+  it("a policy-model task from a requester without the role proposes nothing", async () => {
+    const f = await withKeeper();
+    const id = await policyTask(f, f.requester);
+    await f.submit(id, policyOutput(15_000n, 9000n));
+    await f.networkHelpers.time.increase(600);
+    const receipt = await f.finalize([id]); // no output needed: not a policy task
+    assert.equal(parseEventLogs({ abi: f.market.abi, logs: receipt.logs, eventName: "PolicyResult" }).length, 0);
+    assert.equal(parseEventLogs({ abi: f.pool.abi, logs: receipt.logs, eventName: "PolicyProposed" }).length, 0);
+    await f.networkHelpers.time.increase(3600);
+    assert.equal(await f.pool.read.minFeePerCU(), 1000n);
+  });
+
+  it("a malformed policy output finalizes the task but is not proposed (accepted = false)", async () => {
+    const f = await withKeeper();
+    await f.impl.write.grantRole([POLICY_REQUESTER_ROLE, f.requester.account.address]);
+    const id = await policyTask(f, f.requester);
+    const short = "0x0102" as Hex;
+    await f.submit(id, short);
+    await f.networkHelpers.time.increase(600);
+    const epoch = (await f.pool.read.currentEpoch()) + 1n;
+    const hash = await f.market.write.finalize([[id], [f.book.get(id)!], [short]]);
+    await f.viem.assertions.emitWithArgs(hash, f.market, "PolicyResult", [id, epoch, 0, 0n, false]);
+    assert.equal(await f.market.read.statusOf([id]), 0);
+  });
+});
