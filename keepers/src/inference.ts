@@ -20,6 +20,9 @@ export type ModelSignature = {
   maxOutputBytes?: number;
 };
 
+// ORT's own logger prints provider-load failures to stderr; errors reach us as exceptions anyway.
+ort.env.logLevel = "fatal";
+
 const ORT_TYPE: Record<DTypeCode, "float32" | "int64" | "int32" | "uint8"> = { 1: "float32", 2: "int64", 3: "int32", 4: "uint8" };
 const FROM_ORT: Record<string, DTypeCode> = { float32: DType.float32, int64: DType.int64, int32: DType.int32, uint8: DType.uint8 };
 
@@ -34,7 +37,7 @@ export async function loadSession(model: Uint8Array | string, opts: SessionOptio
     typeof model === "string" ? ort.InferenceSession.create(model, o) : ort.InferenceSession.create(model, o);
   if (opts.provider === "cuda") {
     try {
-      return { session: await create({ ...base, executionProviders: ["cuda"] }), provider: "cuda" };
+      return { session: await create({ ...base, executionProviders: ["cuda"], logSeverityLevel: 4 }), provider: "cuda" };
     } catch (e) {
       opts.onLog?.(`CUDA execution provider unavailable (${firstLine(e)}); falling back to CPU`);
     }
@@ -74,6 +77,7 @@ export type TaskResult = { canonical: Uint8Array; resultHash: `0x${string}` };
 
 /** The whole keeper computation for one task: decode + validate the bundle, run, canonicalise, hash. */
 export async function runBundle(session: ort.InferenceSession, sig: ModelSignature, bundle: Uint8Array): Promise<TaskResult> {
+  checkSignature(session, sig);
   const inputs = decodeBundle(sig.inputs, bundle, sig.maxInputBytes);
   const outputs = await runTensors(session, sig, inputs);
   const canonical = canonicalize(sig.outputs, outputs, sig.outputDecimals);

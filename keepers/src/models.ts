@@ -30,8 +30,8 @@ export type ModelDef = {
 
 export const sha256 = (b: Uint8Array): `0x${string}` => `0x${createHash("sha256").update(b).digest("hex")}`;
 
-/** Deterministic PRNG (mulberry32) for fixed weights. */
-function prng(seed: number): () => number {
+/** Deterministic PRNG (mulberry32) for fixed weights and sample inputs. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -174,8 +174,8 @@ export const MODELS: Record<string, ModelDef> = {
       { name: "cn", dtype: DType.float32, shape: [2, -1, 64] },
     ],
     computeUnits: 20,
-    maxInputBytes: 32768,
-    maxOutputBytes: 8192,
+    maxInputBytes: 65536,
+    maxOutputBytes: 65536,
     outputDecimals: 4,
     tolerance: 2,
   },

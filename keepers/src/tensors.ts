@@ -48,19 +48,25 @@ export function checkTensor(spec: TensorSpec, t: Tensor, role = "input"): void {
   if (t.dtype !== spec.dtype) {
     throw new Error(`${where}: dtype expected ${dtypeName(spec.dtype)}, got ${dtypeName(t.dtype)}`);
   }
-  if (t.dims.length !== spec.shape.length) {
-    throw new Error(`${where}: rank expected ${spec.shape.length} ${fmtShape(spec.shape)}, got ${t.dims.length} ${fmtShape(t.dims)}`);
-  }
-  t.dims.forEach((d, i) => {
-    if (!Number.isInteger(d) || d < 0 || d > MAX_DIM) throw new Error(`${where}: dim ${i} is ${d}, not a uint32`);
-    if (spec.shape[i] >= 0 && spec.shape[i] !== d) {
-      throw new Error(`${where}: shape expected ${fmtShape(spec.shape)}, got ${fmtShape(t.dims)} (dim ${i}: expected ${spec.shape[i]}, got ${d})`);
-    }
-  });
+  checkDims(spec, t.dims, role);
   const n = elementCount(t.dims);
   if (t.data.length !== n) {
     throw new Error(`${where}: shape ${fmtShape(t.dims)} needs ${n} elements, got ${t.data.length}`);
   }
+}
+
+/** Checks rank and fixed dims against the spec (dynamic dims, -1, accept any uint32). */
+export function checkDims(spec: TensorSpec, dims: readonly number[], role = "input"): void {
+  const where = `${role} "${spec.name}"`;
+  if (dims.length !== spec.shape.length) {
+    throw new Error(`${where}: rank expected ${spec.shape.length} ${fmtShape(spec.shape)}, got ${dims.length} ${fmtShape(dims)}`);
+  }
+  dims.forEach((d, i) => {
+    if (!Number.isInteger(d) || d < 0 || d > MAX_DIM) throw new Error(`${where}: dim ${i} is ${d}, not a uint32`);
+    if (spec.shape[i] >= 0 && spec.shape[i] !== d) {
+      throw new Error(`${where}: shape expected ${fmtShape(spec.shape)}, got ${fmtShape(dims)} (dim ${i}: expected ${spec.shape[i]}, got ${d})`);
+    }
+  });
 }
 
 /** Encodes tensors (one per model input, declared order) into the tensor bundle. */
@@ -119,6 +125,7 @@ export function decodeBundle(specs: readonly TensorSpec[], bytes: Uint8Array, ma
     need(4 * rank, `the dims of "${spec.name}"`);
     const dims: number[] = [];
     for (let i = 0; i < rank; i++, o += 4) dims.push(view.getUint32(o, true));
+    checkDims(spec, dims);
     const byteLen = elementCount(dims) * SIZE[spec.dtype];
     if (!Number.isSafeInteger(byteLen)) throw new Error(`input "${spec.name}": shape ${fmtShape(dims)} is too large`);
     need(byteLen, `the data of "${spec.name}" (shape ${fmtShape(dims)}, ${dtypeName(spec.dtype)})`);
