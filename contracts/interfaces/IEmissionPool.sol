@@ -15,14 +15,20 @@ interface IEmissionPool is IGoverned {
     /// @notice `epoch` closed: `amount` is shared among `totalWork` units of work.
     /// @param baseline the even-schedule amount (remaining budget / remaining epochs of the year)
     /// @param multiplierBps the clamped multiplier applied to the baseline (10_000 = 1.0)
-    /// @param fromPolicy false when no valid proposal arrived and the baseline applied
+    /// @param amount what the epoch allocates to contributors (0 when nobody worked)
+    /// @param fromPolicy false when no proposal arrived and the baseline multiplier was the target
     event EpochClosed(
         uint64 indexed epoch, uint256 baseline, uint32 multiplierBps, uint256 amount, uint256 totalWork, bool fromPolicy
     );
     /// @notice `contributor` claimed `amount` for epochs [fromEpoch, toEpoch].
     event Claimed(address indexed contributor, uint64 fromEpoch, uint64 toEpoch, uint256 amount);
-    /// @notice Part of an epoch share above the per-address cap went back to the budget.
+    /// @notice `amount` of `epoch` went back to the budget: a share above the per-address cap, or
+    ///         the whole computed amount of an epoch without work.
     event Rollover(uint64 indexed epoch, uint256 amount);
+    /// @notice A new emission year began with epoch `firstEpoch`.
+    /// @param budget the year's nominal budget (previous × yearDecayBps)
+    /// @param available what the year may emit: carried-over remainder + budget, bounded by the cap
+    event YearStarted(uint64 indexed year, uint64 firstEpoch, uint256 budget, uint256 available);
 
     /// @notice Only the task market may credit work.
     error NotMarket(address caller);
@@ -38,13 +44,18 @@ interface IEmissionPool is IGoverned {
     error InvalidEpochRange(uint64 fromEpoch, uint64 toEpoch);
     /// @notice `contributor` already claimed `epoch`.
     error AlreadyClaimed(address contributor, uint64 epoch);
+    /// @notice The epoch length must lie in [1 minute, 365 days].
+    error InvalidEpochLength(uint256 epochLength);
+    /// @notice A constructor address argument was zero.
+    error ZeroAddress();
 
     /// @notice Credits `units` of verified work (compute units of a finalized task, or jury duty)
-    ///         to `contributor` in the current epoch. Only the market.
+    ///         to `contributor` in the current epoch. Only the market (MARKET_ROLE).
     function creditWork(address contributor, uint256 units) external;
 
-    /// @notice Records the policy model's proposal for `epoch` (a future epoch). Guardrails apply
-    ///         when the epoch closes. Only the policy oracle.
+    /// @notice Records the policy model's proposal for `epoch` (a future epoch; a later proposal
+    ///         for the same epoch replaces an earlier one). Guardrails apply when the epoch closes
+    ///         (multiplier) and when it runs (fee floor). Only the policy oracle (POLICY_ROLE).
     /// @param multiplierBps the emission multiplier in basis points (10_000 = the baseline)
     /// @param minFeePerCU the proposed fee floor per compute unit, in PAR base units
     function proposePolicy(uint64 epoch, uint32 multiplierBps, uint96 minFeePerCU) external;
@@ -53,13 +64,22 @@ interface IEmissionPool is IGoverned {
     function closeEpoch() external returns (uint64 epoch, uint256 amount);
 
     /// @notice Claims the caller's share of every closed epoch in [fromEpoch, toEpoch], skipping
-    ///         epochs already claimed or without work. Mints to the caller.
+    ///         epochs without work; reverts `AlreadyClaimed` if one of them was claimed before and
+    ///         `EpochNotClosed` if one is still open. Mints to the caller.
     function claim(uint64 fromEpoch, uint64 toEpoch) external returns (uint256 amount);
+
+    /// @notice Sets governance parameter `name` (DEFAULT_ADMIN_ROLE, the timelock), within bounds:
+    ///         "maxShareBps" [100, 10000], "bootstrapEpochs" [0, 10 years of epochs],
+    ///         "yearDecayBps" [0, 10000], "minFeePerCUFloor" [0, ceiling],
+    ///         "minFeePerCUCeiling" [floor, MAX_FEE_PER_CU].
+    function setParameter(bytes32 name, uint256 value) external;
 
     /// @notice The epoch that is running now.
     function currentEpoch() external view returns (uint64);
-    /// @notice The fee floor per compute unit in force now.
+    /// @notice The fee floor per compute unit in force now: the current epoch's proposal clamped
+    ///         into [minFeePerCUFloor, minFeePerCUCeiling], or the floor without a proposal.
     function minFeePerCU() external view returns (uint96);
-    /// @notice What `contributor` could claim for `epoch` now (0 if claimed, open or no work).
+    /// @notice What `contributor` could claim for `epoch` now (0 if claimed, open or no work),
+    ///         after the per-address cap.
     function claimable(address contributor, uint64 epoch) external view returns (uint256);
 }

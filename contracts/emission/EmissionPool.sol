@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
+import {IParadigmToken} from "../interfaces/IParadigmToken.sol";
+import {EmissionMath} from "../libraries/EmissionMath.sol";
+
+/// @title EmissionPool
+/// @notice Emits PAR epoch by epoch to contributors of verified work. Year one emits at most
+///         1,000,000,000 PAR; the policy steers each epoch inside on-chain guardrails; every
+///         remainder (capped excess, epochs without work, rounding dust) flows back to the budget.
+/// @dev Conservation: remaining + outstanding + minted-by-this-pool never exceeds what the years
+///      made available, and remaining + outstanding + totalSupply <= cap after every year start.
+contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient {
+    using SafeCast for uint256;
+
+    /// @notice May credit work: the task market.
+    bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
+    /// @notice May propose policy: the task market, when a policy-model task finalizes.
+    bytes32 public constant POLICY_ROLE = keccak256("POLICY_ROLE");
+
+    /// @notice Year one's budget: 1,000,000,000 PAR in base units.
+    uint256 public constant YEAR_ONE_BUDGET = 1_000_000_000 * 1e8;
+    /// @notice The highest fee-floor ceiling governance may set: 10,000 PAR per compute unit.
+    uint256 public constant MAX_FEE_PER_CU = 1e12;
+
+    bytes32 internal constant MAX_SHARE_BPS = "maxShareBps";
+    bytes32 internal constant BOOTSTRAP_EPOCHS = "bootstrapEpochs";
+    bytes32 internal constant YEAR_DECAY_BPS = "yearDecayBps";
+    bytes32 internal constant FEE_FLOOR = "minFeePerCUFloor";
+    bytes32 internal constant FEE_CEILING = "minFeePerCUCeiling";
+
+    /// @dev Top bit of a work entry: the contributor claimed that epoch.
+    uint256 internal constant CLAIMED = 1 << 255;
+
+    /// @dev One slot, read and written by every close.
+    struct Schedule {
+        uint64 nextEpoch; // oldest epoch not closed yet
+        uint32 lastMultiplierBps; // multiplier applied to the last closed epoch
+        uint96 remaining; // what the current year may still emit
+        uint64 year; // year of `nextEpoch`
+    }
+
+    struct Totals {
+        uint96 outstanding; // allocated to closed epochs, not yet claimed nor rolled over
+        uint96 yearBudget; // nominal budget of the current year
+    }
+
+    struct Params {
+        uint16 maxShareBps;
+        uint16 yearDecayBps;
+        uint64 bootstrapEpochs;
+    }
+
+    struct FeeBounds {
+        uint96 floor;
+        uint96 ceiling;
+    }
+
+    /// @dev One slot per epoch: written by the first credit, by close, and by each claim.
+    struct EpochState {
+        uint96 amount; // emission allocated at close
+        uint96 unclaimedAmount; // amount not yet claimed nor rolled over
+        uint64 unclaimedUnits; // total work until close; then work not yet claimed
+    }
+
+    struct Proposal {
+        uint32 multiplierBps;
+        uint96 minFeePerCU;
+        bool set;
+    }
+
+    /// @notice PAR; this pool is its only minter.
+    IParadigmToken public immutable token;
+    /// @notice Start of epoch 0.
+    uint256 public immutable genesis;
+    /// @notice Seconds per epoch.
+    uint256 public immutable epochLength;
+    /// @notice Epochs per emission year: 365 days / epochLength, rounded down.
+    uint256 public immutable epochsPerYear;
+
+    Schedule internal _schedule;
+    Totals internal _totals;
+    Params internal _params;
+    FeeBounds internal _fees;
+    mapping(uint64 epoch => EpochState) internal _epochs;
+    mapping(uint64 epoch => mapping(address contributor => uint256 units)) internal _work;
+    mapping(uint64 epoch => Proposal) internal _proposals;
+
+    /// @param token_ PAR
+    /// @param timelock receives DEFAULT_ADMIN_ROLE (the deployer also holds it until it renounces)
+    /// @param epochLength_ seconds per epoch, in [60, 365 days]
+    constructor(address token_, address timelock, uint256 epochLength_) {
+        if (token_ == address(0) || timelock == address(0)) revert ZeroAddress();
+        if (epochLength_ < 60 || epochLength_ > 365 days) revert InvalidEpochLength(epochLength_);
+        token = IParadigmToken(token_);
+        genesis = block.timestamp;
+        epochLength = epochLength_;
+        uint256 perYear = 365 days / epochLength_;
+        epochsPerYear = perYear;
+        _schedule = Schedule({
+            nextEpoch: 0, lastMultiplierBps: uint32(EmissionMath.BPS), remaining: uint96(YEAR_ONE_BUDGET), year: 0
+        });
+        _totals = Totals({outstanding: 0, yearBudget: uint96(YEAR_ONE_BUDGET)});
+        _params = Params({maxShareBps: 500, yearDecayBps: 8_000, bootstrapEpochs: uint64(perYear)});
+        _fees = FeeBounds({floor: 0, ceiling: 1e8});
+        _grantRole(DEFAULT_ADMIN_ROLE, timelock);
+        _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- market
+
+    /// @inheritdoc IEmissionPool
+    function creditWork(address contributor, uint256 units) external {
+        if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
+        uint64 epoch = currentEpoch();
+        // The epoch total bounds every entry, so per-contributor entries never reach CLAIMED.
+        _epochs[epoch].unclaimedUnits += units.toUint64();
+        _work[epoch][contributor] += units;
+        emit WorkCredited(epoch, contributor, units);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function proposePolicy(uint64 epoch, uint32 multiplierBps, uint96 minFeePerCU_) external {
+        if (!hasRole(POLICY_ROLE, msg.sender)) revert NotPolicyOracle(msg.sender);
+        uint64 earliest = currentEpoch() + 1;
+        if (epoch < earliest) revert ProposalTooLate(epoch, earliest);
+        _proposals[epoch] = Proposal({multiplierBps: multiplierBps, minFeePerCU: minFeePerCU_, set: true});
+        emit PolicyProposed(epoch, multiplierBps, minFeePerCU_);
+    }
+
+    // ---------------------------------------------------------------- epochs
+
+    /// @inheritdoc IEmissionPool
+    function closeEpoch() external returns (uint64 epoch, uint256 amount) {
+        Schedule memory s = _schedule;
+        epoch = s.nextEpoch;
+        uint256 endsAt = genesis + (uint256(epoch) + 1) * epochLength;
+        if (block.timestamp < endsAt) revert EpochNotEnded(epoch, endsAt);
+
+        Proposal memory p = _proposals[epoch];
+        uint32 multiplier = EmissionMath.clampMultiplier(p.set ? p.multiplierBps : EmissionMath.BPS, s.lastMultiplierBps);
+        uint256 baseline;
+        (baseline, amount) =
+            EmissionMath.epochAmount(s.remaining, epochsPerYear - (epoch % epochsPerYear), multiplier);
+
+        EpochState storage e = _epochs[epoch];
+        uint64 totalWork = e.unclaimedUnits;
+        if (totalWork == 0) {
+            // Nobody worked: nothing is allocated, the computed amount stays in the budget.
+            if (amount != 0) emit Rollover(epoch, amount);
+            amount = 0;
+        } else if (amount != 0) {
+            s.remaining -= uint96(amount);
+            e.amount = uint96(amount);
+            e.unclaimedAmount = uint96(amount);
+            _totals.outstanding += uint96(amount);
+        }
+        emit EpochClosed(epoch, baseline, multiplier, amount, totalWork, p.set);
+
+        s.nextEpoch = epoch + 1;
+        s.lastMultiplierBps = multiplier;
+        if (s.nextEpoch % epochsPerYear == 0) _startYear(s);
+        _schedule = s;
+    }
+
+    /// @dev Opens the next year: nominal budget = previous × yearDecayBps; what the year may emit
+    ///      is the carried remainder plus that budget, bounded by cap − supply − outstanding.
+    function _startYear(Schedule memory s) internal {
+        Totals memory t = _totals;
+        uint256 budget = EmissionMath.nextYearBudget(t.yearBudget, _params.yearDecayBps);
+        uint256 used = token.totalSupply() + t.outstanding;
+        uint256 cap = token.cap();
+        uint256 headroom = cap > used ? cap - used : 0;
+        uint256 available = uint256(s.remaining) + budget;
+        if (available > headroom) available = headroom;
+        s.year += 1;
+        s.remaining = available.toUint96();
+        _totals.yearBudget = budget.toUint96();
+        emit YearStarted(s.year, s.nextEpoch, budget, available);
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    /// @inheritdoc IEmissionPool
+    function claim(uint64 fromEpoch, uint64 toEpoch) external nonReentrant returns (uint256 amount) {
+        if (toEpoch < fromEpoch) revert InvalidEpochRange(fromEpoch, toEpoch);
+        if (toEpoch >= _schedule.nextEpoch) revert EpochNotClosed(toEpoch);
+        Params memory params = _params;
+        uint256 rolled;
+        for (uint64 epoch = fromEpoch; epoch <= toEpoch; ++epoch) {
+            uint256 units = _work[epoch][msg.sender];
+            if (units == 0) continue;
+            if (units & CLAIMED != 0) revert AlreadyClaimed(msg.sender, epoch);
+            _work[epoch][msg.sender] = units | CLAIMED;
+
+            EpochState memory e = _epochs[epoch];
+            uint256 shareAmount = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
+            uint256 capBps = epoch < params.bootstrapEpochs ? params.maxShareBps : EmissionMath.BPS;
+            (uint256 paid, uint256 excess) = EmissionMath.capShare(shareAmount, e.amount, capBps);
+            _epochs[epoch] = EpochState({
+                amount: e.amount,
+                unclaimedAmount: e.unclaimedAmount - uint96(shareAmount),
+                unclaimedUnits: e.unclaimedUnits - uint64(units)
+            });
+            if (excess != 0) {
+                rolled += excess;
+                emit Rollover(epoch, excess);
+            }
+            amount += paid;
+        }
+        if (amount + rolled != 0) _totals.outstanding -= uint96(amount + rolled);
+        if (rolled != 0) _schedule.remaining += uint96(rolled);
+        emit Claimed(msg.sender, fromEpoch, toEpoch, amount);
+        if (amount != 0) token.mint(msg.sender, amount);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IEmissionPool
+    function setParameter(bytes32 name, uint256 value) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 previous;
+        if (name == MAX_SHARE_BPS) {
+            _check(name, value, 100, EmissionMath.BPS);
+            previous = _params.maxShareBps;
+            _params.maxShareBps = uint16(value);
+        } else if (name == BOOTSTRAP_EPOCHS) {
+            _check(name, value, 0, 10 * epochsPerYear);
+            previous = _params.bootstrapEpochs;
+            _params.bootstrapEpochs = uint64(value);
+        } else if (name == YEAR_DECAY_BPS) {
+            _check(name, value, 0, EmissionMath.BPS);
+            previous = _params.yearDecayBps;
+            _params.yearDecayBps = uint16(value);
+        } else if (name == FEE_FLOOR) {
+            _check(name, value, 0, _fees.ceiling);
+            previous = _fees.floor;
+            _fees.floor = uint96(value);
+        } else if (name == FEE_CEILING) {
+            _check(name, value, _fees.floor, MAX_FEE_PER_CU);
+            previous = _fees.ceiling;
+            _fees.ceiling = uint96(value);
+        } else {
+            revert UnknownParameter(name);
+        }
+        emit ParameterSet(name, previous, value);
+    }
+
+    function _check(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IEmissionPool
+    function currentEpoch() public view returns (uint64) {
+        return uint64((block.timestamp - genesis) / epochLength);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function minFeePerCU() external view returns (uint96) {
+        Proposal memory p = _proposals[currentEpoch()];
+        FeeBounds memory b = _fees;
+        if (!p.set || p.minFeePerCU < b.floor) return b.floor;
+        return p.minFeePerCU > b.ceiling ? b.ceiling : p.minFeePerCU;
+    }
+
+    /// @inheritdoc IEmissionPool
+    function claimable(address contributor, uint64 epoch) external view returns (uint256 paid) {
+        uint256 units = _work[epoch][contributor];
+        if (epoch >= _schedule.nextEpoch || units == 0 || units & CLAIMED != 0) return 0;
+        EpochState memory e = _epochs[epoch];
+        uint256 shareAmount = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
+        uint256 capBps = epoch < _params.bootstrapEpochs ? _params.maxShareBps : EmissionMath.BPS;
+        (paid,) = EmissionMath.capShare(shareAmount, e.amount, capBps);
+    }
+
+    /// @notice An epoch's allocation, what is left of it, and its total (until close) or unclaimed work.
+    function epochInfo(uint64 epoch) external view returns (uint256 amount, uint256 unclaimedAmount, uint256 units) {
+        EpochState memory e = _epochs[epoch];
+        return (e.amount, e.unclaimedAmount, e.unclaimedUnits);
+    }
+
+    /// @notice Work credited to `contributor` in `epoch`, and whether it was claimed.
+    function workOf(uint64 epoch, address contributor) external view returns (uint256 units, bool claimed) {
+        uint256 w = _work[epoch][contributor];
+        return (w & ~CLAIMED, w & CLAIMED != 0);
+    }
+
+    /// @notice The oldest epoch not closed yet.
+    function nextEpochToClose() external view returns (uint64) {
+        return _schedule.nextEpoch;
+    }
+
+    /// @notice The multiplier applied to the last closed epoch (10_000 before the first close).
+    function lastMultiplierBps() external view returns (uint32) {
+        return _schedule.lastMultiplierBps;
+    }
+
+    /// @notice What the current emission year may still allocate.
+    function remainingBudget() external view returns (uint256) {
+        return _schedule.remaining;
+    }
+
+    /// @notice The emission year of the next epoch to close (0 = year one).
+    function year() external view returns (uint64) {
+        return _schedule.year;
+    }
+
+    /// @notice The current year's nominal budget.
+    function yearBudget() external view returns (uint256) {
+        return _totals.yearBudget;
+    }
+
+    /// @notice Allocated to closed epochs and neither claimed nor rolled over yet.
+    function outstanding() external view returns (uint256) {
+        return _totals.outstanding;
+    }
+
+    /// @notice Per-address cap on an epoch's emission during the bootstrap epochs, in bps.
+    function maxShareBps() external view returns (uint16) {
+        return _params.maxShareBps;
+    }
+
+    /// @notice Epochs [0, bootstrapEpochs) apply the per-address cap.
+    function bootstrapEpochs() external view returns (uint64) {
+        return _params.bootstrapEpochs;
+    }
+
+    /// @notice Each new year's nominal budget is the previous one × yearDecayBps / 10_000.
+    function yearDecayBps() external view returns (uint16) {
+        return _params.yearDecayBps;
+    }
+
+    /// @notice Governance bounds on the policy's fee floor per compute unit.
+    function minFeePerCUBounds() external view returns (uint96 floor, uint96 ceiling) {
+        return (_fees.floor, _fees.ceiling);
+    }
+}

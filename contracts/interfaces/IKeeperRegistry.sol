@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IGoverned} from "./IGoverned.sol";
+
+/// @title The keeper registry: PAR staking, delegation pools, bonds, slashing and sortition
+/// @notice Each keeper (operator) runs a pool. The operator and its delegators hold shares of the
+///         pool's stake; slashes lower the value of every share pro rata, rewards accrue per share
+///         through an accumulator after the operator's commission. Part of the pool's stake can be
+///         locked as task bonds by the market. Unbonding stake waits `unbondingPeriod` and stays
+///         slashable until withdrawn. Sortition draws active keepers weighted by stake.
+/// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
+///      and `ParameterSet`): "minStake", "unbondingPeriod", "maxCommissionBps", "commissionDelay".
+interface IKeeperRegistry is IGoverned {
+    /// @notice A keeper as the SDK reads it.
+    /// @param stake pool stake (operator + delegators), locked bonds included, unbonding excluded
+    /// @param lockedBond part of `stake` locked by the market as task bonds
+    /// @param unbonding pool stake waiting out the unbonding period (still slashable)
+    /// @param totalShares shares of `stake` held by the operator and delegators
+    /// @param commissionBps commission in force now
+    /// @param pendingCommissionBps queued commission, in force from `commissionEffectiveAt` (0: none queued)
+    struct KeeperView {
+        address keeper;
+        bool registered;
+        bool active;
+        bool available;
+        string endpoint;
+        bytes32 hardwareClass;
+        uint32[] modelIds;
+        uint256 stake;
+        uint256 lockedBond;
+        uint256 unbonding;
+        uint256 totalShares;
+        uint16 commissionBps;
+        uint16 pendingCommissionBps;
+        uint64 commissionEffectiveAt;
+    }
+
+    /// @notice One account's position in one keeper's pool.
+    /// @param stake current value of `shares`
+    /// @param unbonding current value of its unbonding shares
+    /// @param unbondReadyAt when `unbonding` can be withdrawn
+    /// @param rewards claimable rewards
+    struct Position {
+        uint256 shares;
+        uint256 stake;
+        uint256 unbondingShares;
+        uint256 unbonding;
+        uint64 unbondReadyAt;
+        uint256 rewards;
+    }
+
+    /// @notice `keeper` registered with its profile, models, self-stake and commission.
+    event KeeperRegistered(
+        address indexed keeper,
+        string endpoint,
+        bytes32 hardwareClass,
+        uint32[] modelIds,
+        uint256 stake,
+        uint16 commissionBps
+    );
+    /// @notice `keeper` changed its endpoint or hardware class.
+    event ProfileUpdated(address indexed keeper, string endpoint, bytes32 hardwareClass);
+    /// @notice `keeper` now serves exactly `modelIds`.
+    event ModelsUpdated(address indexed keeper, uint32[] modelIds);
+    /// @notice `keeper` became available (takes tasks when staked enough) or unavailable.
+    event AvailabilitySet(address indexed keeper, bool available);
+    /// @notice `account` added `amount` to `keeper`'s pool for `shares` (the operator itself or a delegator).
+    event Staked(address indexed keeper, address indexed account, uint256 amount, uint256 shares);
+    /// @notice `account` started unbonding `amount` (`shares`) of `keeper`'s pool until `readyAt`.
+    event UnbondRequested(
+        address indexed keeper, address indexed account, uint256 amount, uint256 shares, uint64 readyAt
+    );
+    /// @notice `account` withdrew `amount` of matured unbonding stake from `keeper`'s pool.
+    event Withdrawn(address indexed keeper, address indexed account, uint256 amount);
+    /// @notice `keeper` queued commission `bps`, in force from `effectiveAt`.
+    event CommissionQueued(address indexed keeper, uint16 bps, uint64 effectiveAt);
+    /// @notice `keeper`'s pool was rewarded `amount`, of which `commission` went to the operator.
+    event Rewarded(address indexed keeper, uint256 amount, uint256 commission);
+    /// @notice `account` claimed `amount` of rewards from `keeper`'s pool.
+    event RewardsClaimed(address indexed keeper, address indexed account, uint256 amount);
+    /// @notice `keeper` was slashed `amount` in total, sent to `to`: `fromBond` out of its locked
+    ///         bond, `fromStake` out of its free pool stake, `fromUnbonding` out of unbonding stake.
+    event Slashed(
+        address indexed keeper, address indexed to, uint256 amount, uint256 fromBond, uint256 fromStake, uint256 fromUnbonding
+    );
+
+    /// @notice `keeper` is already registered.
+    error AlreadyRegistered(address keeper);
+    /// @notice `keeper` is not registered.
+    error NotRegistered(address keeper);
+    /// @notice The registration stake is below `minStake`.
+    error StakeBelowMinimum(uint256 stake, uint256 minStake);
+    /// @notice The commission is above `maxCommissionBps`.
+    error CommissionTooHigh(uint256 bps, uint256 maxBps);
+    /// @notice The endpoint is empty or longer than `maxLength` bytes.
+    error InvalidEndpoint(uint256 length, uint256 maxLength);
+    /// @notice The model list is empty or longer than `max`.
+    error InvalidModelCount(uint256 count, uint256 max);
+    /// @notice Model id 0 does not exist.
+    error InvalidModelId(uint32 modelId);
+    /// @notice The amount is zero.
+    error ZeroAmount();
+    /// @notice `keeper`'s pool has `available` free stake, `needed` was asked for.
+    error InsufficientStake(address keeper, uint256 available, uint256 needed);
+    /// @notice `account` holds stake worth `available` in `keeper`'s pool, `needed` was asked for.
+    error InsufficientPosition(address keeper, address account, uint256 available, uint256 needed);
+    /// @notice `account` has nothing unbonding in `keeper`'s pool.
+    error NothingUnbonding(address keeper, address account);
+    /// @notice The unbonding stake becomes withdrawable at `readyAt`.
+    error UnbondingNotReady(uint64 readyAt);
+    /// @notice `account` has no rewards to claim in `keeper`'s pool.
+    error NothingToClaim(address keeper, address account);
+    /// @notice `keeper`'s pool (or its unbonding part) was slashed to zero with shares outstanding;
+    ///         it takes no new stake.
+    error PoolDepleted(address keeper);
+
+    // ----------------------------------------------------------------- keepers
+
+    /// @notice Registers the caller as a keeper with a self-stake of `stake` (>= minStake, may be 0),
+    ///         pulled from the caller (approve first). The keeper is available at once.
+    /// @param endpoint how requesters or peers reach the keeper (URL), 1..256 bytes
+    /// @param hardwareClass declared hardware class, e.g. "cpu-x86-avx2", "gpu-h100"
+    /// @param modelIds the model ids it serves, 1..64 of them
+    /// @param commissionBps operator commission on pool rewards, <= maxCommissionBps
+    function register(
+        string calldata endpoint,
+        bytes32 hardwareClass,
+        uint32[] calldata modelIds,
+        uint256 stake,
+        uint16 commissionBps
+    ) external;
+
+    /// @notice Replaces the caller's endpoint and hardware class.
+    function updateProfile(string calldata endpoint, bytes32 hardwareClass) external;
+
+    /// @notice Replaces the set of models the caller serves.
+    function updateModels(uint32[] calldata modelIds) external;
+
+    /// @notice The caller marks itself available (takes tasks, may be drawn) or not.
+    function setAvailable(bool available) external;
+
+    /// @notice Queues a new commission for the caller's pool, in force after `commissionDelay`.
+    function setCommission(uint16 bps) external;
+
+    /// @notice Adds `amount` to the caller's own pool (pulled from the caller).
+    function addStake(uint256 amount) external;
+
+    /// @notice `addStake` with an EIP-2612 permit for the transfer.
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external;
+
+    /// @notice The operator starts unbonding `amount` of its own stake (out of the pool's free stake).
+    function requestUnbond(uint256 amount) external;
+
+    // ----------------------------------------------------------------- delegators
+
+    /// @notice Adds `amount` (pulled from the caller) to `keeper`'s pool on behalf of the caller.
+    function delegate(address keeper, uint256 amount) external;
+
+    /// @notice `delegate` with an EIP-2612 permit for the transfer.
+    function delegateWithPermit(address keeper, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external;
+
+    /// @notice Starts unbonding `amount` of the caller's stake in `keeper`'s pool. A new request
+    ///         adds to the caller's unbonding stake there and restarts its unbonding period.
+    function undelegate(address keeper, uint256 amount) external;
+
+    /// @notice Withdraws the caller's matured unbonding stake from `keeper`'s pool (what is left
+    ///         of it after slashes). Anyone: operators use it for their own pool too.
+    function withdraw(address keeper) external returns (uint256 amount);
+
+    /// @notice Claims the caller's rewards (commission included, for the operator) in `keeper`'s pool.
+    function claimRewards(address keeper) external returns (uint256 amount);
+
+    /// @notice Recomputes `keeper`'s sortition weight (e.g. after `minStake` changed). Anyone.
+    function sync(address keeper) external;
+
+    // ----------------------------------------------------------------- market (MARKET_ROLE)
+
+    /// @notice Moves `amount` of `keeper`'s free pool stake into its locked bond.
+    ///         Reverts `InsufficientStake(keeper, available, needed)`.
+    function lockBond(address keeper, uint256 amount) external;
+
+    /// @notice Releases up to `amount` of `keeper`'s locked bond (saturating: a slash may already
+    ///         have consumed part of it).
+    function unlockBond(address keeper, uint256 amount) external;
+
+    /// @notice Takes up to `amount` from `keeper`: its locked bond first, then its pool's free and
+    ///         unbonding stake pro rata, and transfers it to `to`. Shared pro rata by the pool.
+    /// @return slashed the amount actually taken (<= amount)
+    function slash(address keeper, uint256 amount, address to) external returns (uint256 slashed);
+
+    /// @notice Credits `amount` PAR, already transferred to the registry by the caller, to
+    ///         `keeper`'s pool: the operator's commission, the rest pro rata to its shares.
+    function reward(address keeper, uint256 amount) external;
+
+    // ----------------------------------------------------------------- governance
+
+    /// @notice Sets governance parameter `name` to `value` within its bounds. Only the timelock.
+    function setParameter(bytes32 name, uint256 value) external;
+
+    // ----------------------------------------------------------------- views
+
+    /// @notice The role the task market holds.
+    function MARKET_ROLE() external view returns (bytes32);
+    /// @notice Minimum stake to register and to be active.
+    function minStake() external view returns (uint256);
+    /// @notice Seconds between an unbond request and its withdrawal.
+    function unbondingPeriod() external view returns (uint256);
+    /// @notice Highest commission an operator may set.
+    function maxCommissionBps() external view returns (uint256);
+    /// @notice Seconds before a commission change takes effect.
+    function commissionDelay() external view returns (uint256);
+
+    /// @notice Registered, available and with pool stake >= minStake.
+    function isActive(address keeper) external view returns (bool);
+    /// @notice Whether `keeper` listed `modelId` among the models it serves.
+    function serves(address keeper, uint32 modelId) external view returns (bool);
+    /// @notice Pool stake incl. delegations and locked bonds, excl. unbonding.
+    function stakeOf(address keeper) external view returns (uint256);
+    /// @notice Pool stake not locked as bonds.
+    function freeStakeOf(address keeper) external view returns (uint256);
+    /// @notice Pool stake locked as bonds.
+    function lockedBondOf(address keeper) external view returns (uint256);
+    /// @notice Pool stake unbonding (still slashable).
+    function unbondingOf(address keeper) external view returns (uint256);
+    /// @notice Commission in force now for `keeper`'s pool.
+    function commissionOf(address keeper) external view returns (uint16);
+    /// @notice Sum of the sortition weights: stake of active keepers.
+    function totalStake() external view returns (uint256);
+    /// @notice Stake-weighted random active keeper in O(log n): `seed` picks a point in
+    ///         [0, totalStake). When no active keeper has stake, picks uniformly among active
+    ///         keepers; address(0) if none is active.
+    function draw(uint256 seed) external view returns (address keeper);
+    /// @notice The full record of `keeper`.
+    function keeperOf(address keeper) external view returns (KeeperView memory);
+    /// @notice `account`'s position in `keeper`'s pool.
+    function positionOf(address keeper, address account) external view returns (Position memory);
+    /// @notice Number of keepers ever registered.
+    function keeperCount() external view returns (uint256);
+    /// @notice Keeper number `index` (registration order).
+    function keeperAt(uint256 index) external view returns (address);
+    /// @notice PAR the registry owes: all pool stakes, unbonding stakes and unclaimed rewards.
+    ///         Equals the registry's PAR balance (invariant). O(keepers); for tests and monitors.
+    function owed() external view returns (uint256);
+}

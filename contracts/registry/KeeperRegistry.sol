@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
+import {PoolMath} from "../libraries/PoolMath.sol";
+import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
+
+/// @title KeeperRegistry
+/// @notice PAR staking for keepers, delegation pools, task bonds, slashing and stake-weighted
+///         sortition. See IKeeperRegistry and docs/keepers.md.
+/// @dev Storage is laid out for the market's hot path: `lockBond`/`unlockBond` touch one slot of
+///      the pool (`stake`, `locked`), `reward` reads one slot (`totalShares`, commission) and
+///      writes the accumulator slot plus, for a non-zero commission, the operator's reward slot.
+contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+    using SortitionSumTree for SortitionSumTree.Tree;
+
+    struct Pool {
+        // slot 0: stake and bonds
+        uint96 stake; // active pool stake, locked bond included
+        uint96 locked; // part of `stake` locked as task bonds
+        uint32 leaf; // sortition leaf (1-based); 0 = not registered
+        bool available; // set by the operator
+        bool active; // cached: whether the pool's weight is in the sortition trees
+        // slot 1: shares and commission
+        uint96 totalShares;
+        uint16 commissionBps;
+        uint16 pendingCommissionBps;
+        uint40 commissionEffectiveAt; // 0: no change queued
+        bool registered;
+        // slot 2: rewards
+        uint160 accRewardPerShare; // scaled by PoolMath.PRECISION
+        uint96 rewardsOwed; // rewards received and not yet claimed (commission included)
+        // slot 3: unbonding bucket (slashable, earns nothing)
+        uint96 unbondingStake;
+        uint96 unbondingShares;
+    }
+
+    struct Member {
+        // slot 0
+        uint96 shares;
+        uint96 unbondingShares;
+        uint64 unbondReadyAt;
+        // slot 1
+        uint96 rewards; // settled, unclaimed
+        uint160 rewardDebt;
+    }
+
+    struct Profile {
+        string endpoint;
+        bytes32 hardwareClass;
+        uint32[] modelIds;
+    }
+
+    struct Params {
+        uint96 minStake;
+        uint32 unbondingPeriod;
+        uint16 maxCommissionBps;
+        uint32 commissionDelay;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
+
+    uint256 public constant MAX_MIN_STAKE = 10_000_000 * 1e8;
+    uint256 public constant MIN_UNBONDING_PERIOD = 1;
+    uint256 public constant MAX_UNBONDING_PERIOD = 60 days;
+    uint256 public constant MAX_COMMISSION_BPS = 5_000;
+    uint256 public constant MAX_COMMISSION_DELAY = 30 days;
+    uint256 public constant MAX_ENDPOINT_LENGTH = 256;
+    uint256 public constant MAX_MODELS = 64;
+
+    /// @notice PAR.
+    IERC20 public immutable token;
+
+    Params private _params;
+    SortitionSumTree.Tree private _stakeTree;
+    SortitionSumTree.Tree private _countTree;
+    address[] private _keepers;
+    mapping(address keeper => Pool) private _pools;
+    mapping(address keeper => Profile) private _profiles;
+    mapping(address keeper => mapping(uint32 modelId => bool)) private _serves;
+    mapping(address keeper => mapping(address account => Member)) private _members;
+
+    /// @param token_ PAR
+    /// @param timelock receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
+    constructor(
+        address token_,
+        address timelock,
+        uint256 minStake_,
+        uint256 unbondingPeriod_,
+        uint256 maxCommissionBps_,
+        uint256 commissionDelay_
+    ) {
+        token = IERC20(token_);
+        _grantRole(DEFAULT_ADMIN_ROLE, timelock);
+        _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
+        _setParameter("minStake", minStake_);
+        _setParameter("unbondingPeriod", unbondingPeriod_);
+        _setParameter("maxCommissionBps", maxCommissionBps_);
+        _setParameter("commissionDelay", commissionDelay_);
+    }
+
+    // ------------------------------------------------------------------ keepers
+
+    /// @inheritdoc IKeeperRegistry
+    function register(
+        string calldata endpoint,
+        bytes32 hardwareClass,
+        uint32[] calldata modelIds,
+        uint256 stake,
+        uint16 commissionBps
+    ) external nonReentrant {
+        Pool storage pool = _pools[msg.sender];
+        if (pool.registered) revert AlreadyRegistered(msg.sender);
+        Params memory params = _params;
+        if (stake < params.minStake) revert StakeBelowMinimum(stake, params.minStake);
+        if (commissionBps > params.maxCommissionBps) revert CommissionTooHigh(commissionBps, params.maxCommissionBps);
+        _checkEndpoint(endpoint);
+
+        _keepers.push(msg.sender);
+        uint256 leaf = _stakeTree.push(0);
+        _countTree.push(0);
+        pool.leaf = uint32(leaf);
+        pool.available = true;
+        pool.registered = true;
+        pool.commissionBps = commissionBps;
+        Profile storage profile = _profiles[msg.sender];
+        profile.endpoint = endpoint;
+        profile.hardwareClass = hardwareClass;
+        _setModels(msg.sender, modelIds);
+        emit KeeperRegistered(msg.sender, endpoint, hardwareClass, modelIds, stake, commissionBps);
+
+        if (stake == 0) _sync(pool, 0);
+        else _stake(msg.sender, msg.sender, stake);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function updateProfile(string calldata endpoint, bytes32 hardwareClass) external {
+        _requireRegistered(msg.sender);
+        _checkEndpoint(endpoint);
+        Profile storage profile = _profiles[msg.sender];
+        profile.endpoint = endpoint;
+        profile.hardwareClass = hardwareClass;
+        emit ProfileUpdated(msg.sender, endpoint, hardwareClass);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function updateModels(uint32[] calldata modelIds) external {
+        _requireRegistered(msg.sender);
+        uint32[] storage previous = _profiles[msg.sender].modelIds;
+        for (uint256 i; i < previous.length; ++i) {
+            delete _serves[msg.sender][previous[i]];
+        }
+        _setModels(msg.sender, modelIds);
+        emit ModelsUpdated(msg.sender, modelIds);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function setAvailable(bool available) external {
+        Pool storage pool = _requireRegistered(msg.sender);
+        pool.available = available;
+        _sync(pool, pool.stake);
+        emit AvailabilitySet(msg.sender, available);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function setCommission(uint16 bps) external {
+        Pool storage pool = _requireRegistered(msg.sender);
+        Params memory params = _params;
+        if (bps > params.maxCommissionBps) revert CommissionTooHigh(bps, params.maxCommissionBps);
+        pool.commissionBps = _commission(pool);
+        uint64 effectiveAt = uint64(block.timestamp + params.commissionDelay);
+        pool.pendingCommissionBps = bps;
+        pool.commissionEffectiveAt = uint40(effectiveAt);
+        emit CommissionQueued(msg.sender, bps, effectiveAt);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function addStake(uint256 amount) external nonReentrant {
+        _stake(msg.sender, msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function stakeWithPermit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) external nonReentrant {
+        _permit(amount, deadline, v, r, s);
+        _stake(msg.sender, msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function requestUnbond(uint256 amount) external nonReentrant {
+        _unbond(msg.sender, msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------ delegators
+
+    /// @inheritdoc IKeeperRegistry
+    function delegate(address keeper, uint256 amount) external nonReentrant {
+        _stake(keeper, msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function delegateWithPermit(address keeper, uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s)
+        external
+        nonReentrant
+    {
+        _permit(amount, deadline, v, r, s);
+        _stake(keeper, msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function undelegate(address keeper, uint256 amount) external nonReentrant {
+        _unbond(keeper, msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function withdraw(address keeper) external nonReentrant returns (uint256 amount) {
+        Member storage member = _members[keeper][msg.sender];
+        uint256 held = member.unbondingShares;
+        if (held == 0) revert NothingUnbonding(keeper, msg.sender);
+        uint64 readyAt = member.unbondReadyAt;
+        if (block.timestamp < readyAt) revert UnbondingNotReady(readyAt);
+
+        Pool storage pool = _pools[keeper];
+        uint256 bucketShares = pool.unbondingShares;
+        uint256 bucketStake = pool.unbondingStake;
+        amount = PoolMath.valueOf(held, bucketStake, bucketShares);
+        pool.unbondingShares = uint96(bucketShares - held);
+        pool.unbondingStake = uint96(bucketStake - amount);
+        member.unbondingShares = 0;
+        member.unbondReadyAt = 0;
+        emit Withdrawn(keeper, msg.sender, amount);
+        if (amount != 0) token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function claimRewards(address keeper) external nonReentrant returns (uint256 amount) {
+        Pool storage pool = _pools[keeper];
+        Member storage member = _members[keeper][msg.sender];
+        uint256 acc = pool.accRewardPerShare;
+        _settle(member, acc);
+        member.rewardDebt = PoolMath.debtOf(member.shares, acc).toUint160();
+        amount = member.rewards;
+        if (amount == 0) revert NothingToClaim(keeper, msg.sender);
+        member.rewards = 0;
+        pool.rewardsOwed -= uint96(amount);
+        emit RewardsClaimed(keeper, msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function sync(address keeper) external {
+        Pool storage pool = _requireRegistered(keeper);
+        _sync(pool, pool.stake);
+    }
+
+    // ------------------------------------------------------------------ market
+
+    /// @inheritdoc IKeeperRegistry
+    function lockBond(address keeper, uint256 amount) external onlyRole(MARKET_ROLE) {
+        if (amount == 0) return;
+        Pool storage pool = _pools[keeper];
+        uint256 locked = pool.locked;
+        uint256 free = pool.stake - locked;
+        if (amount > free) revert InsufficientStake(keeper, free, amount);
+        pool.locked = uint96(locked + amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function unlockBond(address keeper, uint256 amount) external onlyRole(MARKET_ROLE) {
+        if (amount == 0) return;
+        Pool storage pool = _pools[keeper];
+        uint256 locked = pool.locked;
+        pool.locked = uint96(amount < locked ? locked - amount : 0);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function slash(address keeper, uint256 amount, address to)
+        external
+        onlyRole(MARKET_ROLE)
+        nonReentrant
+        returns (uint256 slashed)
+    {
+        Pool storage pool = _pools[keeper];
+        uint256 stake = pool.stake;
+        uint256 locked = pool.locked;
+        uint256 fromBond = amount < locked ? amount : locked;
+        (uint256 fromStake, uint256 fromUnbonding) =
+            PoolMath.splitSlash(amount - fromBond, stake - locked, pool.unbondingStake);
+        slashed = fromBond + fromStake + fromUnbonding;
+        if (slashed == 0) return 0;
+
+        pool.stake = uint96(stake - fromBond - fromStake);
+        pool.locked = uint96(locked - fromBond);
+        if (fromUnbonding != 0) pool.unbondingStake -= uint96(fromUnbonding);
+        _sync(pool, stake);
+        emit Slashed(keeper, to, slashed, fromBond, fromStake, fromUnbonding);
+        token.safeTransfer(to, slashed);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function reward(address keeper, uint256 amount) external onlyRole(MARKET_ROLE) {
+        if (amount == 0) return;
+        Pool storage pool = _pools[keeper];
+        if (!pool.registered) revert NotRegistered(keeper);
+        (uint256 commission, uint256 accIncrease) =
+            PoolMath.splitReward(amount, _commission(pool), pool.totalShares);
+        pool.accRewardPerShare = (pool.accRewardPerShare + accIncrease).toUint160();
+        pool.rewardsOwed = (pool.rewardsOwed + amount).toUint96();
+        if (commission != 0) _members[keeper][keeper].rewards += uint96(commission);
+        emit Rewarded(keeper, amount, commission);
+    }
+
+    // ------------------------------------------------------------------ governance
+
+    /// @inheritdoc IKeeperRegistry
+    function setParameter(bytes32 name, uint256 value) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setParameter(name, value);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IKeeperRegistry
+    function minStake() external view returns (uint256) {
+        return _params.minStake;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function unbondingPeriod() external view returns (uint256) {
+        return _params.unbondingPeriod;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function maxCommissionBps() external view returns (uint256) {
+        return _params.maxCommissionBps;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function commissionDelay() external view returns (uint256) {
+        return _params.commissionDelay;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function isActive(address keeper) public view returns (bool) {
+        Pool storage pool = _pools[keeper];
+        return pool.available && pool.stake >= _params.minStake;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function serves(address keeper, uint32 modelId) external view returns (bool) {
+        return _serves[keeper][modelId];
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function stakeOf(address keeper) external view returns (uint256) {
+        return _pools[keeper].stake;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function freeStakeOf(address keeper) external view returns (uint256) {
+        Pool storage pool = _pools[keeper];
+        return pool.stake - pool.locked;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function lockedBondOf(address keeper) external view returns (uint256) {
+        return _pools[keeper].locked;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function unbondingOf(address keeper) external view returns (uint256) {
+        return _pools[keeper].unbondingStake;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function commissionOf(address keeper) external view returns (uint16) {
+        return _commission(_pools[keeper]);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function totalStake() external view returns (uint256) {
+        return _stakeTree.total;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function draw(uint256 seed) external view returns (address) {
+        uint256 total = _stakeTree.total;
+        if (total != 0) return _keepers[_stakeTree.find(seed % total) - 1];
+        total = _countTree.total;
+        if (total != 0) return _keepers[_countTree.find(seed % total) - 1];
+        return address(0);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function keeperOf(address keeper) external view returns (KeeperView memory view_) {
+        Pool storage pool = _pools[keeper];
+        Profile storage profile = _profiles[keeper];
+        view_ = KeeperView({
+            keeper: keeper,
+            registered: pool.registered,
+            active: isActive(keeper),
+            available: pool.available,
+            endpoint: profile.endpoint,
+            hardwareClass: profile.hardwareClass,
+            modelIds: profile.modelIds,
+            stake: pool.stake,
+            lockedBond: pool.locked,
+            unbonding: pool.unbondingStake,
+            totalShares: pool.totalShares,
+            commissionBps: _commission(pool),
+            pendingCommissionBps: 0,
+            commissionEffectiveAt: 0
+        });
+        if (pool.commissionEffectiveAt > block.timestamp) {
+            view_.pendingCommissionBps = pool.pendingCommissionBps;
+            view_.commissionEffectiveAt = pool.commissionEffectiveAt;
+        }
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function positionOf(address keeper, address account) external view returns (Position memory position) {
+        Pool storage pool = _pools[keeper];
+        Member storage member = _members[keeper][account];
+        uint256 shares = member.shares;
+        uint256 unbondingShares = member.unbondingShares;
+        position = Position({
+            shares: shares,
+            stake: shares == 0 ? 0 : PoolMath.valueOf(shares, pool.stake, pool.totalShares),
+            unbondingShares: unbondingShares,
+            unbonding: unbondingShares == 0
+                ? 0
+                : PoolMath.valueOf(unbondingShares, pool.unbondingStake, pool.unbondingShares),
+            unbondReadyAt: member.unbondReadyAt,
+            rewards: member.rewards + PoolMath.pending(shares, pool.accRewardPerShare, member.rewardDebt)
+        });
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function keeperCount() external view returns (uint256) {
+        return _keepers.length;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function keeperAt(uint256 index) external view returns (address) {
+        return _keepers[index];
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function owed() external view returns (uint256 total) {
+        uint256 count = _keepers.length;
+        for (uint256 i; i < count; ++i) {
+            Pool storage pool = _pools[_keepers[i]];
+            total += uint256(pool.stake) + pool.unbondingStake + pool.rewardsOwed;
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    /// @dev Mints shares of `keeper`'s pool to `account` for `amount`, pulled from the caller.
+    function _stake(address keeper, address account, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        Pool storage pool = _requireRegistered(keeper);
+        uint256 stake = pool.stake;
+        uint256 totalShares = pool.totalShares;
+        if (totalShares != 0 && stake == 0) revert PoolDepleted(keeper);
+        uint256 shares = PoolMath.sharesForDeposit(amount, stake, totalShares);
+        if (shares == 0) revert ZeroAmount();
+
+        Member storage member = _members[keeper][account];
+        uint256 acc = pool.accRewardPerShare;
+        _settle(member, acc);
+        uint256 held = member.shares + shares;
+        member.shares = held.toUint96();
+        member.rewardDebt = PoolMath.debtOf(held, acc).toUint160();
+        pool.stake = (stake + amount).toUint96();
+        pool.totalShares = (totalShares + shares).toUint96();
+        _sync(pool, stake);
+        emit Staked(keeper, account, amount, shares);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @dev Moves `amount` of `account`'s stake in `keeper`'s pool into the unbonding bucket.
+    function _unbond(address keeper, address account, uint256 amount) private {
+        if (amount == 0) revert ZeroAmount();
+        Pool storage pool = _pools[keeper];
+        Member storage member = _members[keeper][account];
+        uint256 stake = pool.stake;
+        uint256 totalShares = pool.totalShares;
+        uint256 held = member.shares;
+        uint256 burn = stake == 0 ? type(uint256).max : PoolMath.sharesForWithdrawal(amount, stake, totalShares);
+        if (burn > held) {
+            uint256 value = held == 0 ? 0 : PoolMath.valueOf(held, stake, totalShares);
+            revert InsufficientPosition(keeper, account, value, amount);
+        }
+        if (burn == totalShares) amount = stake; // the last holder takes the remainder
+        uint256 free = stake - pool.locked;
+        if (amount > free) revert InsufficientStake(keeper, free, amount);
+
+        uint256 bucketStake = pool.unbondingStake;
+        uint256 bucketShares = pool.unbondingShares;
+        if (bucketShares != 0 && bucketStake == 0) revert PoolDepleted(keeper);
+        uint256 unbondingShares = PoolMath.sharesForDeposit(amount, bucketStake, bucketShares);
+        if (unbondingShares == 0) revert ZeroAmount();
+
+        uint256 acc = pool.accRewardPerShare;
+        _settle(member, acc);
+        held -= burn;
+        member.shares = uint96(held);
+        member.rewardDebt = PoolMath.debtOf(held, acc).toUint160();
+        uint64 readyAt = uint64(block.timestamp + _params.unbondingPeriod);
+        member.unbondingShares = (member.unbondingShares + unbondingShares).toUint96();
+        member.unbondReadyAt = readyAt;
+        pool.stake = uint96(stake - amount);
+        pool.totalShares = uint96(totalShares - burn);
+        pool.unbondingStake = (bucketStake + amount).toUint96();
+        pool.unbondingShares = (bucketShares + unbondingShares).toUint96();
+        _sync(pool, stake);
+        emit UnbondRequested(keeper, account, amount, burn, readyAt);
+    }
+
+    /// @dev Moves the rewards accrued by `member`'s shares into its settled rewards. The caller
+    ///      resets the debt after changing the shares.
+    function _settle(Member storage member, uint256 acc) private {
+        uint256 accrued = PoolMath.pending(member.shares, acc, member.rewardDebt);
+        if (accrued != 0) member.rewards = (member.rewards + accrued).toUint96();
+    }
+
+    /// @dev Puts the pool's sortition weights in line with its state; `previousStake` is the pool
+    ///      stake the trees were last synced with.
+    function _sync(Pool storage pool, uint256 previousStake) private {
+        bool wasActive = pool.active;
+        bool active = pool.available && pool.stake >= _params.minStake;
+        uint256 leaf = pool.leaf;
+        _stakeTree.set(leaf, wasActive ? previousStake : 0, active ? pool.stake : 0);
+        if (active != wasActive) {
+            pool.active = active;
+            if (active) _countTree.add(leaf, 1);
+            else _countTree.sub(leaf, 1);
+        }
+    }
+
+    function _setModels(address keeper, uint32[] calldata modelIds) private {
+        uint256 count = modelIds.length;
+        if (count == 0 || count > MAX_MODELS) revert InvalidModelCount(count, MAX_MODELS);
+        for (uint256 i; i < count; ++i) {
+            uint32 id = modelIds[i];
+            if (id == 0) revert InvalidModelId(id);
+            _serves[keeper][id] = true;
+        }
+        _profiles[keeper].modelIds = modelIds;
+    }
+
+    function _permit(uint256 amount, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        // A front-run permit is fine: the allowance is there either way.
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+    }
+
+    function _setParameter(bytes32 name, uint256 value) private {
+        Params storage params = _params;
+        uint256 previous;
+        if (name == "minStake") {
+            _checkBounds(name, value, 0, MAX_MIN_STAKE);
+            previous = params.minStake;
+            params.minStake = uint96(value);
+        } else if (name == "unbondingPeriod") {
+            _checkBounds(name, value, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+            previous = params.unbondingPeriod;
+            params.unbondingPeriod = uint32(value);
+        } else if (name == "maxCommissionBps") {
+            _checkBounds(name, value, 0, MAX_COMMISSION_BPS);
+            previous = params.maxCommissionBps;
+            params.maxCommissionBps = uint16(value);
+        } else if (name == "commissionDelay") {
+            _checkBounds(name, value, 0, MAX_COMMISSION_DELAY);
+            previous = params.commissionDelay;
+            params.commissionDelay = uint32(value);
+        } else {
+            revert UnknownParameter(name);
+        }
+        emit ParameterSet(name, previous, value);
+    }
+
+    function _requireRegistered(address keeper) private view returns (Pool storage pool) {
+        pool = _pools[keeper];
+        if (!pool.registered) revert NotRegistered(keeper);
+    }
+
+    function _commission(Pool storage pool) private view returns (uint16) {
+        uint256 effectiveAt = pool.commissionEffectiveAt;
+        return effectiveAt != 0 && block.timestamp >= effectiveAt ? pool.pendingCommissionBps : pool.commissionBps;
+    }
+
+    function _checkEndpoint(string calldata endpoint) private pure {
+        uint256 length = bytes(endpoint).length;
+        if (length == 0 || length > MAX_ENDPOINT_LENGTH) revert InvalidEndpoint(length, MAX_ENDPOINT_LENGTH);
+    }
+
+    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+    }
+}
