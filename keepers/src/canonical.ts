@@ -9,23 +9,18 @@
  * and rounds exactly; for d > 12 an exact BigInt path is used. Both give the same integer on
  * every conforming machine.
  */
-import { keccak256, type Hex } from "viem";
+import { createKeccak } from "hash-wasm";
+import type { Hex } from "viem";
 import { DType, dtypeName, elementCount, type Tensor, type TensorSpec } from "./tensors.js";
 
 const TWO63 = 2 ** 63;
 const TWO32 = 2 ** 32;
+const SAFE = Number.MAX_SAFE_INTEGER;
+/** WASM keccak-256: ~15x faster than the pure-JS one on large outputs; same digest. */
+const keccak = await createKeccak(256);
 
 /** Raised when a model's output cannot be made canonical (non-finite, overflow, wrong dtype). */
 export class InvalidOutputError extends Error {}
-
-/** round-half-to-even of an exactly-represented double. */
-function roundHalfEven(y: number): number {
-  const f = Math.floor(y);
-  const diff = y - f;
-  if (diff < 0.5) return f;
-  if (diff > 0.5) return f + 1;
-  return f % 2 === 0 ? f : f + 1;
-}
 
 function exactQuantise(x: number, decimals: number): bigint {
   // x is a float32 value held in a double: decompose exactly as m * 2^e.
@@ -63,6 +58,8 @@ export function canonicalize(specs: readonly TensorSpec[], outputs: readonly Ten
   const out = new Uint8Array(total * 8);
   const view = new DataView(out.buffer);
   const i64 = new BigInt64Array(out.buffer);
+  const lo = new Uint32Array(out.buffer);
+  const hi = new Int32Array(out.buffer);
   let k = 0;
   outputs.forEach((t, idx) => {
     const spec = specs[idx];
@@ -76,20 +73,26 @@ export function canonicalize(specs: readonly TensorSpec[], outputs: readonly Ten
         const fast = outputDecimals <= 12;
         for (let j = 0; j < d.length; j++, k++) {
           const x = d[j] as number;
-          if (!Number.isFinite(x)) throw new InvalidOutputError(`output "${spec.name}": element ${j} is ${x}; non-finite outputs are invalid`);
-          if (!fast) {
-            const q = exactQuantise(x, outputDecimals);
-            if (q >= 2n ** 63n || q < -(2n ** 63n)) throw new InvalidOutputError(`output "${spec.name}": element ${j} overflows int64 at ${outputDecimals} decimals`);
-            i64[k] = q;
+          if (x !== x || x === Infinity || x === -Infinity) {
+            throw new InvalidOutputError(`output "${spec.name}": element ${j} is ${x}; non-finite outputs are invalid`);
+          }
+          if (fast) {
+            const y = x * scale; // exact (see above)
+            let q = Math.floor(y);
+            const diff = y - q;
+            if (diff > 0.5 || (diff === 0.5 && q % 2 !== 0)) q += 1;
+            if (q >= -SAFE && q <= SAFE) {
+              lo[2 * k] = q >>> 0; // ToUint32: q mod 2^32, exact for safe integers
+              hi[2 * k + 1] = Math.floor(q / TWO32);
+              continue;
+            }
+            if (q >= TWO63 || q < -TWO63) throw new InvalidOutputError(`output "${spec.name}": element ${j} = ${x} overflows int64 at ${outputDecimals} decimals`);
+            i64[k] = BigInt(q);
             continue;
           }
-          const q = roundHalfEven(x * scale);
-          if (q >= TWO63 || q < -TWO63) throw new InvalidOutputError(`output "${spec.name}": element ${j} = ${x} overflows int64 at ${outputDecimals} decimals`);
-          if (q >= -Number.MAX_SAFE_INTEGER && q <= Number.MAX_SAFE_INTEGER) {
-            const lo = ((q % TWO32) + TWO32) % TWO32;
-            view.setUint32(k * 8, lo, true);
-            view.setInt32(k * 8 + 4, (q - lo) / TWO32, true);
-          } else i64[k] = BigInt(q);
+          const q = exactQuantise(x, outputDecimals);
+          if (q >= 2n ** 63n || q < -(2n ** 63n)) throw new InvalidOutputError(`output "${spec.name}": element ${j} overflows int64 at ${outputDecimals} decimals`);
+          i64[k] = q;
         }
         break;
       }
@@ -111,7 +114,9 @@ export function canonicalize(specs: readonly TensorSpec[], outputs: readonly Ten
 }
 
 export function resultHash(canonical: Uint8Array): Hex {
-  return keccak256(canonical);
+  keccak.init();
+  keccak.update(canonical);
+  return `0x${keccak.digest("hex")}`;
 }
 
 /** The canonical bytes viewed as int64 elements. */

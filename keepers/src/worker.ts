@@ -1,12 +1,12 @@
-/** Inference worker thread: keeps ORT sessions per model file and runs tasks one at a time. */
+/** Inference worker thread: keeps ORT sessions per model file and runs task batches one at a time. */
 import { parentPort } from "node:worker_threads";
 import { loadSession, runBundle, type LoadedSession, type ModelSignature, type Provider } from "./inference.js";
 
-export type WorkRequest = { id: number; modelPath: string; sig: ModelSignature; bundle: Uint8Array; provider: Provider };
-export type WorkReply =
-  | { id: number; ok: true; canonical: Uint8Array; resultHash: `0x${string}`; provider: Provider; ms: number }
-  | { id: number; ok: false; error: string }
-  | { log: string };
+export type WorkRequest = { id: number; modelPath: string; sig: ModelSignature; bundles: Uint8Array[]; provider: Provider };
+export type WorkItem =
+  | { ok: true; canonical: Uint8Array; resultHash: `0x${string}`; ms: number }
+  | { ok: false; error: string };
+export type WorkReply = { id: number; provider?: Provider; items: WorkItem[] } | { log: string };
 
 const port = parentPort!;
 const sessions = new Map<string, Promise<LoadedSession>>();
@@ -25,14 +25,26 @@ function session(req: WorkRequest): Promise<LoadedSession> {
 
 port.on("message", (req: WorkRequest) => {
   chain = chain.then(async () => {
-    const t0 = performance.now();
+    const items: WorkItem[] = [];
+    let provider: Provider | undefined;
+    let ls: LoadedSession | undefined;
     try {
-      const ls = await session(req);
-      const r = await runBundle(ls.session, req.sig, req.bundle);
-      const reply: WorkReply = { id: req.id, ok: true, ...r, provider: ls.provider, ms: performance.now() - t0 };
-      port.postMessage(reply, [r.canonical.buffer as ArrayBuffer]);
+      ls = await session(req);
+      provider = ls.provider;
     } catch (e) {
-      port.postMessage({ id: req.id, ok: false, error: (e as Error).message } satisfies WorkReply);
+      const error = `cannot load model: ${(e as Error).message}`;
+      return port.postMessage({ id: req.id, items: req.bundles.map(() => ({ ok: false, error })) } satisfies WorkReply);
     }
+    for (const bundle of req.bundles) {
+      const t0 = performance.now();
+      try {
+        const r = await runBundle(ls.session, req.sig, bundle);
+        items.push({ ok: true, ...r, ms: performance.now() - t0 });
+      } catch (e) {
+        items.push({ ok: false, error: (e as Error).message });
+      }
+    }
+    const transfer = items.flatMap((i) => (i.ok ? [i.canonical.buffer as ArrayBuffer] : []));
+    port.postMessage({ id: req.id, provider, items } satisfies WorkReply, transfer);
   });
 });
