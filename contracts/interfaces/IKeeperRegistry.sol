@@ -194,6 +194,10 @@ interface IKeeperRegistry is IGoverned {
     ///         `keeper`'s pool: the operator's commission, the rest pro rata to its shares.
     function reward(address keeper, uint256 amount) external;
 
+    /// @notice `unlockBond(keeper, bond)` then `reward(keeper, amount)` in one call: the market's
+    ///         finalize path, saving a second call and role check.
+    function unlockAndReward(address keeper, uint256 bond, uint256 amount) external;
+
     // ----------------------------------------------------------------- governance
 
     /// @notice Sets governance parameter `name` to `value` within its bounds. Only the timelock.

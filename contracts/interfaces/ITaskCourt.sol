@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGoverned} from "./IGoverned.sol";
-import {ITaskMarket} from "./ITaskMarket.sol";
+import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 
 /// @title The task court: disputes over challenged results
 /// @notice `TaskMarket.challenge` opens a dispute here. Then:
@@ -105,7 +105,7 @@ interface ITaskCourt is IGoverned {
     /// @notice Opens the dispute of task `id`. Only the market, from `challenge`.
     function open(
         uint256 id,
-        ITaskMarket.Task calldata task,
+        ITaskMarketTypes.Task calldata task,
         address challenger,
         bytes32 challengerResult,
         uint96 challengerBond
@@ -126,10 +126,10 @@ interface ITaskCourt is IGoverned {
     ///         is required when the task has a callback); no majority escalates. Anyone.
     /// @param task the task as stored (status Challenged)
     /// @param output the winning side's canonical output (hash-checked), needed only for callbacks
-    function resolve(uint256 id, ITaskMarket.Task calldata task, bytes calldata output) external;
+    function resolve(uint256 id, ITaskMarketTypes.Task calldata task, bytes calldata output) external;
 
     /// @notice Decides an escalated dispute. Only ARBITER_ROLE (the timelock: its delay applies).
-    function arbitrate(uint256 id, ITaskMarket.Task calldata task, Outcome outcome, bytes calldata output) external;
+    function arbitrate(uint256 id, ITaskMarketTypes.Task calldata task, Outcome outcome, bytes calldata output) external;
 
     /// @notice Sets governance parameter `name` within its bounds. Only DEFAULT_ADMIN_ROLE (the timelock).
     function setParameter(bytes32 name, uint256 value) external;

@@ -275,10 +275,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     function unlockBond(address keeper, uint256 amount) external onlyRole(MARKET_ROLE) {
-        if (amount == 0) return;
-        Pool storage pool = _pools[keeper];
-        uint256 locked = pool.locked;
-        pool.locked = uint96(amount < locked ? locked - amount : 0);
+        _unlock(keeper, amount);
     }
 
     /// @inheritdoc IKeeperRegistry
@@ -307,15 +304,13 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     function reward(address keeper, uint256 amount) external onlyRole(MARKET_ROLE) {
-        if (amount == 0) return;
-        Pool storage pool = _pools[keeper];
-        if (!pool.registered) revert NotRegistered(keeper);
-        (uint256 commission, uint256 accIncrease) =
-            PoolMath.splitReward(amount, _commission(pool), pool.totalShares);
-        pool.accRewardPerShare = (pool.accRewardPerShare + accIncrease).toUint160();
-        pool.rewardsOwed = (pool.rewardsOwed + amount).toUint96();
-        if (commission != 0) _members[keeper][keeper].rewards += uint96(commission);
-        emit Rewarded(keeper, amount, commission);
+        _reward(keeper, amount);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function unlockAndReward(address keeper, uint256 bond, uint256 amount) external onlyRole(MARKET_ROLE) {
+        _unlock(keeper, bond);
+        _reward(keeper, amount);
     }
 
     // ------------------------------------------------------------------ governance
@@ -523,6 +518,25 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         pool.unbondingShares = (bucketShares + unbondingShares).toUint96();
         _sync(pool, stake);
         emit UnbondRequested(keeper, account, amount, burn, readyAt);
+    }
+
+    function _unlock(address keeper, uint256 amount) private {
+        if (amount == 0) return;
+        Pool storage pool = _pools[keeper];
+        uint256 locked = pool.locked;
+        pool.locked = uint96(amount < locked ? locked - amount : 0);
+    }
+
+    function _reward(address keeper, uint256 amount) private {
+        if (amount == 0) return;
+        Pool storage pool = _pools[keeper];
+        if (!pool.registered) revert NotRegistered(keeper);
+        (uint256 commission, uint256 accIncrease) =
+            PoolMath.splitReward(amount, _commission(pool), pool.totalShares);
+        pool.accRewardPerShare = (pool.accRewardPerShare + accIncrease).toUint160();
+        pool.rewardsOwed = (pool.rewardsOwed + amount).toUint96();
+        if (commission != 0) _members[keeper][keeper].rewards += uint96(commission);
+        emit Rewarded(keeper, amount, commission);
     }
 
     /// @dev Moves the rewards accrued by `member`'s shares into its settled rewards. The caller

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+import {ITaskCourt} from "../interfaces/ITaskCourt.sol";
+import {TaskLib} from "../libraries/TaskLib.sol";
+import {TaskMarketBase} from "./TaskMarketBase.sol";
+import {TaskMarketExtension} from "./TaskMarketExtension.sol";
+
+/// @title The task market
+/// @notice Serves all of ITaskMarket at its address: the hot paths (post, claim, submit, challenge,
+///         finalize, views) here, the rest in `extension` (delegatecall from the fallback).
+///         See ITaskMarket and docs/market.md.
+contract TaskMarket is TaskMarketBase {
+    using SafeERC20 for IERC20;
+
+    /// @notice The contract holding the cold functions, deployed by this constructor.
+    address public immutable extension;
+
+    /// @param timelock DEFAULT_ADMIN_ROLE holder and treasury
+    constructor(address token_, address models_, address keepers_, address pool_, address timelock)
+        TaskMarketBase(token_, models_, keepers_, pool_)
+    {
+        if (timelock == address(0)) revert ZeroAddress();
+        extension = address(new TaskMarketExtension(token_, models_, keepers_, pool_));
+        treasury = timelock;
+        _grantRole(DEFAULT_ADMIN_ROLE, timelock);
+        _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
+        _counters.nextTaskId = 1;
+        _hot = Hot({
+            assignWindow: 30,
+            claimTimeout: 120,
+            challengeWindow: 600,
+            bondMultiplierBps: 100_000,
+            protocolFeeBps: 500,
+            zeroFeeCreditBps: 1000,
+            challengeBond: 1e8,
+            policyModelId: 0
+        });
+        _cold = Cold({zeroFeeLimit: 10, zeroFeePeriod: 1 days, livenessPenaltyBps: 1000, maxCallbackGas: 500_000});
+    }
+
+    /// @notice Every ITaskMarket function not defined here runs in `extension` on this storage.
+    fallback() external {
+        address ext = extension;
+        assembly ("memory-safe") {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @notice See {ITaskMarket}.
+    function post(PostParams calldata p) external nonReentrant returns (uint256 id) {
+        id = _nextId();
+        _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI);
+        if (p.fee != 0) token.safeTransferFrom(msg.sender, address(this), p.fee);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function postWithPermit(PostParams calldata p, Permit calldata permit) external nonReentrant returns (uint256 id) {
+        _permit(msg.sender, permit);
+        id = _nextId();
+        _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI);
+        if (p.fee != 0) token.safeTransferFrom(msg.sender, address(this), p.fee);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function postBatch(PostParams[] calldata ps) external nonReentrant returns (uint256 firstId) {
+        uint256 n = ps.length;
+        if (n == 0) revert InvalidBatch();
+        firstId = _counters.nextTaskId;
+        _counters.nextTaskId = uint64(firstId + n);
+        uint256 total;
+        uint256 minFeePerCU = type(uint256).max; // read lazily, once
+        for (uint256 i; i < n; ++i) {
+            PostParams calldata p = ps[i];
+            if (p.fee != 0 && minFeePerCU == type(uint256).max) minFeePerCU = pool.minFeePerCU();
+            _open(firstId + i, msg.sender, _spec(p, minFeePerCU), p.input, p.inputURI);
+            total += p.fee;
+        }
+        if (total != 0) token.safeTransferFrom(msg.sender, address(this), total);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function claim(uint256 id, Task calldata task) external nonReentrant {
+        Hot memory h = _hot;
+        uint96 bond = _claim(id, task, h);
+        if (bond != 0) keepers.lockBond(msg.sender, bond);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function claimBatch(uint256[] calldata ids, Task[] calldata tasks) external nonReentrant {
+        uint256 n = ids.length;
+        if (n == 0 || n != tasks.length) revert InvalidBatch();
+        Hot memory h = _hot;
+        uint256 total;
+        for (uint256 i; i < n; ++i) {
+            total += _claim(ids[i], tasks[i], h);
+        }
+        if (total != 0) keepers.lockBond(msg.sender, total);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function submit(uint256 id, Task calldata task, bytes calldata output) external nonReentrant {
+        _submit(id, task, keccak256(output), output, "");
+    }
+
+    /// @notice See {ITaskMarket}.
+    function submitHash(uint256 id, Task calldata task, bytes32 resultHash, string calldata uri)
+        external
+        nonReentrant
+    {
+        if (resultHash == bytes32(0)) revert InvalidResult();
+        _submit(id, task, resultHash, "", uri);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function submitBatch(uint256[] calldata ids, Task[] calldata tasks, bytes[] calldata outputs)
+        external
+        nonReentrant
+    {
+        uint256 n = ids.length;
+        if (n == 0 || n != tasks.length || n != outputs.length) revert InvalidBatch();
+        for (uint256 i; i < n; ++i) {
+            _submit(ids[i], tasks[i], keccak256(outputs[i]), outputs[i], "");
+        }
+    }
+
+    /// @notice See {ITaskMarket}.
+    function challenge(uint256 id, Task calldata task, bytes32 resultHash, bytes calldata output, string calldata uri)
+        external
+        nonReentrant
+    {
+        (Task memory t, TaskStatus status) = _load(id, task);
+        if (status != TaskStatus.Submitted) revert WrongStatus(id, status);
+        Hot memory h = _hot;
+        uint256 closesAt = uint256(t.since) + h.challengeWindow;
+        if (block.timestamp >= closesAt) revert ChallengeWindowClosed(id, closesAt);
+        if (output.length != 0) {
+            bytes32 actual = keccak256(output);
+            if (resultHash != actual) revert OutputMismatch(id, resultHash, actual);
+        }
+        if (msg.sender == t.keeper || resultHash == bytes32(0) || resultHash == t.resultHash) {
+            revert InvalidChallenge(id);
+        }
+        if (!keepers.isActive(msg.sender)) revert NotEligible(msg.sender, t.modelId);
+        uint96 bond = t.bond > h.challengeBond ? t.bond : h.challengeBond;
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Challenged);
+        emit TaskChallenged(id, msg.sender, resultHash, bond, output, uri);
+        if (bond != 0) keepers.lockBond(msg.sender, bond);
+        ITaskCourt(court).open(id, task, msg.sender, resultHash, bond);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function finalize(uint256[] calldata ids, Task[] calldata tasks, bytes[] calldata outputs) external nonReentrant {
+        uint256 n = ids.length;
+        if (n == 0 || n != tasks.length || (outputs.length != 0 && outputs.length != n)) revert InvalidBatch();
+        Hot memory h = _hot;
+        Run memory run;
+        for (uint256 i; i < n; ++i) {
+            _finalizeOne(ids[i], tasks[i], h, run);
+        }
+        _flush(run.keeper, run.pay, run.bond, run.credit);
+        if (run.protocol != 0) _counters.protocolFees += uint96(run.protocol);
+        if (!run.anyCallback) return;
+        for (uint256 i; i < n; ++i) {
+            Task memory t = tasks[i];
+            bool policy = _isPolicy(t, h);
+            if (t.callback == address(0) && !policy) continue;
+            bytes calldata output = outputs.length == 0 ? msg.data[0:0] : outputs[i];
+            _afterResult(ids[i], t, t.resultHash, output, policy);
+        }
+    }
+
+    /// @notice See {ITaskMarket}.
+    function commitmentOf(Task calldata task, TaskStatus status) external pure returns (bytes32) {
+        return TaskLib.commitment(task, status);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function statusOf(uint256 id) external view returns (TaskStatus) {
+        return TaskLib.statusOf(_tasks[id]);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function taskWord(uint256 id) external view returns (bytes32) {
+        return _tasks[id];
+    }
+
+    /// @notice See {ITaskMarket}.
+    function assigneeOf(uint256 id, Task calldata task) external view returns (address) {
+        return _assignee(id, task.postBlock, task.modelId);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function bondFor(uint256 fee) external view returns (uint256) {
+        Hot memory h = _hot;
+        return TaskLib.bond(fee, h.bondMultiplierBps, h.challengeBond);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function nextTaskId() external view returns (uint256) {
+        return _counters.nextTaskId;
+    }
+
+    /// @notice See {ITaskMarket}.
+    function protocolFees() external view returns (uint256) {
+        return _counters.protocolFees;
+    }
+
+    function assignWindow() external view returns (uint256) {
+        return _hot.assignWindow;
+    }
+
+    function claimTimeout() external view returns (uint256) {
+        return _hot.claimTimeout;
+    }
+
+    function challengeWindow() external view returns (uint256) {
+        return _hot.challengeWindow;
+    }
+
+    function bondMultiplierBps() external view returns (uint256) {
+        return _hot.bondMultiplierBps;
+    }
+
+    function challengeBond() external view returns (uint256) {
+        return _hot.challengeBond;
+    }
+
+    function protocolFeeBps() external view returns (uint256) {
+        return _hot.protocolFeeBps;
+    }
+
+    function zeroFeeCreditBps() external view returns (uint256) {
+        return _hot.zeroFeeCreditBps;
+    }
+
+    function policyModelId() external view returns (uint32) {
+        return _hot.policyModelId;
+    }
+
+    function zeroFeeLimit() external view returns (uint256) {
+        return _cold.zeroFeeLimit;
+    }
+
+    function zeroFeePeriod() external view returns (uint256) {
+        return _cold.zeroFeePeriod;
+    }
+
+    function livenessPenaltyBps() external view returns (uint256) {
+        return _cold.livenessPenaltyBps;
+    }
+
+    function maxCallbackGas() external view returns (uint256) {
+        return _cold.maxCallbackGas;
+    }
+
+    /// @dev Checks and records a claim by msg.sender; returns the bond to lock.
+    function _claim(uint256 id, Task calldata task, Hot memory h) internal returns (uint96 bond) {
+        (Task memory t, TaskStatus status) = _load(id, task);
+        if (block.timestamp > t.deadline) revert DeadlinePassed(id, t.deadline);
+        if (status == TaskStatus.Open) {
+            if (block.timestamp < uint256(t.postedAt) + h.assignWindow) {
+                if (block.number <= uint256(t.postBlock) + 1) revert AssignmentPending(id, t.postBlock + 1);
+                address assignee = _assignee(id, t.postBlock, t.modelId);
+                if (assignee != address(0)) {
+                    if (msg.sender != assignee) revert NotAssignee(msg.sender, assignee);
+                } else {
+                    _checkEligible(msg.sender, t.modelId);
+                }
+            } else {
+                _checkEligible(msg.sender, t.modelId);
+            }
+        } else if (status == TaskStatus.Claimed) {
+            uint256 lapsesAt = uint256(t.since) + h.claimTimeout;
+            if (block.timestamp <= lapsesAt) revert ClaimNotLapsed(id, lapsesAt);
+            _checkEligible(msg.sender, t.modelId);
+            uint256 penalty = _release(t.keeper, t.bond, _cold.livenessPenaltyBps, t.requester);
+            emit ClaimLapsed(id, t.keeper, penalty);
+        } else {
+            revert WrongStatus(id, status);
+        }
+        bond = TaskLib.bond(t.fee, h.bondMultiplierBps, h.challengeBond);
+        t.keeper = msg.sender;
+        t.bond = bond;
+        t.since = uint40(block.timestamp);
+        t.resultHash = bytes32(0);
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Claimed);
+        emit TaskClaimed(id, msg.sender, bond, t.since);
+    }
+
+    function _submit(uint256 id, Task calldata task, bytes32 resultHash, bytes memory output, string memory uri)
+        internal
+    {
+        (Task memory t, TaskStatus status) = _load(id, task);
+        if (status != TaskStatus.Claimed) revert WrongStatus(id, status);
+        if (msg.sender != t.keeper) revert NotClaimant(msg.sender, t.keeper);
+        if (block.timestamp > t.deadline) revert DeadlinePassed(id, t.deadline);
+        t.since = uint40(block.timestamp);
+        t.resultHash = resultHash;
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Submitted);
+        emit ResultSubmitted(id, msg.sender, resultHash, t.since, output, uri);
+    }
+
+    /// @dev Finalizes one task into the running per-keeper totals (flushed when the keeper changes).
+    function _finalizeOne(uint256 id, Task calldata task, Hot memory h, Run memory run) internal {
+        (Task memory t, TaskStatus status) = _load(id, task);
+        if (status != TaskStatus.Submitted) revert WrongStatus(id, status);
+        uint256 endsAt = uint256(t.since) + h.challengeWindow;
+        if (block.timestamp < endsAt) revert ChallengeWindowOpen(id, endsAt);
+        delete _tasks[id];
+        if (t.keeper != run.keeper) {
+            _flush(run.keeper, run.pay, run.bond, run.credit);
+            (run.keeper, run.pay, run.bond, run.credit) = (t.keeper, 0, 0, 0);
+        }
+        (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
+        run.pay += pay;
+        run.protocol += fee;
+        run.bond += t.bond;
+        run.credit += credit;
+        if (t.callback != address(0) || _isPolicy(t, h)) run.anyCallback = true;
+        emit TaskFinalized(id, t.keeper, t.resultHash, pay, fee, credit);
+    }
+
+    function _spec(PostParams calldata p, uint256 minFeePerCU) internal pure returns (Spec memory) {
+        return Spec({
+            modelId: p.modelId,
+            fee: p.fee,
+            deadline: p.deadline,
+            callback: p.callback,
+            callbackGas: p.callbackGas,
+            inputHash: p.inputHash,
+            minFeePerCU: minFeePerCU
+        });
+    }
+
+    function _checkEligible(address keeper, uint32 modelId) internal view {
+        if (!keepers.isActive(keeper) || !keepers.serves(keeper, modelId)) revert NotEligible(keeper, modelId);
+    }
+
+    /// @dev Stake-weighted draw among active keepers, retried until one serves the model.
+    function _assignee(uint256 id, uint64 postBlock, uint32 modelId) internal view returns (address) {
+        bytes32 seed = blockhash(uint256(postBlock) + 1);
+        if (seed == bytes32(0)) return address(0);
+        for (uint256 i; i < MAX_ASSIGN_DRAWS; ++i) {
+            address k = keepers.draw(uint256(keccak256(abi.encode(seed, id, i))));
+            if (k == address(0)) return address(0);
+            if (keepers.serves(k, modelId)) return k;
+        }
+        return address(0);
+    }
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+
+import {ITaskMarketTypes} from "../interfaces/ITaskMarketTypes.sol";
+import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
+import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
+import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
+import {IParadigmCallback} from "../interfaces/IParadigmCallback.sol";
+import {TaskLib} from "../libraries/TaskLib.sol";
+
+/// @title Storage and shared logic of the task market
+/// @notice The market is split in two contracts over one storage: `TaskMarket` (the hot paths) and
+///         `TaskMarketExtension` (signed requests, expiry, court settlement, governance), reached by
+///         `TaskMarket`'s fallback through delegatecall, so the market address serves all of
+///         ITaskMarket. Both inherit this base, so their storage layouts are identical.
+abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyGuardTransient, EIP712 {
+    using SafeERC20 for IERC20;
+    using TaskLib for Task;
+
+    /// @notice The role a requester needs for its policy-model tasks to reach EmissionPool.proposePolicy.
+    bytes32 public constant POLICY_REQUESTER_ROLE = keccak256("POLICY_REQUESTER_ROLE");
+    /// @notice EIP-712 typehash of a signed `Request`.
+    bytes32 public constant REQUEST_TYPEHASH = keccak256(
+        "Request(address requester,uint32 modelId,uint96 fee,uint40 deadline,address callback,uint32 callbackGas,bytes32 inputHash,uint96 relayerFee,uint256 nonce,uint40 expiry)"
+    );
+    /// @notice Longest time between post and deadline.
+    uint256 public constant MAX_TASK_DURATION = 30 days;
+    /// @notice Draws tried for an assignee that serves the model before the task is open to all.
+    uint256 public constant MAX_ASSIGN_DRAWS = 4;
+    /// @dev Gas kept back around a callback for the rest of the finalize (EIP-150 margin included).
+    uint256 internal constant CALLBACK_RESERVE = 10_000;
+    /// @dev Model status Approved in IModelRegistry.
+    uint8 internal constant APPROVED = 2;
+
+    IERC20 public immutable token;
+    IModelRegistry public immutable models;
+    IKeeperRegistry public immutable keepers;
+    IEmissionPool public immutable pool;
+
+    /// @dev Parameters read on the hot paths, one slot.
+    struct Hot {
+        uint24 assignWindow;
+        uint24 claimTimeout;
+        uint24 challengeWindow;
+        uint24 bondMultiplierBps;
+        uint16 protocolFeeBps;
+        uint16 zeroFeeCreditBps;
+        uint96 challengeBond;
+        uint32 policyModelId;
+    }
+
+    /// @dev Parameters read on rare paths.
+    struct Cold {
+        uint32 zeroFeeLimit;
+        uint32 zeroFeePeriod;
+        uint16 livenessPenaltyBps;
+        uint32 maxCallbackGas;
+    }
+
+    /// @dev Next id and accrued protocol fees, one slot.
+    struct Counters {
+        uint64 nextTaskId;
+        uint96 protocolFees;
+    }
+
+    /// @dev What `_open` needs besides the requester and the input.
+    struct Spec {
+        uint32 modelId;
+        uint96 fee;
+        uint40 deadline;
+        address callback;
+        uint32 callbackGas;
+        bytes32 inputHash;
+        uint256 minFeePerCU;
+    }
+
+    /// @dev Running totals of a finalize batch for one keeper.
+    struct Run {
+        address keeper;
+        uint256 pay;
+        uint256 bond;
+        uint256 credit;
+        uint256 protocol;
+        bool anyCallback;
+    }
+
+    Hot internal _hot;
+    Cold internal _cold;
+    Counters internal _counters;
+    /// @notice Receives protocol fees (the timelock).
+    address public treasury;
+    /// @notice The dispute court.
+    address public court;
+
+    mapping(uint256 id => bytes32 word) internal _tasks;
+    /// @dev Zero-fee usage: period start (low 40 bits) and count (next 32 bits).
+    mapping(address requester => uint256 packed) internal _zeroFee;
+    /// @dev Unordered nonces of signed requests: one bit per nonce.
+    mapping(address requester => mapping(uint256 word => uint256 bits)) internal _nonces;
+
+    constructor(address token_, address models_, address keepers_, address pool_)
+        EIP712("ParadigmTaskMarket", "1")
+    {
+        if (token_ == address(0) || models_ == address(0) || keepers_ == address(0) || pool_ == address(0)) {
+            revert ZeroAddress();
+        }
+        token = IERC20(token_);
+        models = IModelRegistry(models_);
+        keepers = IKeeperRegistry(keepers_);
+        pool = IEmissionPool(pool_);
+    }
+    // ------------------------------------------------------------------ requesters
+
+
+
+
+
+
+    // ------------------------------------------------------------------ keepers
+
+
+
+
+
+
+
+
+
+    // ------------------------------------------------------------------ court
+
+
+    // ------------------------------------------------------------------ governance
+
+
+
+
+    // ------------------------------------------------------------------ views
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+    // ------------------------------------------------------------------ internal: post
+
+    function _nextId() internal returns (uint256 id) {
+        id = _counters.nextTaskId;
+        _counters.nextTaskId = uint64(id + 1);
+    }
+
+
+
+
+    /// @dev minFeePerCU for a paid task (read once), or 0 for a zero-fee one (not needed).
+    function _minFee(uint96 fee) internal view returns (uint256) {
+        return fee == 0 ? 0 : pool.minFeePerCU();
+    }
+
+    /// @dev Validates and records task `id`; the caller pulls the fee.
+    function _open(
+        uint256 id,
+        address requester,
+        Spec memory s,
+        bytes calldata input,
+        string calldata inputURI
+    ) internal {
+        (uint8 status, uint32 cu, uint32 maxInputBytes,) = models.taskSpec(s.modelId);
+        if (status != APPROVED) revert ModelNotApproved(s.modelId, status);
+        if (input.length != 0) {
+            if (input.length > maxInputBytes) revert InputTooLarge(input.length, maxInputBytes);
+            s.inputHash = keccak256(input);
+        } else if (s.inputHash == bytes32(0)) {
+            revert EmptyInput();
+        }
+        if (s.deadline <= block.timestamp || s.deadline > block.timestamp + MAX_TASK_DURATION) {
+            revert InvalidDeadline(s.deadline);
+        }
+        if (s.callback == address(0)) {
+            s.callbackGas = 0;
+        } else {
+            uint256 maxGas = _cold.maxCallbackGas;
+            if (s.callbackGas == 0 || s.callbackGas > maxGas) revert InvalidCallbackGas(s.callbackGas, maxGas);
+        }
+        if (s.fee == 0) {
+            _useZeroFee(requester);
+        } else {
+            uint256 minimum = s.minFeePerCU * cu;
+            if (s.fee < minimum) revert FeeBelowMinimum(s.fee, minimum);
+        }
+        Task memory t;
+        t.requester = requester;
+        t.fee = s.fee;
+        t.modelId = s.modelId;
+        t.computeUnits = cu;
+        t.deadline = s.deadline;
+        t.postedAt = uint40(block.timestamp);
+        t.postBlock = uint64(block.number);
+        t.callback = s.callback;
+        t.callbackGas = s.callbackGas;
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Open);
+        _emitPosted(id, t, s.inputHash, input, inputURI);
+    }
+
+    function _emitPosted(uint256 id, Task memory t, bytes32 inputHash, bytes calldata input, string calldata inputURI)
+        internal
+    {
+        emit TaskPosted(
+            id,
+            t.requester,
+            t.modelId,
+            t.fee,
+            t.computeUnits,
+            t.deadline,
+            t.postedAt,
+            t.postBlock,
+            t.callback,
+            t.callbackGas,
+            inputHash,
+            input,
+            inputURI
+        );
+    }
+
+    function _useZeroFee(address requester) internal {
+        Cold memory c = _cold;
+        uint256 packed = _zeroFee[requester];
+        uint256 start = uint40(packed);
+        uint256 count = uint32(packed >> 40);
+        if (block.timestamp >= start + c.zeroFeePeriod) (start, count) = (block.timestamp, 0);
+        if (count >= c.zeroFeeLimit) revert ZeroFeeRateLimited(requester, start + c.zeroFeePeriod);
+        _zeroFee[requester] = start | ((count + 1) << 40);
+    }
+
+
+    /// @dev Applies a permit; a failed permit is ignored (it may have been front-run), the
+    ///      transfer that follows checks the allowance.
+    function _permit(address owner, Permit calldata p) internal {
+        try IERC20Permit(address(token)).permit(owner, address(this), p.value, p.deadline, p.v, p.r, p.s) {} catch {}
+    }
+
+    // ------------------------------------------------------------------ internal: claim / submit
+
+
+
+    // ------------------------------------------------------------------ internal: settlement
+
+
+    /// @dev Keeper pay, protocol fee and work credit of a finalized task.
+    function _split(Task memory t, Hot memory h) internal pure returns (uint256 pay, uint256 fee, uint256 credit) {
+        fee = TaskLib.bps(t.fee, h.protocolFeeBps);
+        pay = t.fee - fee;
+        credit = t.fee == 0 ? TaskLib.bps(t.computeUnits, h.zeroFeeCreditBps) : t.computeUnits;
+    }
+
+    /// @dev Pays a keeper's pool, unlocks its bonds and credits its work, in one call each.
+    function _flush(address keeper, uint256 pay, uint256 bond, uint256 credit) internal {
+        if (keeper == address(0)) return;
+        if (pay != 0) {
+            token.safeTransfer(address(keepers), pay);
+            keepers.reward(keeper, pay);
+        }
+        if (bond != 0) keepers.unlockBond(keeper, bond);
+        if (credit != 0) pool.creditWork(keeper, credit);
+    }
+
+    /// @dev Slashes `penaltyBps` of a lapsed claimant's bond to `to` and unlocks the rest.
+    function _release(address keeper, uint256 bond, uint256 penaltyBps, address to) internal returns (uint256 penalty) {
+        if (bond == 0) return 0;
+        penalty = TaskLib.bps(bond, penaltyBps);
+        if (penalty != 0) penalty = keepers.slash(keeper, penalty, to);
+        if (bond > penalty) keepers.unlockBond(keeper, bond - penalty);
+    }
+
+    function _isPolicy(Task memory t, Hot memory h) internal view returns (bool) {
+        return h.policyModelId != 0 && t.modelId == h.policyModelId && hasRole(POLICY_REQUESTER_ROLE, t.requester);
+    }
+
+    /// @dev Checks the output against the result, then runs the policy proposal and the callback.
+    function _afterResult(uint256 id, Task memory t, bytes32 resultHash, bytes calldata output, bool policy)
+        internal
+    {
+        bytes32 actual = keccak256(output);
+        if (actual != resultHash) revert OutputMismatch(id, resultHash, actual);
+        if (policy) _propose(id, output);
+        if (t.callback != address(0)) _callback(id, t.callback, t.callbackGas, output);
+    }
+
+    function _propose(uint256 id, bytes calldata output) internal {
+        (uint32 multiplierBps, uint96 minFeePerCU, bool ok) = TaskLib.decodePolicy(output);
+        uint64 epoch = pool.currentEpoch() + 1;
+        if (ok) {
+            try pool.proposePolicy(epoch, multiplierBps, minFeePerCU) {}
+            catch {
+                ok = false;
+            }
+        }
+        emit PolicyResult(id, epoch, multiplierBps, minFeePerCU, ok);
+    }
+
+    /// @dev Calls the callback with exactly `gasLimit` gas (the caller must leave enough, so a
+    ///      finalizer cannot starve it) and copies no return data (no returndata bomb).
+    function _callback(uint256 id, address target, uint256 gasLimit, bytes calldata output) internal {
+        uint256 needed = gasLimit + gasLimit / 63 + CALLBACK_RESERVE;
+        if (gasleft() < needed) revert InsufficientCallbackGas(id, needed, gasleft());
+        bytes memory data = abi.encodeCall(IParadigmCallback.onParadigmResult, (id, output));
+        bool ok;
+        assembly ("memory-safe") {
+            ok := call(gasLimit, target, 0, add(data, 32), mload(data), 0, 0)
+        }
+        emit CallbackResult(id, target, ok);
+    }
+
+    // ------------------------------------------------------------------ internal: checks
+
+    /// @dev Checks `task` against the stored word of `id` and returns its status.
+    function _load(uint256 id, Task calldata task) internal view returns (Task memory t, TaskStatus) {
+        bytes32 word = _tasks[id];
+        t = task;
+        if (word == bytes32(0) || !TaskLib.matches(word, t)) revert TaskMismatch(id);
+        return (t, TaskLib.statusOf(word));
+    }
+
+
+
+}
+

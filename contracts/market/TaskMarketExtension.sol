@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+
+import {TaskLib} from "../libraries/TaskLib.sol";
+import {TaskMarketBase} from "./TaskMarketBase.sol";
+
+/// @title The task market's cold functions
+/// @notice Runs only through `TaskMarket`'s fallback (delegatecall), on the market's storage.
+///         Called directly it refuses (`NotDelegated`).
+contract TaskMarketExtension is TaskMarketBase {
+    using SafeERC20 for IERC20;
+
+    address private immutable _self;
+
+    /// @notice This contract was called directly instead of through the market.
+    error NotDelegated();
+
+    modifier onlyCourt() {
+        if (msg.sender != court) revert NotCourt(msg.sender);
+        _;
+    }
+
+    modifier onlyDelegated() {
+        if (address(this) == _self) revert NotDelegated();
+        _;
+    }
+
+    constructor(address token_, address models_, address keepers_, address pool_)
+        TaskMarketBase(token_, models_, keepers_, pool_)
+    {
+        _self = address(this);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function postSigned(
+        Request calldata req,
+        bytes calldata input,
+        string calldata inputURI,
+        bytes calldata signature,
+        Permit calldata permit
+    ) external onlyDelegated nonReentrant returns (uint256 id) {
+        _verifyRequest(req, input, signature);
+        if (permit.deadline != 0) _permit(req.requester, permit);
+        id = _nextId();
+        _open(id, req.requester, _requestSpec(req), input, inputURI);
+        uint256 total = uint256(req.fee) + req.relayerFee;
+        if (total != 0) token.safeTransferFrom(req.requester, address(this), total);
+        if (req.relayerFee != 0) token.safeTransfer(msg.sender, req.relayerFee);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function expire(uint256[] calldata ids, Task[] calldata tasks) external onlyDelegated nonReentrant {
+        uint256 n = ids.length;
+        if (n == 0 || n != tasks.length) revert InvalidBatch();
+        uint256 penaltyBps = _cold.livenessPenaltyBps;
+        for (uint256 i; i < n; ++i) {
+            uint256 id = ids[i];
+            (Task memory t, TaskStatus status) = _load(id, tasks[i]);
+            if (status != TaskStatus.Open && status != TaskStatus.Claimed) revert WrongStatus(id, status);
+            if (block.timestamp <= t.deadline) revert NotExpired(id, t.deadline);
+            delete _tasks[id];
+            uint256 penalty;
+            if (status == TaskStatus.Claimed) penalty = _release(t.keeper, t.bond, penaltyBps, t.requester);
+            if (t.fee != 0) token.safeTransfer(t.requester, t.fee);
+            emit TaskExpired(id, t.requester, t.fee, penalty);
+        }
+    }
+
+    /// @notice See {ITaskMarket}.
+    function withdrawProtocolFees() external onlyDelegated nonReentrant returns (uint256 amount) {
+        amount = _counters.protocolFees;
+        if (amount == 0) return 0;
+        _counters.protocolFees = 0;
+        address to = treasury;
+        token.safeTransfer(to, amount);
+        emit ProtocolFeesWithdrawn(to, amount);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function settle(uint256 id, Task calldata task, address keeper, bytes32 resultHash, bytes calldata output)
+        external
+        onlyDelegated
+        onlyCourt
+        nonReentrant
+    {
+        (Task memory t, TaskStatus status) = _load(id, task);
+        if (status != TaskStatus.Challenged) revert WrongStatus(id, status);
+        delete _tasks[id];
+        if (keeper == address(0)) {
+            if (t.fee != 0) token.safeTransfer(t.requester, t.fee);
+            emit TaskRefunded(id, t.requester, t.fee);
+            return;
+        }
+        Hot memory h = _hot;
+        (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
+        _flush(keeper, pay, 0, credit);
+        if (fee != 0) _counters.protocolFees += uint96(fee);
+        emit TaskFinalized(id, keeper, resultHash, pay, fee, credit);
+        bool policy = _isPolicy(t, h);
+        if (t.callback != address(0) || policy) _afterResult(id, t, resultHash, output, policy);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function setCourt(address court_) external onlyDelegated onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (court != address(0)) revert CourtAlreadySet(court);
+        if (court_ == address(0)) revert ZeroAddress();
+        court = court_;
+        emit CourtSet(court_);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function setTreasury(address treasury_) external onlyDelegated onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (treasury_ == address(0)) revert ZeroAddress();
+        treasury = treasury_;
+        emit TreasurySet(treasury_);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function setParameter(bytes32 name, uint256 value) external onlyDelegated onlyRole(DEFAULT_ADMIN_ROLE) {
+        uint256 previous;
+        if (name == "assignWindow") {
+            _bounds(name, value, 1, 1 hours);
+            (previous, _hot.assignWindow) = (_hot.assignWindow, uint24(value));
+        } else if (name == "claimTimeout") {
+            _bounds(name, value, 10, 1 days);
+            (previous, _hot.claimTimeout) = (_hot.claimTimeout, uint24(value));
+        } else if (name == "challengeWindow") {
+            _bounds(name, value, 1, 7 days);
+            (previous, _hot.challengeWindow) = (_hot.challengeWindow, uint24(value));
+        } else if (name == "bondMultiplierBps") {
+            _bounds(name, value, 10_000, 1_000_000);
+            (previous, _hot.bondMultiplierBps) = (_hot.bondMultiplierBps, uint24(value));
+        } else if (name == "challengeBond") {
+            _bounds(name, value, 0, 1e14);
+            (previous, _hot.challengeBond) = (_hot.challengeBond, uint96(value));
+        } else if (name == "protocolFeeBps") {
+            _bounds(name, value, 0, 2000);
+            (previous, _hot.protocolFeeBps) = (_hot.protocolFeeBps, uint16(value));
+        } else if (name == "zeroFeeCreditBps") {
+            _bounds(name, value, 0, 10_000);
+            (previous, _hot.zeroFeeCreditBps) = (_hot.zeroFeeCreditBps, uint16(value));
+        } else if (name == "policyModelId") {
+            _bounds(name, value, 0, type(uint32).max);
+            (previous, _hot.policyModelId) = (_hot.policyModelId, uint32(value));
+        } else if (name == "zeroFeeLimit") {
+            _bounds(name, value, 0, 1000);
+            (previous, _cold.zeroFeeLimit) = (_cold.zeroFeeLimit, uint32(value));
+        } else if (name == "zeroFeePeriod") {
+            _bounds(name, value, 60, 30 days);
+            (previous, _cold.zeroFeePeriod) = (_cold.zeroFeePeriod, uint32(value));
+        } else if (name == "livenessPenaltyBps") {
+            _bounds(name, value, 0, 10_000);
+            (previous, _cold.livenessPenaltyBps) = (_cold.livenessPenaltyBps, uint16(value));
+        } else if (name == "maxCallbackGas") {
+            _bounds(name, value, 10_000, 5_000_000);
+            (previous, _cold.maxCallbackGas) = (_cold.maxCallbackGas, uint32(value));
+        } else {
+            revert UnknownParameter(name);
+        }
+        emit ParameterSet(name, previous, value);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function quote(uint32 modelId) external view returns (uint256 minFee, uint32 computeUnits) {
+        (, computeUnits,,) = models.taskSpec(modelId);
+        minFee = uint256(pool.minFeePerCU()) * computeUnits;
+    }
+
+    /// @notice See {ITaskMarket}.
+    function nonceUsed(address requester, uint256 nonce) external view returns (bool) {
+        return _nonces[requester][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @notice See {ITaskMarket}.
+    function zeroFeeAllowance(address requester) external view returns (uint256) {
+        Cold memory c = _cold;
+        uint256 packed = _zeroFee[requester];
+        uint256 count = block.timestamp >= uint40(packed) + uint256(c.zeroFeePeriod) ? 0 : uint32(packed >> 40);
+        return count >= c.zeroFeeLimit ? 0 : c.zeroFeeLimit - count;
+    }
+
+    /// @notice See {ITaskMarket}.
+    function requestDigest(Request calldata req) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(REQUEST_TYPEHASH, req)));
+    }
+
+    function _verifyRequest(Request calldata req, bytes calldata input, bytes calldata signature) internal {
+        if (block.timestamp > req.expiry) revert RequestExpired(req.expiry);
+        _useNonce(req.requester, req.nonce);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(REQUEST_TYPEHASH, req)));
+        if (!SignatureChecker.isValidSignatureNow(req.requester, digest, signature)) {
+            revert InvalidSignature(req.requester);
+        }
+        if (input.length != 0 && keccak256(input) != req.inputHash) revert InputHashMismatch(req.inputHash);
+    }
+
+    function _requestSpec(Request calldata req) internal view returns (Spec memory) {
+        return Spec({
+            modelId: req.modelId,
+            fee: req.fee,
+            deadline: req.deadline,
+            callback: req.callback,
+            callbackGas: req.callbackGas,
+            inputHash: req.inputHash,
+            minFeePerCU: _minFee(req.fee)
+        });
+    }
+
+    function _useNonce(address requester, uint256 nonce) internal {
+        uint256 bit = 1 << (nonce & 0xff);
+        uint256 bits = _nonces[requester][nonce >> 8];
+        if (bits & bit != 0) revert NonceUsed(requester, nonce);
+        _nonces[requester][nonce >> 8] = bits | bit;
+    }
+
+    function _bounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+    }
+}
