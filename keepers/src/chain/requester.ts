@@ -2,7 +2,7 @@
  * Requester side of the SDK: post tasks (approve or EIP-2612 permit), wait for the verified
  * result, check it against the on-chain commitment, and reclaim expired tasks.
  */
-import { keccak256, parseEventLogs, parseSignature, type Address, type Hex } from "viem";
+import { hexToBytes, keccak256, parseEventLogs, parseSignature, toHex, type Address, type Hex } from "viem";
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
 import { encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
@@ -33,7 +33,7 @@ function wallet(c: ParadigmClients) {
 
 /** Encodes an input for model `m`: raw bundle bytes pass through after validation. */
 export function bundleFor(m: ModelRecord, input: Input): Uint8Array {
-  if (typeof input === "string") return bundleFor(m, Buffer.from(input.slice(2), "hex"));
+  if (typeof input === "string") return bundleFor(m, hexToBytes(input));
   if (input instanceof Uint8Array) return input;
   return encodeBundle(m.inputs, toTensors(m.inputs, input as Tensor[]));
 }
@@ -77,7 +77,7 @@ export async function postTask(c: ParadigmClients, modelId: number, input: Input
     deadline: now + (opts.ttl ?? 600),
     callback: opts.callback ?? ZERO,
     callbackGas: opts.callbackGas ?? 0,
-    input: `0x${Buffer.from(bytes).toString("hex")}` as Hex,
+    input: toHex(bytes),
     inputHash: ZERO32,
     inputURI: "",
   };
@@ -144,7 +144,7 @@ async function verify(c: ParadigmClients, t: TaskState): Promise<VerifiedResult>
   const h = keccak256(out);
   if (h !== t.final!.resultHash) throw new Error(`task ${t.id}: output hashes to ${h}, the chain committed ${t.final!.resultHash}`);
   const model = await getModel(c, t.task.modelId);
-  const output = Buffer.from(out.slice(2), "hex");
+  const output = hexToBytes(out);
   return { id: t.id, resultHash: h, output, keeper: t.final!.keeper, outputs: decodeCanonical(model.outputs, output, model.outputDecimals) };
 }
 
@@ -153,7 +153,8 @@ export async function finalizeTasks(c: ParadigmClients, ts: TaskState[]): Promis
   const w = wallet(c);
   const policyId = Number(await c.contracts.market.read.policyModelId());
   const outputs = ts.map((t) => (t.task.callback !== ZERO || t.task.modelId === policyId ? (t.output ?? "0x") : "0x") as Hex);
-  const hash = await c.contracts.market.write.finalize([ts.map((t) => t.id), ts.map((t) => t.task), outputs], { account: w.account, chain: w.chain });
+  const needed = outputs.some((o) => o !== "0x");
+  const hash = await c.contracts.market.write.finalize([ts.map((t) => t.id), ts.map((t) => t.task), needed ? outputs : []], { account: w.account, chain: w.chain });
   await mined(c, hash, "finalize");
   return hash;
 }

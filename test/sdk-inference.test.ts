@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -30,10 +30,13 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     assert.equal(sha256(MODELS.mlp.bytes()), "0x1c712042d8ff9acbf1d772ebd0b85f56140b9435fd7bece1e49147c462725c7d");
     assert.equal(sha256(MODELS.mixed.bytes()), "0x911bc17591c09f28ee6d21df14fcaa288421f941588452e24bbd5403825a9ba4");
     assert.equal(sha256(MODELS.silero.bytes()), "0xa35ebf52fd3ce5f1469b2a36158dba761bc47b973ea3382b3186ca15b1f5af28");
+    // the committed files that the registry's npm: URIs point at are these builds
+    assert.deepEqual(readFileSync("keepers/models/mlp.onnx"), Buffer.from(MODELS.mlp.bytes()));
+    assert.deepEqual(readFileSync("keepers/models/mixed.onnx"), Buffer.from(MODELS.mixed.bytes()));
   });
 
   it("commits to the same resultHash in two separate processes for every model", async () => {
-    const script = path.resolve("test/fixtures/keeper-hashes.ts");
+    const script = path.resolve("test/fixtures/sdk-hashes.ts");
     const run = () => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" }));
     const a = run();
     const b = run();
@@ -45,7 +48,7 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
   it("computes the mixed integer model exactly (int32 + uint8, int64 scale, float mean)", async () => {
     const m = MODELS.mixed;
     const { session } = await loadSession(m.bytes());
-    const r = await runBundle(session, m, sampleBundle("mixed", 2, 3));
+    const r = await runBundle(session, m, sampleBundle("mixed", 2, 3)); // k = seed = 3
     const [sum, scaled, mean] = decodeCanonical(m.outputs, r.canonical, m.outputDecimals);
     assert.deepEqual(sum.dims, [2, 8]);
     assert.deepEqual(scaled.values, (sum.values as number[]).map((v) => BigInt(v) * 3n));
@@ -82,6 +85,8 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     const mlpHash = sha256(MODELS.mlp.bytes());
     const p1 = await fetchModel(MODELS.mlp.uri, mlpHash, cacheDir);
     assert.equal(path.basename(p1), mlpHash.slice(2) + ".onnx");
+    const dataUri = `data:application/octet-stream;base64,${Buffer.from(MODELS.mixed.bytes()).toString("base64")}`;
+    await fetchModel(dataUri, sha256(MODELS.mixed.bytes()), mkdtempSync(path.join(tmpdir(), "par-cache-")));
     const f = path.join(cacheDir, "mixed-src.onnx");
     writeFileSync(f, MODELS.mixed.bytes());
     await fetchModel(pathToFileURL(f).href, sha256(MODELS.mixed.bytes()), cacheDir);

@@ -63,6 +63,11 @@ describe("keeper: tensor bundle", () => {
     oneB[2] = 4; // dim 3 -> 4
     assert.throws(() => decodeBundle([B], Uint8Array.of(...oneB, 4)), /input "b": shape expected \[3\], got \[4\]/);
   });
+  it("decodes from a pooled Buffer view (not only a fresh Uint8Array)", () => {
+    const good = encodeBundle(SPECS, sample());
+    const pooled = Buffer.from(Buffer.from(good).toString("hex"), "hex"); // a view into Node's 8 KiB pool
+    assert.deepEqual(Array.from(decodeBundle(SPECS, pooled)[3].data as Int32Array), [-1, 2]);
+  });
   it("refuses to encode a tensor whose dtype differs from the signature", () => {
     assert.throws(
       () => encodeBundle([X], [{ dtype: DType.int32, dims: [1, 2], data: new Int32Array(2) }]),
