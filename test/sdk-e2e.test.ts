@@ -49,3 +49,46 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     assert.equal(await fx.token.read.balanceOf([paradigm.clients.account!.address]), before - PAR / 10n);
   });
 });
+
+describe("keeper e2e: a lying keeper is challenged by the honest watchtower, judged and slashed", function () {
+  this.timeout(180_000);
+  let conn: Connection;
+  let fx: Awaited<ReturnType<typeof deployParadigm>>;
+  let url: string;
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("slashes the liar; the watchtower's result stands and the requester gets it", async () => {
+    conn = await network.create();
+    fx = await deployParadigm(conn);
+    ({ url } = await serveRpc(conn));
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const models = [fx.modelIds.mlp];
+    const make = async (opts: Partial<Parameters<typeof startKeeper>[0]>, stake = 50n * PAR) => {
+      const key = await fundedKey(conn, fx, stake + 10n * PAR);
+      const c = clientsFor(url, fx.book, key);
+      await registerKeeper(c, models, stake);
+      return { key, c, opts };
+    };
+    // the liar claims every task; the honest watchtower and the juror never claim
+    const liar = await make({ tamper: (b) => { const x = new Uint8Array(b); x[0] ^= 0x7f; return x; } });
+    const honest = await make({ onlyTasks: () => false });
+    // most of the stake sits with the juror so the stake-weighted draw seats it (parties are excluded)
+    const juror = await make({ onlyTasks: () => false, sampleRate: 0 }, 2000n * PAR);
+    for (const k of [liar, honest, juror]) {
+      running.push(await startKeeper({ clients: k.c, cacheDir, saltSecret: keccak256(k.key), poolSize: 1, pollMs: 200, log: quiet, ...k.opts }));
+    }
+    const liarStake = await fx.keepers.read.stakeOf([liar.c.account!.address]);
+    const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR)));
+    const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [1, 4], data: [0.5, -0.5, 1, 2] } }, { fee: PAR / 10n, timeoutMs: 150_000 });
+    assert.equal(r.keeper, honest.c.account!.address, "the challenger's result stands");
+    const [, watchtower] = running;
+    assert.equal(watchtower.metrics.snapshot().par_challenges_total, 1);
+    assert.equal(running[2].metrics.snapshot().par_votes_revealed_total, 1);
+    const slashed = await fx.keepers.getEvents.Slashed({ keeper: liar.c.account!.address }, { fromBlock: 0n });
+    assert.equal(slashed.length, 1);
+    assert.ok((await fx.keepers.read.stakeOf([liar.c.account!.address])) < liarStake);
+  });
+});

@@ -85,6 +85,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const busy = new Set<bigint>(); // ids with an action in flight
   const checked = new Set<bigint>(); // watchtower: already sampled
   const results = new Map<bigint, PoolResult>(); // my own computed results, by task id
+  const cooldown = new Map<bigint, number>(); // task id → wall time before which a failed action is not retried
   let skew = 0; // chain time − wall time, from the newest block seen
   let lastBlock = -1n;
 
@@ -271,7 +272,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const head = book.head;
     for (const t of book.tasks.values()) {
       const d = t.dispute;
-      if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined) continue;
+      if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined || d.toArbiter) continue;
+      if ((cooldown.get(t.id) ?? 0) > Date.now()) continue;
       const meL = me!.toLowerCase();
       const party = [t.task.keeper, t.challenge?.challenger].some((a) => a?.toLowerCase() === meL);
       const juror = d.jurors.some((j) => j.toLowerCase() === meL);
@@ -300,6 +302,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
           log("dispute.resolved", { id: t.id });
         }
       } catch (e) {
+        cooldown.set(t.id, Date.now() + 3_000); // a failed court action waits before it is retried
         log("jury.failed", { id: t.id, reason: errMsg(e) });
       } finally {
         busy.delete(t.id);

@@ -33,6 +33,8 @@ export type Dispute = {
   committed: Set<string>;
   revealed: Map<string, number>;
   outcome?: number;
+  /** Escalated to the arbiter (governance): no juror action is possible any more. */
+  toArbiter?: boolean;
 };
 
 export type TaskPhase = "Open" | "Claimed" | "Submitted" | "Challenged" | "Finalized" | "Expired" | "Refunded";
@@ -146,7 +148,10 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
         t.dispute?.revealed.set((a.juror as string).toLowerCase(), Number(a.vote));
         break;
       case "DisputeEscalated":
-        if (t.dispute) t.dispute.jurors = [];
+        if (t.dispute) {
+          t.dispute.jurors = [];
+          t.dispute.toArbiter = a.toArbiter;
+        }
         break;
       case "DisputeResolved":
         if (t.dispute) t.dispute.outcome = Number(a.outcome);
