@@ -1,0 +1,6 @@
+export { paradigmTokenAbi } from "./paradigmToken.js";
+export { modelRegistryAbi } from "./modelRegistry.js";
+export { keeperRegistryAbi } from "./keeperRegistry.js";
+export { taskMarketAbi } from "./taskMarket.js";
+export { taskCourtAbi } from "./taskCourt.js";
+export { emissionPoolAbi } from "./emissionPool.js";

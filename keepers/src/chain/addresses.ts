@@ -1,0 +1,38 @@
+/** The deployment address book written by the deploy script: deploy/deployments/<chainId>.json. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { getAddress, type Address } from "viem";
+
+export type AddressBook = {
+  chainId: number;
+  deployBlock: number;
+  contracts: {
+    ParadigmToken: Address;
+    ModelRegistry: Address;
+    KeeperRegistry: Address;
+    TaskMarket: Address;
+    TaskCourt?: Address;
+    EmissionPool?: Address;
+    ParadigmTimelock?: Address;
+    ParadigmGovernor?: Address;
+  };
+};
+
+const REQUIRED = ["ParadigmToken", "ModelRegistry", "KeeperRegistry", "TaskMarket"] as const;
+
+/** Default location, relative to the repository root (or `PAR_DEPLOYMENTS`). */
+export function addressBookPath(chainId: number, dir = process.env.PAR_DEPLOYMENTS ?? path.resolve("deploy/deployments")): string {
+  return path.join(dir, `${chainId}.json`);
+}
+
+export function loadAddressBook(file: string): AddressBook {
+  if (!existsSync(file)) {
+    throw new Error(`address book ${file} not found; deploy first (npm run devnet) or pass --addresses <file>`);
+  }
+  const book = JSON.parse(readFileSync(file, "utf8")) as AddressBook;
+  for (const name of REQUIRED) {
+    if (!book.contracts?.[name]) throw new Error(`address book ${file}: contracts.${name} is missing`);
+  }
+  for (const [k, v] of Object.entries(book.contracts)) (book.contracts as Record<string, Address>)[k] = getAddress(v as string);
+  return book;
+}

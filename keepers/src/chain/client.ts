@@ -1,0 +1,70 @@
+/**
+ * Connects the SDK to a chain: a public client with retries and backoff, an optional wallet
+ * client whose account has a nonce manager (many transactions in flight), and typed contract
+ * instances from the address book.
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getContract,
+  http,
+  type Account,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { nonceManager, privateKeyToAccount } from "viem/accounts";
+import { keeperRegistryAbi, modelRegistryAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
+import type { AddressBook } from "./addresses.js";
+
+export type ParadigmClients = {
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient?: WalletClient<Transport, Chain, Account>;
+  account?: Account;
+  book: AddressBook;
+  contracts: ReturnType<typeof bindContracts>;
+};
+
+export function chainFor(chainId: number, rpcUrl: string): Chain {
+  return defineChain({
+    id: chainId,
+    name: chainId === 31337 ? "paradigm-devnet" : `chain-${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+}
+
+function bindContracts(publicClient: PublicClient<Transport, Chain>, walletClient: WalletClient<Transport, Chain, Account> | undefined, book: AddressBook) {
+  // Typed as if a wallet were always present; the SDK checks for one before any write.
+  const client = { public: publicClient, wallet: walletClient as WalletClient<Transport, Chain, Account> };
+  const c = book.contracts;
+  return {
+    token: getContract({ address: c.ParadigmToken, abi: paradigmTokenAbi, client }),
+    models: getContract({ address: c.ModelRegistry, abi: modelRegistryAbi, client }),
+    keepers: getContract({ address: c.KeeperRegistry, abi: keeperRegistryAbi, client }),
+    market: getContract({ address: c.TaskMarket, abi: taskMarketAbi, client }),
+    court: c.TaskCourt ? getContract({ address: c.TaskCourt, abi: taskCourtAbi, client }) : undefined,
+  };
+}
+
+/** Builds clients from an RPC URL (HTTP, retried with exponential backoff) and an optional key. */
+export function connect(opts: { rpcUrl: string; book: AddressBook; privateKey?: Hex; pollingInterval?: number }): ParadigmClients {
+  const chain = chainFor(opts.book.chainId, opts.rpcUrl);
+  const transport = http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 });
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: opts.pollingInterval ?? 500 }) as PublicClient<Transport, Chain>;
+  const account = opts.privateKey ? privateKeyToAccount(opts.privateKey, { nonceManager }) : undefined;
+  const walletClient = account ? createWalletClient({ chain, transport, account }) : undefined;
+  return { publicClient, walletClient, account, book: opts.book, contracts: bindContracts(publicClient, walletClient, opts.book) };
+}
+
+/** Wraps already-built viem clients (e.g. Hardhat's) with the address book. */
+export function fromClients(
+  publicClient: PublicClient<Transport, Chain>,
+  walletClient: WalletClient<Transport, Chain, Account> | undefined,
+  book: AddressBook,
+): ParadigmClients {
+  return { publicClient, walletClient, account: walletClient?.account, book, contracts: bindContracts(publicClient, walletClient, book) };
+}

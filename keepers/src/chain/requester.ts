@@ -1,0 +1,174 @@
+/**
+ * Requester side of the SDK: post tasks (approve or EIP-2612 permit), wait for the verified
+ * result, check it against the on-chain commitment, and reclaim expired tasks.
+ */
+import { hexToBytes, keccak256, parseEventLogs, parseSignature, toHex, type Address, type Hex } from "viem";
+import { taskMarketAbi } from "../abi/index.js";
+import { decodeCanonical, type DecodedOutput } from "../canonical.js";
+import { encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
+import type { ParadigmClients } from "./client.js";
+import { getModel, type ModelRecord } from "./models.js";
+import { createTaskBook, finalOutput, type TaskState } from "./taskbook.js";
+
+export type PostOptions = {
+  /** Fee in PAR base units; default: the market's quote (minFeePerCU × CU; 0 at genesis). */
+  fee?: bigint;
+  /** Seconds from now until the deadline (default 600). */
+  ttl?: number;
+  callback?: Address;
+  callbackGas?: number;
+  /** Pay with an EIP-2612 permit in the same transaction instead of a separate approve (default true). */
+  permit?: boolean;
+};
+
+export type Input = Uint8Array | Hex | readonly TensorLike[] | Record<string, TensorLike>;
+
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
+const ZERO32 = `0x${"00".repeat(32)}` as Hex;
+
+function wallet(c: ParadigmClients) {
+  if (!c.walletClient) throw new Error("this action sends a transaction: give the SDK a key (privateKey / --keystore)");
+  return c.walletClient;
+}
+
+/** Encodes an input for model `m`: raw bundle bytes pass through after validation. */
+export function bundleFor(m: ModelRecord, input: Input): Uint8Array {
+  if (typeof input === "string") return bundleFor(m, hexToBytes(input));
+  if (input instanceof Uint8Array) return input;
+  return encodeBundle(m.inputs, toTensors(m.inputs, input as Tensor[]));
+}
+
+async function permitFor(c: ParadigmClients, value: bigint, deadline: bigint) {
+  const w = wallet(c);
+  const token = c.contracts.token;
+  const [, name, version, chainId, verifyingContract] = await token.read.eip712Domain();
+  const nonce = await token.read.nonces([w.account.address]);
+  const sig = await w.signTypedData({
+    account: w.account,
+    domain: { name, version, chainId, verifyingContract },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: { owner: w.account.address, spender: c.book.contracts.TaskMarket, value, nonce, deadline },
+  });
+  const { r, s, v, yParity } = parseSignature(sig);
+  return { value, deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+}
+
+/** Posts one task; returns its id. The input is validated against the model's signature first. */
+export async function postTask(c: ParadigmClients, modelId: number, input: Input, opts: PostOptions = {}): Promise<bigint> {
+  const w = wallet(c);
+  const model = await getModel(c, modelId);
+  if (model.status !== "Approved") throw new Error(`model ${modelId} is ${model.status}, not Approved; it takes no tasks`);
+  const bytes = bundleFor(model, input);
+  if (bytes.length > model.maxInputBytes) throw new Error(`input: ${bytes.length} bytes exceeds model ${modelId}'s maxInputBytes ${model.maxInputBytes}`);
+  const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0];
+  const now = Number((await c.publicClient.getBlock()).timestamp);
+  const p = {
+    modelId,
+    fee,
+    deadline: now + (opts.ttl ?? 600),
+    callback: opts.callback ?? ZERO,
+    callbackGas: opts.callbackGas ?? 0,
+    input: toHex(bytes),
+    inputHash: ZERO32,
+    inputURI: "",
+  };
+  const tx = { account: w.account, chain: w.chain };
+  let hash: Hex;
+  const allowance = fee > 0n ? await c.contracts.token.read.allowance([w.account.address, c.book.contracts.TaskMarket]) : 0n;
+  if (fee > 0n && allowance < fee && opts.permit !== false) {
+    hash = await c.contracts.market.write.postWithPermit([p, await permitFor(c, fee, BigInt(now + 3600))], tx);
+  } else {
+    if (fee > 0n && allowance < fee) {
+      await c.publicClient.waitForTransactionReceipt({ hash: await c.contracts.token.write.approve([c.book.contracts.TaskMarket, fee], tx) });
+    }
+    hash = await c.contracts.market.write.post([p], tx);
+  }
+  const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`post reverted (tx ${hash})`);
+  const [ev] = parseEventLogs({ abi: taskMarketAbi, logs: receipt.logs, eventName: "TaskPosted" });
+  return ev.args.id;
+}
+
+export class TaskFailedError extends Error {
+  constructor(readonly id: bigint, readonly phase: string) {
+    super(`task ${id} ended ${phase} without a result${phase === "Expired" ? " (fee refunded; `par task reclaim` is not needed)" : " (fee refunded)"}`);
+  }
+}
+
+export type VerifiedResult = { id: bigint; resultHash: Hex; output: Uint8Array; keeper: Address; outputs: DecodedOutput[] };
+
+/**
+ * Waits until task `id` finalizes and returns its output, verified: keccak256(output) must equal
+ * the result hash that stood on chain. With `finalize` (default true) it finalizes the task itself
+ * once the challenge window has passed, and expires it once its deadline has passed.
+ */
+export async function waitForResult(
+  c: ParadigmClients,
+  id: bigint,
+  opts: { timeoutMs?: number; pollMs?: number; finalize?: boolean; fromBlock?: bigint } = {},
+): Promise<VerifiedResult> {
+  const book = createTaskBook(c, { fromBlock: opts.fromBlock });
+  const until = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
+  const window = Number(await c.contracts.market.read.challengeWindow());
+  for (;;) {
+    await book.sync();
+    const t = book.tasks.get(id);
+    if (t?.phase === "Finalized") return verify(c, t);
+    if (t && (t.phase === "Expired" || t.phase === "Refunded")) throw new TaskFailedError(id, t.phase);
+    if (t && opts.finalize !== false && c.walletClient) {
+      const now = Number((await c.publicClient.getBlock({ blockTag: "latest" })).timestamp);
+      try {
+        if (t.phase === "Submitted" && now > t.task.since + window) await finalizeTasks(c, [t]);
+        else if ((t.phase === "Open" || t.phase === "Claimed") && now > t.task.deadline) await expireTasks(c, [t]);
+      } catch {
+        // someone else got there first, or the window closes a block later: poll again
+      }
+    }
+    if (Date.now() > until) throw new Error(`task ${id}: no final result after ${opts.timeoutMs ?? 900_000} ms (phase ${t?.phase ?? "not seen"})`);
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
+  }
+}
+
+async function verify(c: ParadigmClients, t: TaskState): Promise<VerifiedResult> {
+  const out = finalOutput(t);
+  if (!out) throw new Error(`task ${t.id}: the final result has no inline output to verify`);
+  const h = keccak256(out);
+  if (h !== t.final!.resultHash) throw new Error(`task ${t.id}: output hashes to ${h}, the chain committed ${t.final!.resultHash}`);
+  const model = await getModel(c, t.task.modelId);
+  const output = hexToBytes(out);
+  return { id: t.id, resultHash: h, output, keeper: t.final!.keeper, outputs: decodeCanonical(model.outputs, output, model.outputDecimals) };
+}
+
+/** Finalizes submitted tasks whose window passed (anyone may). Outputs go along for tasks with callbacks. */
+export async function finalizeTasks(c: ParadigmClients, ts: TaskState[]): Promise<Hex> {
+  const w = wallet(c);
+  const policyId = Number(await c.contracts.market.read.policyModelId());
+  const outputs = ts.map((t) => (t.task.callback !== ZERO || t.task.modelId === policyId ? (t.output ?? "0x") : "0x") as Hex);
+  const needed = outputs.some((o) => o !== "0x");
+  const hash = await c.contracts.market.write.finalize([ts.map((t) => t.id), ts.map((t) => t.task), needed ? outputs : []], { account: w.account, chain: w.chain });
+  await mined(c, hash, "finalize");
+  return hash;
+}
+
+/** Refunds tasks whose deadline passed without a result ("reclaim"). */
+export async function expireTasks(c: ParadigmClients, ts: TaskState[]): Promise<Hex> {
+  const w = wallet(c);
+  const hash = await c.contracts.market.write.expire([ts.map((t) => t.id), ts.map((t) => t.task)], { account: w.account, chain: w.chain });
+  await mined(c, hash, "expire");
+  return hash;
+}
+
+export async function mined(c: ParadigmClients, hash: Hex, what: string) {
+  const r = await c.publicClient.waitForTransactionReceipt({ hash });
+  if (r.status !== "success") throw new Error(`${what} reverted (tx ${hash})`);
+  return r;
+}

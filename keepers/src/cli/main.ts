@@ -1,0 +1,299 @@
+/** `par`: the Paradigm keeper and requester CLI. Every command has --help. */
+import { readFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { formatPar, parsePar } from "../amounts.js";
+import { getModel, listModels, proposeModel } from "../chain/models.js";
+import { bundleFor, mined, postTask, waitForResult, expireTasks } from "../chain/requester.js";
+import { createTaskBook } from "../chain/taskbook.js";
+import { startKeeper } from "../keeper.js";
+import { createKeystore } from "../keystore.js";
+import { MODELS } from "../models.js";
+import { sampleBundle } from "../samples.js";
+import { createLogger, createMetrics, serveMetrics } from "../telemetry.js";
+import { clients, defaults, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
+
+const program = new Command("par")
+  .description("Paradigm: paid, verifiable ML inference. Run a keeper, post tasks, manage PAR.")
+  .option("--rpc <url>", "JSON-RPC endpoint (env PAR_RPC)", defaults.rpc)
+  .option("--addresses <file>", "deployment address book (default deploy/deployments/<chainId>.json; env PAR_DEPLOYMENTS sets the folder)")
+  .option("--keystore <file>", "encrypted keystore (env PAR_KEYSTORE); passphrase from PAR_PASSPHRASE or a prompt", defaults.keystore)
+  .option("--cache <dir>", "model cache folder (env PAR_CACHE)", defaults.cache)
+  .option("--json", "machine-readable output and structured logs")
+  .showHelpAfterError("(run with --help for usage)");
+
+const g = (): GlobalOpts => program.opts<GlobalOpts>();
+const intArg = (what: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${what} must be a non-negative integer, got "${v}"`);
+  return Number(v);
+};
+const parArg = (what: string) => (v: string) => {
+  try {
+    return parsePar(v, what);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+const addrArg = (v: string) => {
+  if (!isAddress(v)) throw new InvalidArgumentError(`"${v}" is not an address (0x followed by 40 hex digits)`);
+  return getAddress(v);
+};
+const idList = (v: string) => v.split(",").map((x) => intArg("--models")(x.trim()));
+
+// ------------------------------------------------------------------ keeper
+const keeper = program.command("keeper").description("run and manage a keeper node");
+
+keeper
+  .command("init")
+  .description("create a new key in an encrypted keystore (scrypt + aes-128-ctr, v3); the raw key is never written")
+  .action(async () => {
+    const pass = await passphrase("New keystore passphrase: ", true);
+    const { address } = createKeystore(g().keystore, pass);
+    print(g(), { keystore: g().keystore, address });
+  });
+
+keeper
+  .command("stake <amount>")
+  .description("register as a keeper with <amount> PAR self-stake, or add <amount> to an existing registration")
+  .option("--models <ids>", "model ids to serve, comma-separated (needed to register)", idList)
+  .option("--endpoint <url>", "how peers reach this keeper", "http://127.0.0.1")
+  .option("--hardware <class>", "declared hardware class, e.g. cpu-x86-avx2, gpu-h100", "cpu")
+  .option("--commission <bps>", "operator commission in basis points", intArg("--commission"), 0)
+  .action(async (amountText: string, o) => {
+    const amount = parArg("<amount>")(amountText);
+    const { c } = await clients(g(), true);
+    const me = c.account!.address;
+    const tx = { account: c.walletClient!.account, chain: c.walletClient!.chain };
+    const info = await c.contracts.keepers.read.keeperOf([me]);
+    if (amount > 0n) await mined(c, await c.contracts.token.write.approve([c.book.contracts.KeeperRegistry, amount], tx), "approve");
+    if (!info.registered) {
+      if (!o.models?.length) throw new Error("not registered yet: pass --models <ids> (see `par models list`)");
+      const hw = stringToHex(o.hardware, { size: 32 });
+      await mined(c, await c.contracts.keepers.write.register([o.endpoint, hw, o.models, amount, o.commission], tx), "register");
+    } else {
+      if (amount === 0n) throw new Error("<amount> must be positive to add stake");
+      await mined(c, await c.contracts.keepers.write.addStake([amount], tx), "addStake");
+    }
+    print(g(), { keeper: me, staked: formatPar(amount), stake: formatPar(await c.contracts.keepers.read.stakeOf([me])) });
+  });
+
+keeper
+  .command("unstake <amount>")
+  .description("start unbonding <amount> PAR of self-stake (slashable until withdrawn after the unbonding period)")
+  .action(async (amountText: string) => {
+    const amount = parArg("<amount>")(amountText);
+    const { c } = await clients(g(), true);
+    const tx = { account: c.walletClient!.account, chain: c.walletClient!.chain };
+    await mined(c, await c.contracts.keepers.write.requestUnbond([amount], tx), "requestUnbond");
+    const pos = await c.contracts.keepers.read.positionOf([c.account!.address, c.account!.address]);
+    print(g(), { unbonding: formatPar(pos.unbonding), readyAt: new Date(Number(pos.unbondReadyAt) * 1000).toISOString() });
+  });
+
+keeper
+  .command("withdraw")
+  .description("withdraw self-stake whose unbonding period has passed")
+  .action(async () => {
+    const { c } = await clients(g(), true);
+    const tx = { account: c.walletClient!.account, chain: c.walletClient!.chain };
+    await mined(c, await c.contracts.keepers.write.withdraw([c.account!.address], tx), "withdraw");
+    print(g(), { balance: formatPar(await c.contracts.token.read.balanceOf([c.account!.address])) });
+  });
+
+keeper
+  .command("status [address]")
+  .description("a keeper's registration, stake, bonds and models (default: your keystore's address)")
+  .action(async (address?: string) => {
+    const { c } = await clients(g(), !address);
+    const who = address ? addrArg(address) : c.account!.address;
+    const k = await c.contracts.keepers.read.keeperOf([who]);
+    print(g(), {
+      keeper: who,
+      registered: k.registered,
+      active: k.active,
+      available: k.available,
+      models: k.modelIds.join(","),
+      stake: formatPar(k.stake),
+      lockedBond: formatPar(k.lockedBond),
+      unbonding: formatPar(k.unbonding),
+      commissionBps: k.commissionBps,
+      balance: formatPar(await c.contracts.token.read.balanceOf([who])),
+    });
+  });
+
+keeper
+  .command("run")
+  .description("run the keeper: claim, compute and submit tasks; finalize; watch others' results; serve on juries")
+  .option("--workers <n>", "inference worker threads (default: cores − 1)", intArg("--workers"))
+  .option("--cuda", "try the CUDA execution provider (falls back to CPU, logged)")
+  .option("--sample-rate <r>", "fraction of others' results to re-check, 0..1", (v) => {
+    const r = Number(v);
+    if (!(r >= 0 && r <= 1)) throw new InvalidArgumentError(`--sample-rate must be between 0 and 1, got "${v}"`);
+    return r;
+  }, 1)
+  .option("--poll <ms>", "chain poll interval", intArg("--poll"), 500)
+  .option("--batch <n>", "most tasks per transaction", intArg("--batch"), 32)
+  .option("--metrics-port <port>", "serve Prometheus metrics on 127.0.0.1:<port>/metrics", intArg("--metrics-port"))
+  .option("--status-every <s>", "print a status line every <s> seconds (0: never)", intArg("--status-every"), 10)
+  .action(async (o) => {
+    const { c, privateKey } = await clients(g(), true);
+    const log = createLogger({ json: g().json });
+    const metrics = createMetrics();
+    const server = o.metricsPort !== undefined ? await serveMetrics(metrics, o.metricsPort) : undefined;
+    if (server) log("metrics.listening", { url: `http://127.0.0.1:${o.metricsPort}/metrics` });
+    const k = await startKeeper({
+      clients: c, cacheDir: g().cache, saltSecret: saltSecret(privateKey!), poolSize: o.workers,
+      provider: o.cuda ? "cuda" : "cpu", pollMs: o.poll, batchMax: o.batch, sampleRate: o.sampleRate, log, metrics,
+    });
+    const status = o.statusEvery > 0 ? setInterval(() => log("status", metrics.snapshot()), o.statusEvery * 1000) : undefined;
+    const shutdown = async () => {
+      clearInterval(status);
+      await k.stop();
+      server?.close();
+      process.exit(0);
+    };
+    process.on("SIGINT", shutdown);
+    process.on("SIGTERM", shutdown);
+    await k.done;
+  });
+
+// ------------------------------------------------------------------ tasks
+const task = program.command("task").description("post inference tasks and read their results");
+
+task
+  .command("post")
+  .description("post a task for a model; the input is validated against the model's signature first")
+  .requiredOption("--model <id>", "model id", intArg("--model"))
+  .option("--input <file>", "input tensor bundle, binary (see docs/sdk.md)")
+  .option("--input-json <file>", 'input as JSON: {"<input name>": {"dims": [..], "data": [..]}, ...}')
+  .option("--sample <key>", `a built-in sample input (${Object.keys(MODELS).join(", ")})`)
+  .option("--fee <PAR>", "fee in PAR (default: the market's minimum quote)", parArg("--fee"))
+  .option("--ttl <seconds>", "deadline, seconds from now", intArg("--ttl"), 600)
+  .option("--wait", "wait for the verified result and print it")
+  .action(async (o) => {
+    const given = [o.input, o.inputJson, o.sample].filter(Boolean).length;
+    if (given !== 1) throw new Error("give exactly one of --input <file>, --input-json <file>, --sample <key>");
+    const { c } = await clients(g(), true);
+    const model = await getModel(c, o.model);
+    const input = o.input ? readFileSync(o.input) : o.inputJson ? bundleFor(model, JSON.parse(readFileSync(o.inputJson, "utf8"))) : sampleBundle(o.sample);
+    const fromBlock = await c.publicClient.getBlockNumber();
+    const id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl });
+    if (!o.wait) return print(g(), { task: id });
+    const r = await waitForResult(c, id, { fromBlock });
+    print(g(), { task: id, keeper: r.keeper, resultHash: r.resultHash, outputs: r.outputs });
+  });
+
+task
+  .command("get <id>")
+  .description("a task's state, rebuilt from chain events")
+  .action(async (idText: string) => {
+    const id = BigInt(intArg("<id>")(idText));
+    const { c } = await clients(g(), false);
+    const book = createTaskBook(c);
+    await book.sync();
+    const t = book.tasks.get(id);
+    if (!t) throw new Error(`task ${id} not found (next id is ${await c.contracts.market.read.nextTaskId()})`);
+    print(g(), { task: id, phase: t.phase, model: t.task.modelId, requester: t.task.requester, fee: formatPar(t.task.fee),
+      keeper: t.task.keeper, resultHash: t.task.resultHash, deadline: new Date(t.task.deadline * 1000).toISOString(),
+      challenged: !!t.challenge, inputBytes: (t.input.length - 2) / 2 });
+  });
+
+task
+  .command("wait <id>")
+  .description("wait for a task's verified result (finalizes it after the challenge window if nobody has)")
+  .option("--timeout <s>", "give up after <s> seconds", intArg("--timeout"), 900)
+  .action(async (idText: string, o) => {
+    const { c } = await clients(g(), !!process.env.PAR_PASSPHRASE);
+    const r = await waitForResult(c, BigInt(intArg("<id>")(idText)), { timeoutMs: o.timeout * 1000 });
+    print(g(), { task: r.id, keeper: r.keeper, resultHash: r.resultHash, outputs: r.outputs });
+  });
+
+task
+  .command("reclaim <ids>")
+  .description("refund your tasks whose deadline passed without a result (comma-separated ids)")
+  .action(async (idsText: string) => {
+    const { c } = await clients(g(), true);
+    const book = createTaskBook(c);
+    await book.sync();
+    const ts = idsText.split(",").map((x) => {
+      const t = book.tasks.get(BigInt(intArg("<ids>")(x.trim())));
+      if (!t) throw new Error(`task ${x} not found or already closed`);
+      return t;
+    });
+    await expireTasks(c, ts);
+    print(g(), { reclaimed: ts.map((t) => t.id).join(",") });
+  });
+
+// ------------------------------------------------------------------ wallet
+const wallet = program.command("wallet").description("PAR balances and transfers");
+
+wallet
+  .command("balance [address]")
+  .description("PAR and gas balance (default: your keystore's address)")
+  .action(async (address?: string) => {
+    const { c } = await clients(g(), !address);
+    const who = address ? addrArg(address) : c.account!.address;
+    print(g(), { address: who, PAR: formatPar(await c.contracts.token.read.balanceOf([who])), ETH: formatUnits(await c.publicClient.getBalance({ address: who }), 18) });
+  });
+
+wallet
+  .command("send <to> <amount>")
+  .description("send <amount> PAR (8 decimals, exact) to <to>")
+  .action(async (to: string, amountText: string) => {
+    const dest: Address = addrArg(to);
+    const amount = parArg("<amount>")(amountText);
+    const { c } = await clients(g(), true);
+    const have = await c.contracts.token.read.balanceOf([c.account!.address]);
+    if (have < amount) throw new Error(`insufficient PAR: have ${formatPar(have)}, sending ${formatPar(amount)}`);
+    const hash = await c.contracts.token.write.transfer([dest, amount], { account: c.walletClient!.account, chain: c.walletClient!.chain });
+    await mined(c, hash, "transfer");
+    print(g(), { sent: formatPar(amount), to: dest, tx: hash });
+  });
+
+wallet
+  .command("address")
+  .description("the address of your keystore")
+  .action(async () => {
+    const { loadKeystore } = await import("../keystore.js");
+    print(g(), { address: privateKeyToAccount(loadKeystore(g().keystore, await passphrase()) as Hex).address });
+  });
+
+// ------------------------------------------------------------------ models
+const models = program.command("models").description("the model registry");
+
+models
+  .command("list")
+  .description("all registered models")
+  .action(async () => {
+    const { c } = await clients(g(), false);
+    const list = await listModels(c);
+    if (g().json) return console.log(JSON.stringify(list, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
+    for (const m of list) console.log(`${String(m.id).padStart(3)}  ${m.status.padEnd(8)}  CU ${String(m.computeUnits).padEnd(4)} ${m.inputs.map((i) => i.name).join(",")} -> ${m.outputs.map((i) => i.name).join(",")}  ${m.uri.slice(0, 60)}`);
+  });
+
+models
+  .command("show <id>")
+  .description("a model's full record")
+  .action(async (idText: string) => {
+    const { c } = await clients(g(), false);
+    const m = await getModel(c, intArg("<id>")(idText));
+    print(g(), { ...m, uri: m.uri.length > 100 ? m.uri.slice(0, 97) + "..." : m.uri });
+  });
+
+models
+  .command("register <key>")
+  .description(`propose a built-in model (${Object.keys(MODELS).join(", ")}); governance approves it`)
+  .action(async (key: string) => {
+    const def = MODELS[key];
+    if (!def) throw new Error(`unknown model "${key}"; built-in: ${Object.keys(MODELS).join(", ")}`);
+    const { c } = await clients(g(), true);
+    print(g(), { model: key, id: await proposeModel(c, def) });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as { shortMessage?: string; message?: string };
+  console.error(`par: ${err.shortMessage ?? err.message ?? String(e)}`);
+  process.exit(1);
+}

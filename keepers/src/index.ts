@@ -1,0 +1,54 @@
+/**
+ * @paradigm/keepers: the Paradigm TypeScript SDK.
+ *
+ *   const paradigm = createParadigm({ rpcUrl, addresses: "deploy/deployments/31337.json", privateKey });
+ *   const { outputs } = await paradigm.infer(1, { x: { dims: [1, 4], data: [0.1, 0.2, 0.3, 0.4] } });
+ */
+import type { Hex } from "viem";
+import { loadAddressBook, type AddressBook } from "./chain/addresses.js";
+import { connect, type ParadigmClients } from "./chain/client.js";
+import { getModel, listModels, proposeModel } from "./chain/models.js";
+import { expireTasks, postTask, waitForResult, type Input, type PostOptions, type VerifiedResult } from "./chain/requester.js";
+import { createTaskBook } from "./chain/taskbook.js";
+
+export * from "./amounts.js";
+export * from "./canonical.js";
+export * from "./tensors.js";
+export { MODELS, sha256 } from "./models.js";
+export { connect, fromClients, type ParadigmClients } from "./chain/client.js";
+export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
+export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
+export { postTask, waitForResult, finalizeTasks, expireTasks, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
+export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
+export { startKeeper, type KeeperOptions } from "./keeper.js";
+
+export type Paradigm = ReturnType<typeof paradigmFrom>;
+
+/** Connects to a deployment: `addresses` is an address-book path or object. */
+export function createParadigm(opts: { rpcUrl: string; addresses: string | AddressBook; privateKey?: Hex }): Paradigm {
+  const book = typeof opts.addresses === "string" ? loadAddressBook(opts.addresses) : opts.addresses;
+  return paradigmFrom(connect({ rpcUrl: opts.rpcUrl, book, privateKey: opts.privateKey }));
+}
+
+/** The SDK bound to existing clients. */
+export function paradigmFrom(c: ParadigmClients) {
+  return {
+    clients: c,
+    /** Posts a task, waits for it to finalize, and returns the output verified against its commitment. */
+    async infer(modelId: number, input: Input, opts: PostOptions & { timeoutMs?: number } = {}): Promise<VerifiedResult> {
+      const fromBlock = await c.publicClient.getBlockNumber();
+      const id = await postTask(c, modelId, input, opts);
+      return waitForResult(c, id, { fromBlock, timeoutMs: opts.timeoutMs });
+    },
+    postTask: (modelId: number, input: Input, opts?: PostOptions) => postTask(c, modelId, input, opts),
+    waitForResult: (id: bigint, opts?: Parameters<typeof waitForResult>[2]) => waitForResult(c, id, opts),
+    async reclaim(ids: bigint[]) {
+      const book = createTaskBook(c);
+      await book.sync();
+      return expireTasks(c, ids.map((id) => book.tasks.get(id)!).filter(Boolean));
+    },
+    getModel: (id: number) => getModel(c, id),
+    listModels: () => listModels(c),
+    proposeModel: (def: Parameters<typeof proposeModel>[1]) => proposeModel(c, def),
+  };
+}

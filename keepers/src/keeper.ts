@@ -1,0 +1,367 @@
+/**
+ * The keeper node (`par keeper run`): watches the market, claims tasks for the models it serves,
+ * runs them in the worker pool, submits results in batches, finalizes tasks after their window,
+ * samples others' results as a watchtower and challenges wrong ones, and serves on juries.
+ *
+ * All state is rebuilt from chain events (TaskBook), so a keeper killed at any point resumes
+ * where the chain says it is. Juror salts are derived from the key (not stored), so a restarted
+ * juror can still reveal. Nothing a requester sends can crash it: a bad task is declined with a
+ * logged reason.
+ */
+import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
+import { withinTolerance } from "./canonical.js";
+import type { ParadigmClients } from "./chain/client.js";
+import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
+import { expireTasks, finalizeTasks } from "./chain/requester.js";
+import { createTaskBook, type TaskState } from "./chain/taskbook.js";
+import type { Provider } from "./inference.js";
+import { createPool, type InferencePool, type PoolResult } from "./pool.js";
+import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
+import { decodeBundle } from "./tensors.js";
+
+export type KeeperOptions = {
+  clients: ParadigmClients;
+  cacheDir: string;
+  /** Secret from which juror salts are derived (e.g. keccak256 of the private key). */
+  saltSecret: Hex;
+  poolSize?: number;
+  provider?: Provider;
+  pollMs?: number;
+  /** Most tasks per claim/submit/finalize transaction. */
+  batchMax?: number;
+  /** Fraction of others' results (of models it serves) the watchtower re-runs, 0..1. */
+  sampleRate?: number;
+  /** Finalize tasks submitted by other keepers too (default true). */
+  finalizeOthers?: boolean;
+  log?: Logger;
+  metrics?: Metrics;
+  /** Test hook: alters this keeper's canonical outputs before it submits them (a lying keeper). */
+  tamper?: (canonical: Uint8Array) => Uint8Array;
+  /** Test hook: only claim these task ids when set (to steer tasks to one keeper in tests). */
+  onlyTasks?: (id: bigint) => boolean;
+};
+
+export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<void> };
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+const hex = (b: Uint8Array) => toHex(b);
+const bytes = (h: Hex) => hexToBytes(h);
+const errMsg = (e: unknown) => {
+  const err = e as { shortMessage?: string; message?: string; metaMessages?: string[] };
+  return [err.shortMessage ?? err.message ?? String(e), ...(err.metaMessages ?? []).slice(0, 2)].join(" ").replace(/\s+/g, " ").slice(0, 300);
+};
+
+export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
+  const c = opts.clients;
+  const me = c.account?.address;
+  if (!me || !c.walletClient) throw new Error("the keeper needs a key: pass --keystore (create one with `par keeper init`)");
+  const log = opts.log ?? createLogger();
+  const metrics = opts.metrics ?? createMetrics();
+  const tx = { account: c.walletClient.account, chain: c.walletClient.chain };
+  const batchMax = opts.batchMax ?? 32;
+  const sampleRate = opts.sampleRate ?? 1;
+  const pool: InferencePool = createPool({ size: opts.poolSize, provider: opts.provider, onLog: (m) => log("inference", { msg: m }) });
+  const book = createTaskBook(c);
+  const market = c.contracts.market;
+  const court = c.contracts.court;
+
+  const info = await c.contracts.keepers.read.keeperOf([me]);
+  if (!info.registered) throw new Error(`${me} is not a registered keeper; run \`par keeper stake <amount> --models <ids>\` first`);
+  const served = new Map<number, { model: ModelRecord; path: string }>();
+  for (const id of info.modelIds) {
+    try {
+      served.set(id, await modelFile(c, id, opts.cacheDir));
+    } catch (e) {
+      log("model.unavailable", { model: id, reason: errMsg(e) });
+    }
+  }
+  const [assignWindow, claimTimeout, challengeWindow, challengeBond] = await Promise.all([
+    market.read.assignWindow(), market.read.claimTimeout(), market.read.challengeWindow(), market.read.challengeBond(),
+  ]).then((v) => v.map(Number));
+  log("keeper.start", { keeper: me, models: [...served.keys()].join(","), workers: pool.size, from: book.head + 1n });
+
+  const declined = new Map<bigint, string>();
+  const lowStake = new Set<bigint>(); // skipped for lack of free stake (logged once, retried)
+  const busy = new Set<bigint>(); // ids with an action in flight
+  const checked = new Set<bigint>(); // watchtower: already sampled
+  const results = new Map<bigint, PoolResult>(); // my own computed results, by task id
+  const cooldown = new Map<bigint, number>(); // task id → wall time before which a failed action is not retried
+  let skew = 0; // chain time − wall time, from the newest block seen
+  let lastBlock = -1n;
+
+  const decline = (t: TaskState, reason: string) => {
+    if (declined.has(t.id)) return;
+    declined.set(t.id, reason);
+    metrics.inc("par_tasks_declined_total");
+    log("task.declined", { id: t.id, model: t.task.modelId, reason });
+  };
+  const chainNow = () => Math.floor(Date.now() / 1000 + skew);
+
+  async function compute(t: TaskState): Promise<PoolResult> {
+    const m = served.get(t.task.modelId)!;
+    const r = await pool.run(m.path, signatureOf(m.model), bytes(t.input));
+    metrics.observe("par_inference_ms", r.ms);
+    return r;
+  }
+
+  // ------------------------------------------------------------ claim + run + submit
+  async function work(now: number) {
+    const candidates: TaskState[] = [];
+    for (const t of book.tasks.values()) {
+      if (busy.has(t.id) || declined.has(t.id)) continue;
+      if (opts.onlyTasks && !opts.onlyTasks(t.id)) continue;
+      const mineClaimed = t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase();
+      const lapsed = t.phase === "Claimed" && !mineClaimed && now > t.task.since + claimTimeout;
+      if (!(t.phase === "Open" || lapsed || mineClaimed)) continue;
+      if (now >= t.task.deadline) continue;
+      const m = served.get(t.task.modelId);
+      if (!m) continue;
+      if (t.input === "0x") { decline(t, "input by URI is not supported by this keeper"); continue; }
+      try {
+        decodeBundle(m.model.inputs, bytes(t.input), m.model.maxInputBytes);
+      } catch (e) {
+        decline(t, (e as Error).message);
+        continue;
+      }
+      candidates.push(t);
+      if (candidates.length >= batchMax) break;
+    }
+    if (candidates.length === 0) return;
+
+    // exclusive window: only the drawn assignee may claim
+    const claimable: TaskState[] = [];
+    let freeStake = await c.contracts.keepers.read.freeStakeOf([me!]);
+    for (const t of candidates) {
+      if (t.phase === "Claimed") { claimable.push(t); continue; }
+      if (now < t.task.postedAt + assignWindow) {
+        const assignee = await market.read.assigneeOf([t.id, t.task]).catch(() => ZERO as Address);
+        if (assignee.toLowerCase() !== me!.toLowerCase()) continue;
+      }
+      const bond = await market.read.bondFor([t.task.fee]);
+      if (bond > freeStake) {
+        if (!lowStake.has(t.id)) log("task.skipped", { id: t.id, reason: `bond ${bond} exceeds free stake ${freeStake}; stake more with \`par keeper stake\`` });
+        lowStake.add(t.id);
+        continue;
+      }
+      freeStake -= bond;
+      claimable.push(t);
+    }
+    if (claimable.length === 0) return;
+    claimable.forEach((t) => busy.add(t.id));
+    try {
+      const runs = claimable.map((t) => (results.get(t.id) ? Promise.resolve(results.get(t.id)!) : compute(t)).then(
+        (r) => (results.set(t.id, r), r),
+        (e) => { decline(t, `inference failed: ${errMsg(e)}`); return undefined; },
+      ));
+      const toClaim = claimable.filter((t) => t.phase !== "Claimed");
+      const claimed = toClaim.length ? await claimAll(toClaim) : [];
+      await Promise.all(runs);
+      await book.sync();
+      const ready = claimable.filter((t) => (t.phase === "Claimed" || claimed.includes(t.id)) && results.has(t.id));
+      const mine = ready.map((t) => book.tasks.get(t.id)!).filter((t) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase());
+      if (mine.length) await submitAll(mine);
+    } finally {
+      claimable.forEach((t) => busy.delete(t.id));
+    }
+  }
+
+  async function claimAll(ts: TaskState[]): Promise<bigint[]> {
+    try {
+      await send("claim", () => market.write.claimBatch([ts.map((t) => t.id), ts.map((t) => t.task)], tx));
+      metrics.inc("par_tasks_claimed_total", ts.length);
+      log("task.claimed", { ids: ts.map((t) => t.id).join(","), n: ts.length });
+      return ts.map((t) => t.id);
+    } catch (e) {
+      if (ts.length === 1) { log("claim.failed", { id: ts[0].id, reason: errMsg(e) }); return []; }
+      const ok: bigint[] = []; // one bad apple (claimed by someone else) fails the batch: claim one by one
+      for (const t of ts) ok.push(...(await claimAll([t])));
+      return ok;
+    }
+  }
+
+  async function submitAll(ts: TaskState[]) {
+    const outputs = ts.map((t) => {
+      const r = results.get(t.id)!;
+      return hex(opts.tamper ? opts.tamper(r.canonical) : r.canonical);
+    });
+    await send("submit", () => market.write.submitBatch([ts.map((t) => t.id), ts.map((t) => t.task), outputs], tx));
+    metrics.inc("par_tasks_submitted_total", ts.length);
+    log("task.submitted", { ids: ts.map((t) => t.id).join(","), n: ts.length });
+  }
+
+  // ------------------------------------------------------------ finalize + expire
+  async function settle(now: number) {
+    const due: TaskState[] = [];
+    const expired: TaskState[] = [];
+    for (const t of book.tasks.values()) {
+      if (busy.has(t.id)) continue;
+      const mine = t.task.keeper.toLowerCase() === me!.toLowerCase();
+      if (t.phase === "Submitted" && now > t.task.since + challengeWindow && (mine || opts.finalizeOthers !== false)) due.push(t);
+      if ((t.phase === "Open" || t.phase === "Claimed") && now > t.task.deadline && served.has(t.task.modelId)) expired.push(t);
+    }
+    for (const [list, what] of [[due, "finalize"], [expired, "expire"]] as const) {
+      for (let i = 0; i < list.length; i += batchMax) {
+        const batch = list.slice(i, i + batchMax);
+        batch.forEach((t) => busy.add(t.id));
+        try {
+          if (what === "finalize") await finalizeTasks(c, batch);
+          else await expireTasks(c, batch);
+          metrics.inc(what === "finalize" ? "par_tasks_finalized_total" : "par_tasks_expired_total", batch.length);
+          log(`task.${what}d`, { ids: batch.map((t) => t.id).join(","), n: batch.length });
+        } catch (e) {
+          metrics.inc("par_rpc_errors_total");
+          log(`${what}.failed`, { ids: batch.map((t) => t.id).join(","), reason: errMsg(e) });
+        } finally {
+          batch.forEach((t) => busy.delete(t.id));
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ watchtower
+  async function watch(now: number) {
+    const jobs: Promise<void>[] = [];
+    for (const t of book.tasks.values()) {
+      if (t.phase !== "Submitted" || checked.has(t.id) || busy.has(t.id)) continue;
+      if (t.task.keeper.toLowerCase() === me!.toLowerCase() || !served.has(t.task.modelId)) continue;
+      if (now > t.task.since + challengeWindow) continue;
+      checked.add(t.id);
+      if (Math.random() >= sampleRate) continue;
+      busy.add(t.id);
+      jobs.push((async () => {
+        try {
+          const m = served.get(t.task.modelId)!.model;
+          const r = await compute(t).catch(() => undefined);
+          metrics.inc("par_checks_total");
+          if (!r) return log("watch.skip", { id: t.id, reason: "cannot compute this task" });
+          results.set(t.id, r);
+          if (t.output && t.output !== "0x" && withinTolerance(bytes(t.output), r.canonical, m.tolerance)) return;
+          if (t.output === "0x" || !t.output) return log("watch.skip", { id: t.id, reason: "output by URI is not checked" });
+          log("watch.mismatch", { id: t.id, keeper: t.task.keeper, posted: t.task.resultHash, mine: r.resultHash });
+          const bond = BigInt(Math.max(Number(t.task.bond), challengeBond));
+          const free = await c.contracts.keepers.read.freeStakeOf([me!]);
+          if (free < bond) return log("challenge.skipped", { id: t.id, reason: `bond ${bond} exceeds free stake ${free}` });
+          await send("challenge", () => market.write.challenge([t.id, t.task, r.resultHash, hex(r.canonical), ""], tx));
+          metrics.inc("par_challenges_total");
+          log("task.challenged", { id: t.id, keeper: t.task.keeper });
+        } catch (e) {
+          log("challenge.failed", { id: t.id, reason: errMsg(e) });
+        } finally {
+          busy.delete(t.id);
+        }
+      })());
+    }
+    await Promise.all(jobs);
+  }
+
+  // ------------------------------------------------------------ jury duty
+  const salt = (id: bigint, round: number) => keccak256(concat([opts.saltSecret, toHex(id, { size: 32 }), toHex(round, { size: 1 })]));
+
+  async function voteFor(t: TaskState): Promise<number> {
+    const m = served.get(t.task.modelId);
+    if (!m) return 3;
+    const r = results.get(t.id) ?? (await compute(t).catch(() => undefined));
+    if (!r) return 3; // cannot compute: the task's input is invalid, so neither result stands
+    results.set(t.id, r);
+    const ok = (o?: Hex) => !!o && o !== "0x" && withinTolerance(bytes(o), r.canonical, m.model.tolerance);
+    return ok(t.output) ? 1 : ok(t.challenge?.output) ? 2 : 3;
+  }
+
+  async function jury(now: number) {
+    if (!court) return;
+    const head = book.head;
+    for (const t of book.tasks.values()) {
+      const d = t.dispute;
+      if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined || d.toArbiter) continue;
+      if ((cooldown.get(t.id) ?? 0) > Date.now()) continue;
+      const meL = me!.toLowerCase();
+      const party = [t.task.keeper, t.challenge?.challenger].some((a) => a?.toLowerCase() === meL);
+      const juror = d.jurors.some((j) => j.toLowerCase() === meL);
+      busy.add(t.id);
+      try {
+        if (d.jurors.length === 0 && party && head > d.seedBlock) {
+          await send("drawJury", () => court.write.drawJury([t.id], tx));
+          log("jury.drawn", { id: t.id });
+        } else if (juror && !d.committed.has(meL) && now <= d.commitEnd) {
+          const vote = await voteFor(t);
+          const commitment = await court.read.voteCommitment([t.id, d.round, vote, salt(t.id, d.round), me!]);
+          await send("commitVote", () => court.write.commitVote([t.id, commitment], tx));
+          metrics.inc("par_votes_committed_total");
+          log("vote.committed", { id: t.id, round: d.round });
+        } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && now <= d.revealEnd) {
+          const vote = await voteFor(t);
+          await send("revealVote", () => court.write.revealVote([t.id, vote, salt(t.id, d.round)], tx));
+          metrics.inc("par_votes_revealed_total");
+          log("vote.revealed", { id: t.id, round: d.round, vote });
+        } else if ((party || juror) && d.jurors.length > 0 && (now > d.revealEnd || d.revealed.size === d.jurors.length)) {
+          const tally = [0, 0, 0, 0];
+          for (const v of d.revealed.values()) tally[v]++;
+          const win = tally[1] >= tally[2] ? t.output : t.challenge?.output;
+          const output = t.task.callback !== ZERO && win ? win : "0x";
+          await send("resolve", () => court.write.resolve([t.id, t.task, output], tx));
+          log("dispute.resolved", { id: t.id });
+        }
+      } catch (e) {
+        cooldown.set(t.id, Date.now() + 3_000); // a failed court action waits before it is retried
+        log("jury.failed", { id: t.id, reason: errMsg(e) });
+      } finally {
+        busy.delete(t.id);
+      }
+    }
+  }
+
+  async function send(what: string, write: () => Promise<Hex>) {
+    try {
+      const hash = await write();
+      const r = await c.publicClient.waitForTransactionReceipt({ hash });
+      if (r.status !== "success") throw new Error(`${what} reverted (tx ${hash})`);
+      return r;
+    } catch (e) {
+      metrics.inc("par_rpc_errors_total");
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------ main loop
+  let stopped = false;
+  let backoff = 0;
+  async function tick() {
+    await book.sync();
+    const blk = await c.publicClient.getBlock({ blockTag: "latest" });
+    if (blk.number !== lastBlock) {
+      lastBlock = blk.number;
+      skew = Math.max(skew, Number(blk.timestamp) - Date.now() / 1000);
+    }
+    const now = Math.max(Number(blk.timestamp), chainNow());
+    metrics.set("par_last_block", Number(book.head));
+    await Promise.all([work(now), watch(now), jury(now)]);
+    await settle(now);
+  }
+  const done = (async () => {
+    while (!stopped) {
+      try {
+        await tick();
+        backoff = 0;
+      } catch (e) {
+        metrics.inc("par_rpc_errors_total");
+        backoff = Math.min(30_000, backoff ? backoff * 2 : 500);
+        log("rpc.error", { reason: errMsg(e), retryMs: backoff });
+        await sleep(backoff);
+      }
+      if (!stopped) await sleep(opts.pollMs ?? 500);
+    }
+  })();
+
+  return {
+    metrics,
+    done,
+    async stop() {
+      stopped = true;
+      await done;
+      await pool.close();
+      log("keeper.stop", metrics.snapshot());
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,202 @@
+/**
+ * Tensors and the on-chain input "tensor bundle" (docs/keeper.md, INTERFACES.md):
+ *   uint8 count, then for each model input in declared order:
+ *   uint8 rank, rank × uint32 LE dims, the data little-endian in the input's dtype.
+ * Dtypes come from the model's signature, never from the bundle.
+ */
+import { endianness } from "node:os";
+
+if (endianness() !== "LE") throw new Error("the Paradigm SDK needs a little-endian host");
+
+/** On-chain dtype codes. */
+export const DType = { float32: 1, int64: 2, int32: 3, uint8: 4 } as const;
+export type DTypeCode = (typeof DType)[keyof typeof DType];
+export type DTypeName = keyof typeof DType;
+
+export type TensorData = Float32Array | BigInt64Array | Int32Array | Uint8Array;
+export type Tensor = { dtype: DTypeCode; dims: number[]; data: TensorData };
+/** A model input or output signature; shape -1 = dynamic dimension. */
+export type TensorSpec = { name: string; dtype: DTypeCode; shape: number[] };
+
+const SIZE: Record<DTypeCode, number> = { 1: 4, 2: 8, 3: 4, 4: 1 };
+const NAME: Record<DTypeCode, DTypeName> = { 1: "float32", 2: "int64", 3: "int32", 4: "uint8" };
+const MAX_DIM = 0xffffffff;
+
+export function dtypeName(code: number): DTypeName {
+  const n = NAME[code as DTypeCode];
+  if (!n) throw new Error(`unknown dtype code ${code}; known: 1=float32 2=int64 3=int32 4=uint8`);
+  return n;
+}
+export function dtypeSize(code: DTypeCode): number {
+  return SIZE[code];
+}
+export function dtypeOf(data: TensorData): DTypeCode {
+  if (data instanceof Float32Array) return DType.float32;
+  if (data instanceof BigInt64Array) return DType.int64;
+  if (data instanceof Int32Array) return DType.int32;
+  if (data instanceof Uint8Array) return DType.uint8;
+  throw new Error("tensor data must be a Float32Array, BigInt64Array, Int32Array or Uint8Array");
+}
+export function elementCount(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
+const fmtShape = (s: readonly number[]) => `[${s.map((d) => (d < 0 ? "?" : d)).join(",")}]`;
+
+/** Checks one tensor against its spec; throws an error naming the input, expected vs got. */
+export function checkTensor(spec: TensorSpec, t: Tensor, role = "input"): void {
+  const where = `${role} "${spec.name}"`;
+  if (t.dtype !== spec.dtype) {
+    throw new Error(`${where}: dtype expected ${dtypeName(spec.dtype)}, got ${dtypeName(t.dtype)}`);
+  }
+  checkDims(spec, t.dims, role);
+  const n = elementCount(t.dims);
+  if (t.data.length !== n) {
+    throw new Error(`${where}: shape ${fmtShape(t.dims)} needs ${n} elements, got ${t.data.length}`);
+  }
+}
+
+/** Checks rank and fixed dims against the spec (dynamic dims, -1, accept any uint32). */
+export function checkDims(spec: TensorSpec, dims: readonly number[], role = "input"): void {
+  const where = `${role} "${spec.name}"`;
+  if (dims.length !== spec.shape.length) {
+    throw new Error(`${where}: rank expected ${spec.shape.length} ${fmtShape(spec.shape)}, got ${dims.length} ${fmtShape(dims)}`);
+  }
+  dims.forEach((d, i) => {
+    if (!Number.isInteger(d) || d < 0 || d > MAX_DIM) throw new Error(`${where}: dim ${i} is ${d}, not a uint32`);
+    if (spec.shape[i] >= 0 && spec.shape[i] !== d) {
+      throw new Error(`${where}: shape expected ${fmtShape(spec.shape)}, got ${fmtShape(dims)} (dim ${i}: expected ${spec.shape[i]}, got ${d})`);
+    }
+  });
+}
+
+/** Encodes tensors (one per model input, declared order) into the tensor bundle. */
+export function encodeBundle(specs: readonly TensorSpec[], tensors: readonly Tensor[]): Uint8Array {
+  if (tensors.length !== specs.length) {
+    throw new Error(`input: the model takes ${specs.length} tensor(s) (${specs.map((s) => s.name).join(", ")}), got ${tensors.length}`);
+  }
+  if (specs.length > 255) throw new Error("input: a bundle holds at most 255 tensors");
+  let size = 1;
+  tensors.forEach((t, i) => {
+    checkTensor(specs[i], t);
+    size += 1 + 4 * t.dims.length + t.data.byteLength;
+  });
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  out[0] = tensors.length;
+  let o = 1;
+  for (const t of tensors) {
+    out[o++] = t.dims.length;
+    for (const d of t.dims) {
+      view.setUint32(o, d, true);
+      o += 4;
+    }
+    out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), o);
+    o += t.data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Decodes and validates a tensor bundle against the model's input signature.
+ * Every malformation (truncation, trailing bytes, wrong count/rank/shape, oversize) is an Error
+ * whose message names the input and says expected vs got.
+ */
+export function decodeBundle(specs: readonly TensorSpec[], bytes: Uint8Array, maxInputBytes?: number): Tensor[] {
+  if (maxInputBytes !== undefined && bytes.length > maxInputBytes) {
+    throw new Error(`input: ${bytes.length} bytes exceeds the model's maxInputBytes ${maxInputBytes}`);
+  }
+  if (bytes.length < 1) throw new Error("input: empty bundle (expected a leading uint8 tensor count)");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = bytes[0];
+  if (count !== specs.length) {
+    throw new Error(`input: bundle holds ${count} tensor(s), the model takes ${specs.length} (${specs.map((s) => s.name).join(", ")})`);
+  }
+  let o = 1;
+  const need = (n: number, what: string) => {
+    if (o + n > bytes.length) throw new Error(`input: truncated bundle reading ${what} (need ${n} bytes at offset ${o}, have ${bytes.length - o})`);
+  };
+  const tensors: Tensor[] = [];
+  for (const spec of specs) {
+    need(1, `the rank of "${spec.name}"`);
+    const rank = bytes[o++];
+    if (rank !== spec.shape.length) {
+      throw new Error(`input "${spec.name}": rank expected ${spec.shape.length} ${fmtShape(spec.shape)}, got ${rank}`);
+    }
+    need(4 * rank, `the dims of "${spec.name}"`);
+    const dims: number[] = [];
+    for (let i = 0; i < rank; i++, o += 4) dims.push(view.getUint32(o, true));
+    checkDims(spec, dims);
+    const byteLen = elementCount(dims) * SIZE[spec.dtype];
+    if (!Number.isSafeInteger(byteLen)) throw new Error(`input "${spec.name}": shape ${fmtShape(dims)} is too large`);
+    need(byteLen, `the data of "${spec.name}" (shape ${fmtShape(dims)}, ${dtypeName(spec.dtype)})`);
+    const raw = new Uint8Array(bytes.subarray(o, o + byteLen)).buffer; // a copy: aligned, and never a Buffer pool
+    o += byteLen;
+    const data = makeData(spec.dtype, raw);
+    const t = { dtype: spec.dtype, dims, data };
+    checkTensor(spec, t);
+    tensors.push(t);
+  }
+  if (o !== bytes.length) throw new Error(`input: ${bytes.length - o} trailing byte(s) after the last tensor`);
+  return tensors;
+}
+
+function makeData(dtype: DTypeCode, buf: ArrayBuffer): TensorData {
+  switch (dtype) {
+    case 1: return new Float32Array(buf);
+    case 2: return new BigInt64Array(buf);
+    case 3: return new Int32Array(buf);
+    case 4: return new Uint8Array(buf);
+  }
+}
+
+/** A friendly tensor value: plain numbers (or bigints for int64) with an explicit shape. */
+export type TensorLike = Tensor | { dims: number[]; data: ArrayLike<number | bigint> | TensorData };
+
+/**
+ * Turns friendly values (by input name or in declared order) into typed tensors, converting
+ * plain arrays to the dtype the model declares. Unknown or missing names are errors.
+ */
+export function toTensors(specs: readonly TensorSpec[], input: readonly TensorLike[] | Record<string, TensorLike>): Tensor[] {
+  let list: TensorLike[];
+  if (Array.isArray(input)) list = [...input];
+  else {
+    const rec = input as Record<string, TensorLike>;
+    for (const k of Object.keys(rec)) {
+      if (!specs.some((s) => s.name === k)) throw new Error(`input "${k}": the model has no such input (it takes ${specs.map((s) => s.name).join(", ")})`);
+    }
+    list = specs.map((s) => {
+      const v = rec[s.name];
+      if (!v) throw new Error(`input "${s.name}": missing`);
+      return v;
+    });
+  }
+  if (list.length !== specs.length) throw new Error(`input: the model takes ${specs.length} tensor(s), got ${list.length}`);
+  return list.map((v, i) => {
+    const spec = specs[i];
+    const src = v.data;
+    let data: TensorData;
+    if (ArrayBuffer.isView(src) && dtypeOf(src as TensorData) === spec.dtype) data = src as TensorData;
+    else {
+      const arr = Array.from(src as ArrayLike<number | bigint>);
+      try {
+        data = spec.dtype === DType.int64 ? BigInt64Array.from(arr, (x) => BigInt(x)) : fromNumbers(spec.dtype, arr.map(Number));
+      } catch (e) {
+        throw new Error(`input "${spec.name}": cannot convert to ${dtypeName(spec.dtype)}: ${(e as Error).message}`);
+      }
+      if (spec.dtype !== DType.float32 && spec.dtype !== DType.int64) {
+        arr.forEach((x, j) => {
+          if (Number(x) !== Number(data[j])) throw new Error(`input "${spec.name}": element ${j} = ${x} does not fit ${dtypeName(spec.dtype)}`);
+        });
+      }
+    }
+    const t = { dtype: spec.dtype, dims: [...v.dims], data };
+    checkTensor(spec, t);
+    return t;
+  });
+}
+
+function fromNumbers(dtype: DTypeCode, arr: number[]): TensorData {
+  if (dtype === DType.float32) return Float32Array.from(arr);
+  if (dtype === DType.int32) return Int32Array.from(arr);
+  return Uint8Array.from(arr);
+}

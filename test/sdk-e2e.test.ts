@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { keccak256 } from "viem";
+import { paradigmFrom } from "../keepers/src/index.js";
+import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
+import { createLogger } from "../keepers/src/telemetry.js";
+import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc, type Connection } from "./helpers/sdk-chain.js";
+
+const PAR = 10n ** 8n;
+const cacheDir = mkdtempSync(path.join(tmpdir(), "par-e2e-cache-"));
+const quiet = createLogger({ quiet: !process.env.PAR_TEST_LOG });
+
+describe("keeper e2e: post → claim → run → submit → finalize", function () {
+  this.timeout(120_000);
+  let conn: Connection;
+  let fx: Awaited<ReturnType<typeof deployParadigm>>;
+  let url: string;
+  const keepers: Keeper[] = [];
+
+  before(async () => {
+    conn = await network.create();
+    fx = await deployParadigm(conn);
+    ({ url } = await serveRpc(conn));
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+  });
+  after(async () => {
+    await Promise.all(keepers.map((k) => k.stop()));
+  });
+
+  it("two keepers serve a requester: paradigm.infer returns the output verified against its commitment", async () => {
+    for (let i = 0; i < 2; i++) {
+      const key = await fundedKey(conn, fx, 100n * PAR);
+      const c = clientsFor(url, fx.book, key);
+      await registerKeeper(c, [fx.modelIds.mlp, fx.modelIds.mixed, fx.modelIds.silero], 50n * PAR);
+      keepers.push(await startKeeper({ clients: c, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 200, log: quiet }));
+    }
+    const requesterKey = await fundedKey(conn, fx, 10n * PAR);
+    const paradigm = paradigmFrom(clientsFor(url, fx.book, requesterKey));
+    const before = await fx.token.read.balanceOf([paradigm.clients.account!.address]);
+    const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [2, 4], data: [0.1, 0.2, 0.3, 0.4, -1, 2, -3, 4] } }, { fee: PAR / 10n, timeoutMs: 60_000 });
+    assert.equal(keccak256(r.output), r.resultHash);
+    assert.deepEqual(r.outputs.map((o) => o.name), ["probs", "label"]);
+    assert.deepEqual(r.outputs[0].dims, [2, 3]);
+    const probs = r.outputs[0].values as number[];
+    assert.ok(Math.abs(probs[0] + probs[1] + probs[2] - 1) < 1e-5);
+    assert.equal(await fx.token.read.balanceOf([paradigm.clients.account!.address]), before - PAR / 10n);
+  });
+});
+
+describe("keeper e2e: a lying keeper is challenged by the honest watchtower, judged and slashed", function () {
+  this.timeout(180_000);
+  let conn: Connection;
+  let fx: Awaited<ReturnType<typeof deployParadigm>>;
+  let url: string;
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("slashes the liar; the watchtower's result stands and the requester gets it", async () => {
+    conn = await network.create();
+    fx = await deployParadigm(conn);
+    ({ url } = await serveRpc(conn));
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const models = [fx.modelIds.mlp];
+    const make = async (opts: Partial<Parameters<typeof startKeeper>[0]>, stake = 50n * PAR) => {
+      const key = await fundedKey(conn, fx, stake + 10n * PAR);
+      const c = clientsFor(url, fx.book, key);
+      await registerKeeper(c, models, stake);
+      return { key, c, opts };
+    };
+    // the liar claims every task; the honest watchtower and the juror never claim
+    const liar = await make({ tamper: (b) => { const x = new Uint8Array(b); x[0] ^= 0x7f; return x; } });
+    const honest = await make({ onlyTasks: () => false });
+    // most of the stake sits with the juror so the stake-weighted draw seats it (parties are excluded)
+    const juror = await make({ onlyTasks: () => false, sampleRate: 0 }, 2000n * PAR);
+    for (const k of [liar, honest, juror]) {
+      running.push(await startKeeper({ clients: k.c, cacheDir, saltSecret: keccak256(k.key), poolSize: 1, pollMs: 200, log: quiet, ...k.opts }));
+    }
+    const liarStake = await fx.keepers.read.stakeOf([liar.c.account!.address]);
+    const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR)));
+    const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [1, 4], data: [0.5, -0.5, 1, 2] } }, { fee: PAR / 10n, timeoutMs: 150_000 });
+    assert.equal(r.keeper, honest.c.account!.address, "the challenger's result stands");
+    const [, watchtower] = running;
+    assert.equal(watchtower.metrics.snapshot().par_challenges_total, 1);
+    assert.equal(running[2].metrics.snapshot().par_votes_revealed_total, 1);
+    const slashed = await fx.keepers.getEvents.Slashed({ keeper: liar.c.account!.address }, { fromBlock: 0n });
+    assert.equal(slashed.length, 1);
+    assert.ok((await fx.keepers.read.stakeOf([liar.c.account!.address])) < liarStake);
+  });
+});

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { fetchModel, ModelFetchError } from "../keepers/src/cache.js";
+import { decodeCanonical } from "../keepers/src/canonical.js";
+import { loadSession, runBundle } from "../keepers/src/inference.js";
+import { MODELS, sha256 } from "../keepers/src/models.js";
+import { createPool } from "../keepers/src/pool.js";
+import { sampleBundle } from "../keepers/src/samples.js";
+
+const cacheDir = mkdtempSync(path.join(tmpdir(), "par-cache-"));
+
+async function hashesInProcess(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(MODELS)) {
+    const { session } = await loadSession(MODELS[key].bytes());
+    out[key] = (await runBundle(session, MODELS[key], sampleBundle(key, 8, 42))).resultHash;
+  }
+  return out;
+}
+
+describe("keeper: inference, determinism, worker pool, model cache", function () {
+  this.timeout(60_000);
+
+  it("builds the in-code models byte-identically (stable sha256)", () => {
+    assert.equal(sha256(MODELS.mlp.bytes()), sha256(MODELS.mlp.bytes()));
+    assert.equal(sha256(MODELS.mlp.bytes()), "0x1c712042d8ff9acbf1d772ebd0b85f56140b9435fd7bece1e49147c462725c7d");
+    assert.equal(sha256(MODELS.mixed.bytes()), "0x911bc17591c09f28ee6d21df14fcaa288421f941588452e24bbd5403825a9ba4");
+    assert.equal(sha256(MODELS.silero.bytes()), "0xa35ebf52fd3ce5f1469b2a36158dba761bc47b973ea3382b3186ca15b1f5af28");
+    // the committed files that the registry's npm: URIs point at are these builds
+    assert.deepEqual(readFileSync("keepers/models/mlp.onnx"), Buffer.from(MODELS.mlp.bytes()));
+    assert.deepEqual(readFileSync("keepers/models/mixed.onnx"), Buffer.from(MODELS.mixed.bytes()));
+  });
+
+  it("commits to the same resultHash in two separate processes for every model", async () => {
+    const script = path.resolve("test/fixtures/sdk-hashes.ts");
+    const run = () => JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" }));
+    const a = run();
+    const b = run();
+    assert.deepEqual(Object.keys(a).sort(), ["mixed", "mlp", "silero"]);
+    assert.deepEqual(a, b);
+    assert.deepEqual(await hashesInProcess(), a);
+  });
+
+  it("computes the mixed integer model exactly (int32 + uint8, int64 scale, float mean)", async () => {
+    const m = MODELS.mixed;
+    const { session } = await loadSession(m.bytes());
+    const r = await runBundle(session, m, sampleBundle("mixed", 2, 3)); // k = seed = 3
+    const [sum, scaled, mean] = decodeCanonical(m.outputs, r.canonical, m.outputDecimals);
+    assert.deepEqual(sum.dims, [2, 8]);
+    assert.deepEqual(scaled.values, (sum.values as number[]).map((v) => BigInt(v) * 3n));
+    const row0 = (sum.values as number[]).slice(0, 8).reduce((a, b) => a + b, 0) / 8;
+    assert.equal(mean.values[0], Math.round(row0 * 1e4) / 1e4);
+  });
+
+  it("runs tasks in worker threads with the same commitment as in-process, and reports bad input", async () => {
+    const pool = createPool({ size: 2 });
+    try {
+      const file = await fetchModel(MODELS.mlp.uri, sha256(MODELS.mlp.bytes()), cacheDir);
+      const { session } = await loadSession(MODELS.mlp.bytes());
+      const bundles = [1, 2, 3, 4].map((s) => sampleBundle("mlp", 16, s));
+      const got = await Promise.all(bundles.map((b) => pool.run(file, MODELS.mlp, b)));
+      for (let i = 0; i < bundles.length; i++) {
+        assert.equal(got[i].resultHash, (await runBundle(session, MODELS.mlp, bundles[i])).resultHash);
+        assert.equal(got[i].provider, "cpu");
+      }
+      await assert.rejects(pool.run(file, MODELS.mlp, Uint8Array.of(1, 2, 1, 0, 0, 0, 5, 0, 0, 0)), /input "x": shape expected \[\?,4\], got \[1,5\]/);
+      await assert.rejects(pool.run(file, MODELS.mixed, sampleBundle("mixed")), /model inputs: registry declares \[a,b,k\], the ONNX file has \[x\]/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("falls back to CPU with a log line when CUDA cannot start", async () => {
+    const logs: string[] = [];
+    const { provider } = await loadSession(MODELS.mlp.bytes(), { provider: "cuda", onLog: (m) => logs.push(m) });
+    if (provider === "cpu") assert.match(logs.join("\n"), /CUDA execution provider unavailable .*falling back to CPU/);
+    else assert.equal(logs.length, 0);
+  });
+
+  it("fetches models by data:, file: and npm: URIs and verifies sha256", async () => {
+    const mlpHash = sha256(MODELS.mlp.bytes());
+    const p1 = await fetchModel(MODELS.mlp.uri, mlpHash, cacheDir);
+    assert.equal(path.basename(p1), mlpHash.slice(2) + ".onnx");
+    const dataUri = `data:application/octet-stream;base64,${Buffer.from(MODELS.mixed.bytes()).toString("base64")}`;
+    await fetchModel(dataUri, sha256(MODELS.mixed.bytes()), mkdtempSync(path.join(tmpdir(), "par-cache-")));
+    const f = path.join(cacheDir, "mixed-src.onnx");
+    writeFileSync(f, MODELS.mixed.bytes());
+    await fetchModel(pathToFileURL(f).href, sha256(MODELS.mixed.bytes()), cacheDir);
+    await fetchModel(MODELS.silero.uri, sha256(MODELS.silero.bytes()), cacheDir);
+  });
+
+  it("refuses a model whose bytes do not match the on-chain hash, or that cannot be fetched", async () => {
+    const wrong = "0x" + "11".repeat(32);
+    await assert.rejects(fetchModel(MODELS.mlp.uri, wrong, cacheDir), (e: Error) => e instanceof ModelFetchError && /sha256 mismatch: registry says 0x1111.*refusing to use it/.test(e.message));
+    await assert.rejects(fetchModel("file:///nonexistent/model.onnx", wrong, cacheDir), /cannot fetch: ENOENT/);
+    await assert.rejects(fetchModel("http://127.0.0.1:9/model.onnx", wrong, cacheDir, 2000), /cannot fetch/);
+    await assert.rejects(fetchModel("ipfs://Qm123", wrong, cacheDir), /unsupported URI scheme "ipfs:"/);
+  });
+});
