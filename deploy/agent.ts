@@ -7,7 +7,8 @@
  */
 import path from "node:path";
 import { createPublicClient, http } from "viem";
-import { createParadigm, sampleBundle, TaskFailedError } from "../keepers/src/index.js";
+import { createParadigm, TaskFailedError } from "../keepers/src/index.js";
+import { sampleBundle } from "../keepers/src/samples.js";
 import { addressBookPath } from "../keepers/src/chain/addresses.js";
 import { loadKeystore } from "../keepers/src/keystore.js";
 

@@ -109,7 +109,9 @@ async function main() {
   const chainId = await waitForRpc();
 
   log("deploying Paradigm (genesis models approved, deployer admin renounced)");
-  process.stdout.write(await run("npx", ["hardhat", "run", "--network", "localhost", "deploy/deploy.ts"], { PARADIGM_PROFILE: "devnet" }));
+  await run("npx", ["hardhat", "build"]); // compiler warnings go nowhere; errors throw
+  const deployed = await run("npx", ["hardhat", "run", "--no-compile", "--network", "localhost", "deploy/deploy.ts"], { PARADIGM_PROFILE: "devnet" });
+  process.stdout.write(deployed.split("\n").filter((l) => !l.startsWith("npm warn")).join("\n"));
   const book = loadAddressBook(addressBookPath(chainId, path.join(root, "deploy/deployments")));
 
   // Gas money only: the devnet's prefunded account pays ETH for transactions. No PAR exists.
