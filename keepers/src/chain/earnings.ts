@@ -1,0 +1,61 @@
+/**
+ * Turns a keeper's verified work into PAR. Finalize books pay and work credit to the keeper's
+ * account in the market; `flush` moves them to its pool and to the emission pool; an ended epoch
+ * closes once every account holding its work is flushed; then the keeper claims its emission.
+ * Every step is permissionless and idempotent, so a restarted keeper just carries on.
+ */
+import type { Address, Hex } from "viem";
+import type { ParadigmClients } from "./client.js";
+import { mined } from "./requester.js";
+
+export type EarningsStep = { flushed: Address[]; closed: bigint[]; claimed: bigint; epochs?: [bigint, bigint] };
+
+/**
+ * One pass: flush accounts (ours and those of `others`, e.g. keepers seen finalizing) that hold
+ * work of an ended epoch, close every ended epoch, and claim our share of the closed ones.
+ */
+export async function collectEarnings(c: ParadigmClients, others: Iterable<Address> = []): Promise<EarningsStep> {
+  const me = c.account?.address;
+  const pool = c.contracts.pool;
+  if (!me || !c.walletClient || !pool) throw new Error("collecting earnings needs a key and the EmissionPool address");
+  const tx = { account: c.walletClient.account, chain: c.walletClient.chain };
+  const step: EarningsStep = { flushed: [], closed: [], claimed: 0n };
+  const current = await pool.read.currentEpoch();
+
+  for (const k of new Set([me, ...others])) {
+    const [, , epoch, credit] = await c.contracts.market.read.accountOf([k]);
+    if (credit > 0n && epoch < current) step.flushed.push(k);
+  }
+  if (step.flushed.length > 0) await mined(c, await c.contracts.market.write.flush([step.flushed], tx), "flush");
+
+  for (let e = await pool.read.nextEpochToClose(); e < current; e++) {
+    // Another keeper may close it first, or work of a keeper we don't know may still be deferred.
+    const deferred = await pool.read.deferredOf([e]);
+    if (deferred > 0n) break;
+    try {
+      await mined(c, (await pool.write.closeEpoch(tx)) as Hex, "closeEpoch");
+      step.closed.push(e);
+    } catch {
+      break;
+    }
+  }
+
+  const closedThrough = (await pool.read.nextEpochToClose()) - 1n;
+  let from: bigint | undefined;
+  let to = 0n;
+  for (let e = closedThrough; e >= 0n && e > closedThrough - 64n; e--) {
+    if ((await pool.read.claimable([me, e])) === 0n) {
+      if (from !== undefined) break; // claim one contiguous run of epochs with a share
+      continue;
+    }
+    if (from === undefined) to = e;
+    from = e;
+  }
+  if (from !== undefined) {
+    const before = await c.contracts.token.read.balanceOf([me]);
+    await mined(c, await pool.write.claim([from, to], tx), "claim");
+    step.claimed = (await c.contracts.token.read.balanceOf([me])) - before;
+    step.epochs = [from, to];
+  }
+  return step;
+}
