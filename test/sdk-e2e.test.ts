@@ -1,17 +1,22 @@
 import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
 import { keccak256 } from "viem";
-import { paradigmFrom } from "../keepers/src/index.js";
+import { createTaskBook, paradigmFrom, postTask, waitForResult } from "../keepers/src/index.js";
+import { createKeystore } from "../keepers/src/keystore.js";
+import { sampleBundle } from "../keepers/src/samples.js";
 import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
 import { createLogger } from "../keepers/src/telemetry.js";
-import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc, type Connection } from "./helpers/sdk-chain.js";
+import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc, writeBook, type Connection } from "./helpers/sdk-chain.js";
 
 const PAR = 10n ** 8n;
 const cacheDir = mkdtempSync(path.join(tmpdir(), "par-e2e-cache-"));
 const quiet = createLogger({ quiet: !process.env.PAR_TEST_LOG });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("keeper e2e: post → claim → run → submit → finalize", function () {
   this.timeout(120_000);
@@ -90,5 +95,70 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
     const slashed = await fx.keepers.getEvents.Slashed({ keeper: liar.c.account!.address }, { fromBlock: 0n });
     assert.equal(slashed.length, 1);
     assert.ok((await fx.keepers.read.stakeOf([liar.c.account!.address])) < liarStake);
+  });
+});
+
+describe("keeper e2e: a keeper process killed mid-task resumes from chain state", function () {
+  this.timeout(180_000);
+  let child: ChildProcess | undefined;
+  const running: Keeper[] = [];
+  after(async () => {
+    child?.kill("SIGKILL");
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("kill -9 after the claim, restart: the same keeper submits and the task finalizes; a second process agrees (no challenge)", async () => {
+    const conn = await network.create();
+    const fx = await deployParadigm(conn);
+    const { url } = await serveRpc(conn);
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const dir = mkdtempSync(path.join(tmpdir(), "par-crash-"));
+    const key = await fundedKey(conn, fx, 60n * PAR);
+    const c = clientsFor(url, fx.book, key);
+    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    const keystore = path.join(dir, "keystore.json");
+    createKeystore(keystore, "pw", { privateKey: key, n: 1 << 12 });
+    const bookFile = writeBook(fx.book);
+    const spawnKeeper = () =>
+      spawn(process.execPath, ["keepers/bin/par.js", "--rpc", url, "--addresses", bookFile, "--keystore", keystore, "--cache", path.join(dir, "cache"), "--json", "keeper", "run", "--workers", "1", "--poll", "100", "--status-every", "0"], {
+        env: { ...process.env, PAR_PASSPHRASE: "pw" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+    const logs: string[] = [];
+    child = spawnKeeper();
+    child.stderr!.on("data", (d) => logs.push(String(d)));
+    // a second, in-process keeper that never claims: its watchtower re-runs the first one's result
+    const otherKey = await fundedKey(conn, fx, 60n * PAR);
+    const other = clientsFor(url, fx.book, otherKey);
+    await registerKeeper(other, [fx.modelIds.silero], 50n * PAR);
+    running.push(await startKeeper({ clients: other, cacheDir, saltSecret: keccak256(otherKey), poolSize: 1, pollMs: 200, log: quiet, onlyTasks: () => false }));
+    while (!logs.join("").includes("keeper.start")) await sleep(100);
+
+    const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const fromBlock = await requester.publicClient.getBlockNumber();
+    const id = await postTask(requester, fx.modelIds.silero, sampleBundle("silero", 4, 9), { fee: PAR / 10n });
+    const book = createTaskBook(requester, { fromBlock });
+    for (;;) {
+      await book.sync();
+      if (book.tasks.get(id)!.phase !== "Open") break;
+      await sleep(20);
+    }
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    await book.sync();
+    const atKill = book.tasks.get(id)!.phase;
+    assert.ok(atKill === "Claimed" || atKill === "Submitted", `killed while ${atKill}`);
+    if (process.env.PAR_TEST_LOG) console.log(`killed while ${atKill}`);
+    assert.equal(book.tasks.get(id)!.task.keeper, c.account!.address);
+
+    child = spawnKeeper(); // restart: rebuilds its state from chain events
+    child.stderr!.on("data", (d) => logs.push(String(d)));
+    const r = await waitForResult(requester, id, { fromBlock, timeoutMs: 120_000, finalize: false });
+    assert.equal(r.keeper, c.account!.address);
+    assert.equal(keccak256(r.output), r.resultHash);
+    const m = running[0].metrics.snapshot();
+    assert.equal(m.par_checks_total, 1, "the second process re-ran the result");
+    assert.equal(m.par_challenges_total ?? 0, 0, "and agreed with it (same canonical bytes)");
+    assert.match(logs.join(""), /"event":"keeper.start"[\s\S]*"event":"keeper.start"/);
   });
 });
