@@ -44,7 +44,7 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     }
     const requesterKey = await fundedKey(conn, fx, 10n * PAR);
     const paradigm = paradigmFrom(clientsFor(url, fx.book, requesterKey));
-    const before = await fx.token.read.balanceOf([paradigm.clients.account!.address]);
+    const before = (await fx.token.read.balanceOf([paradigm.clients.account!.address])) as bigint;
     const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [2, 4], data: [0.1, 0.2, 0.3, 0.4, -1, 2, -3, 4] } }, { fee: PAR / 10n, timeoutMs: 60_000 });
     assert.equal(keccak256(r.output), r.resultHash);
     assert.deepEqual(r.outputs.map((o) => o.name), ["probs", "label"]);
@@ -85,7 +85,7 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
     for (const k of [liar, honest, juror]) {
       running.push(await startKeeper({ clients: k.c, cacheDir, saltSecret: keccak256(k.key), poolSize: 1, pollMs: 200, log: quiet, ...k.opts }));
     }
-    const liarStake = await fx.keepers.read.stakeOf([liar.c.account!.address]);
+    const liarStake = (await fx.keepers.read.stakeOf([liar.c.account!.address])) as bigint;
     const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR)));
     const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [1, 4], data: [0.5, -0.5, 1, 2] } }, { fee: PAR / 10n, timeoutMs: 150_000 });
     assert.equal(r.keeper, honest.c.account!.address, "the challenger's result stands");
@@ -94,7 +94,7 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
     assert.equal(running[2].metrics.snapshot().par_votes_revealed_total, 1);
     const slashed = await fx.keepers.getEvents.Slashed({ keeper: liar.c.account!.address }, { fromBlock: 0n });
     assert.equal(slashed.length, 1);
-    assert.ok((await fx.keepers.read.stakeOf([liar.c.account!.address])) < liarStake);
+    assert.ok(((await fx.keepers.read.stakeOf([liar.c.account!.address])) as bigint) < liarStake);
   });
 });
 

@@ -98,9 +98,30 @@ export async function postTask(c: ParadigmClients, modelId: number, input: Input
   return ev.args.id;
 }
 
+/**
+ * Posts many tasks of one model in one transaction (`postBatch`, after one approve of the summed
+ * fee); returns their ids.
+ */
+export async function postTasks(c: ParadigmClients, modelId: number, inputs: Input[], opts: PostOptions = {}): Promise<bigint[]> {
+  const w = wallet(c);
+  const model = await getModel(c, modelId);
+  const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0];
+  const now = Number((await c.publicClient.getBlock()).timestamp);
+  const ps = inputs.map((input, i) => {
+    const bytes = bundleFor(model, input);
+    if (bytes.length > model.maxInputBytes) throw new Error(`input ${i}: ${bytes.length} bytes exceeds model ${modelId}'s maxInputBytes ${model.maxInputBytes}`);
+    return { modelId, fee, deadline: now + (opts.ttl ?? 600), callback: opts.callback ?? ZERO, callbackGas: opts.callbackGas ?? 0, input: toHex(bytes), inputHash: ZERO32, inputURI: "" };
+  });
+  const tx = { account: w.account, chain: w.chain };
+  const total = fee * BigInt(ps.length);
+  if (total > 0n) await mined(c, await c.contracts.token.write.approve([c.book.contracts.TaskMarket, total], tx), "approve");
+  const receipt = await mined(c, await c.contracts.market.write.postBatch([ps], tx), "postBatch");
+  return parseEventLogs({ abi: taskMarketAbi, logs: receipt.logs, eventName: "TaskPosted" }).map((e) => e.args.id);
+}
+
 export class TaskFailedError extends Error {
   constructor(readonly id: bigint, readonly phase: string) {
-    super(`task ${id} ended ${phase} without a result${phase === "Expired" ? " (fee refunded; `par task reclaim` is not needed)" : " (fee refunded)"}`);
+    super(`task ${id} ended ${phase} without a result; the fee was refunded`);
   }
 }
 
