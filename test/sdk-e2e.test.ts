@@ -8,6 +8,11 @@ import { network } from "hardhat";
 import { keccak256 } from "viem";
 import { createTaskBook, paradigmFrom, postTask, waitForResult } from "../keepers/src/index.js";
 import { createKeystore } from "../keepers/src/keystore.js";
+import { decodeCanonical } from "../keepers/src/canonical.js";
+import { loadSession, runBundle } from "../keepers/src/inference.js";
+import { MODELS } from "../keepers/src/models.js";
+import { encodeBundle, toTensors } from "../keepers/src/tensors.js";
+import { classifyReadings } from "../keepers/examples/agent.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
 import { createLogger } from "../keepers/src/telemetry.js";
@@ -52,6 +57,16 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     const probs = r.outputs[0].values as number[];
     assert.ok(Math.abs(probs[0] + probs[1] + probs[2] - 1) < 1e-5);
     assert.equal(await fx.token.read.balanceOf([paradigm.clients.account!.address]), before - PAR / 10n);
+  });
+
+  it("runs the agent example from docs/sdk.md: labels agree with a local run of the same model", async () => {
+    const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, PAR)));
+    const readings = [[0.1, 0.2, 0.3, 0.4], [-1, 2, -3, 4], [3, -2, 1, 0]];
+    const { labels, resultHash } = await classifyReadings(paradigm, fx.modelIds.mlp, readings);
+    const { session } = await loadSession(MODELS.mlp.bytes());
+    const local = await runBundle(session, MODELS.mlp, encodeBundle(MODELS.mlp.inputs, toTensors(MODELS.mlp.inputs, { x: { dims: [3, 4], data: readings.flat() } })));
+    assert.equal(resultHash, local.resultHash);
+    assert.deepEqual(labels, (decodeCanonical(MODELS.mlp.outputs, local.canonical, MODELS.mlp.outputDecimals)[1].values as bigint[]).map(Number));
   });
 });
 
