@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { keccak256 } from "viem";
+import { keccak256, toHex } from "viem";
 import { createTaskBook, paradigmFrom, postTask, waitForResult } from "../keepers/src/index.js";
 import { createKeystore } from "../keepers/src/keystore.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
@@ -57,6 +57,31 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     const probs = r.outputs[0].values as number[];
     assert.ok(Math.abs(probs[0] + probs[1] + probs[2] - 1) < 1e-5);
     assert.equal(await fx.token.read.balanceOf([paradigm.clients.account!.address]), before - PAR / 10n);
+  });
+
+  it("declines a malformed input without crashing; the task expires and the requester is refunded", async () => {
+    const c = clientsFor(url, fx.book, await fundedKey(conn, fx, PAR));
+    const me = c.account!.address;
+    const bad = Uint8Array.of(1, 2, 1, 0, 0, 0, 5, 0, 0, 0, ...new Uint8Array(20)); // x is [1,5], the model wants [?,4]
+    await assert.rejects(postTask(c, fx.modelIds.mlp, bad), /input "x": shape expected \[\?,4\], got \[1,5\]/);
+    const declinedBefore = keepers.map((k) => k.metrics.snapshot().par_tasks_declined_total ?? 0);
+    const tx = { account: c.walletClient!.account, chain: c.walletClient!.chain };
+    await c.publicClient.waitForTransactionReceipt({ hash: await c.contracts.token.write.approve([fx.book.contracts.TaskMarket, PAR / 10n], tx) });
+    const now = Number((await c.publicClient.getBlock()).timestamp);
+    const zero32 = `0x${"00".repeat(32)}` as const;
+    const hash = await c.contracts.market.write.post([{ modelId: fx.modelIds.mlp, fee: PAR / 10n, deadline: now + 6, callback: "0x0000000000000000000000000000000000000000", callbackGas: 0, input: toHex(bad), inputHash: zero32, inputURI: "" }], tx);
+    const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
+    await assert.rejects(waitForResult(c, 1000n, { timeoutMs: 1 }), /no final result/);
+    const book = createTaskBook(c, { fromBlock: receipt.blockNumber });
+    for (let i = 0; ; i++) {
+      await book.sync();
+      const t = [...book.tasks.values()][0];
+      if (t?.phase === "Expired") break;
+      if (i > 200) assert.fail(`task did not expire (phase ${t?.phase})`);
+      await sleep(100);
+    }
+    keepers.forEach((k, i) => assert.equal(k.metrics.snapshot().par_tasks_declined_total, declinedBefore[i] + 1));
+    assert.equal(await fx.token.read.balanceOf([me]), PAR);
   });
 
   it("runs the agent example from docs/sdk.md: labels agree with a local run of the same model", async () => {

@@ -5,7 +5,7 @@
 import { hexToBytes, keccak256, parseEventLogs, parseSignature, toHex, type Address, type Hex } from "viem";
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
-import { encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
+import { decodeBundle, encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel, type ModelRecord } from "./models.js";
 import { createTaskBook, finalOutput, type TaskState } from "./taskbook.js";
@@ -31,10 +31,13 @@ function wallet(c: ParadigmClients) {
   return c.walletClient;
 }
 
-/** Encodes an input for model `m`: raw bundle bytes pass through after validation. */
+/** Encodes an input for model `m`; raw bundle bytes are validated against its signature. */
 export function bundleFor(m: ModelRecord, input: Input): Uint8Array {
   if (typeof input === "string") return bundleFor(m, hexToBytes(input));
-  if (input instanceof Uint8Array) return input;
+  if (input instanceof Uint8Array) {
+    decodeBundle(m.inputs, input, m.maxInputBytes);
+    return input;
+  }
   return encodeBundle(m.inputs, toTensors(m.inputs, input as Tensor[]));
 }
 
