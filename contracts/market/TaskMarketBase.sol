@@ -282,9 +282,10 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         if (keeper == address(0)) return;
         if (pay != 0) {
             token.safeTransfer(address(keepers), pay);
-            keepers.reward(keeper, pay);
+            keepers.unlockAndReward(keeper, bond, pay);
+        } else if (bond != 0) {
+            keepers.unlockBond(keeper, bond);
         }
-        if (bond != 0) keepers.unlockBond(keeper, bond);
         if (credit != 0) pool.creditWork(keeper, credit);
     }
 

@@ -1,0 +1,105 @@
+import { keccak256, type Hex } from "viem";
+import type { BenchRow, BenchSuite } from "./types.js";
+import { gasOf } from "./types.js";
+import { deployMarket, PAR, ZERO, ZERO32, type MarketFixture } from "../test/helpers/market.js";
+
+const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
+const INPUT = "0x01010000000800000000000000000000803f0000004000004040000080400000a0400000c0400000e040" as Hex;
+
+/** One unchallenged lifecycle, each tx's gas (21,000 base included). Steady state: not the keeper's first task of the epoch. */
+async function lifecycle(f: MarketFixture) {
+  const id = await f.post(f.requester, { fee: PAR, input: INPUT });
+  const post = await gasOf(f.connection, f.last.hash);
+  await f.networkHelpers.mine(2);
+  const assignee = f.byAddress(await f.market.read.assigneeOf([id, f.book.get(id)!]));
+  const claimHash = await f.market.write.claim([id, f.book.get(id)!], { account: assignee.account });
+  await f.track(claimHash);
+  const submitHash = await f.market.write.submit([id, f.book.get(id)!, OUTPUT], { account: assignee.account });
+  await f.track(submitHash);
+  await f.networkHelpers.time.increase(600);
+  const finalizeHash = await f.market.write.finalize([[id], [f.book.get(id)!], []], { account: assignee.account });
+  await f.track(finalizeHash);
+  return {
+    post,
+    claim: await gasOf(f.connection, claimHash),
+    submit: await gasOf(f.connection, submitHash),
+    finalize: await gasOf(f.connection, finalizeHash),
+  };
+}
+
+/** postBatch + claimBatch + submitBatch + finalize of `n` tasks by one keeper; total gas / n. */
+async function batch(f: MarketFixture, n: number) {
+  const k = f.keeperWallets[0];
+  const total = BigInt(n) * PAR;
+  await f.mint(f.requester.account.address, total);
+  await f.token.write.approve([f.market.address, total], { account: f.requester.account });
+  const deadline = (await f.now()) + 3600;
+  const params = Array.from({ length: n }, () => ({
+    modelId: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
+  }));
+  const first = await f.market.read.nextTaskId();
+  const ids = Array.from({ length: n }, (_, i) => first + BigInt(i));
+  const hashes: Hex[] = [];
+  hashes.push(await f.market.write.postBatch([params], { account: f.requester.account }));
+  await f.track(hashes[0]);
+  await f.networkHelpers.time.increase(31); // past the exclusive window: one keeper takes all
+  hashes.push(await f.market.write.claimBatch([ids, ids.map((i) => f.book.get(i)!)], { account: k.account }));
+  await f.track(hashes[1]);
+  hashes.push(
+    await f.market.write.submitBatch([ids, ids.map((i) => f.book.get(i)!), ids.map(() => OUTPUT)], { account: k.account }),
+  );
+  await f.track(hashes[2]);
+  await f.networkHelpers.time.increase(600);
+  hashes.push(await f.market.write.finalize([ids, ids.map((i) => f.book.get(i)!), []], { account: k.account }));
+  await f.track(hashes[3]);
+  let sum = 0;
+  for (const h of hashes) sum += await gasOf(f.connection, h);
+  return Math.round(sum / n);
+}
+
+/** challenge → drawJury → 5 commits → 5 reveals → resolve (honest submitter wins), summed. */
+async function dispute(f: MarketFixture) {
+  const id = await f.post(f.requester, { fee: PAR, input: INPUT });
+  const submitter = await f.claimAsAssignee(id);
+  await f.submit(id, OUTPUT);
+  const challenger = f.keeperWallets.find((w) => w !== submitter)!;
+  const wrong = "0x0b00000000000000f4ffffffffffffff" as Hex;
+  const hashes: Hex[] = [];
+  hashes.push(
+    await f.market.write.challenge([id, f.book.get(id)!, keccak256(wrong), wrong, ""], { account: challenger.account }),
+  );
+  await f.networkHelpers.mine(1);
+  hashes.push(await f.court.write.drawJury([id]));
+  const jurors = (await f.court.read.disputeOf([id])).jurors;
+  const salt = keccak256("0x01");
+  for (const j of jurors) {
+    const c = await f.court.read.voteCommitment([id, 0, 1, salt, j]);
+    hashes.push(await f.court.write.commitVote([id, c], { account: f.byAddress(j).account }));
+  }
+  await f.networkHelpers.time.increase(301);
+  for (const j of jurors) hashes.push(await f.court.write.revealVote([id, 1, salt], { account: f.byAddress(j).account }));
+  hashes.push(await f.court.write.resolve([id, f.book.get(id)!, "0x"]));
+  let sum = 0;
+  for (const h of hashes) sum += await gasOf(f.connection, h);
+  return sum;
+}
+
+/** Market gas: single lifecycle per step, batched lifecycles per task, a whole dispute. */
+const suite: BenchSuite = async (connection) => {
+  const f = await deployMarket(connection as Parameters<typeof deployMarket>[0]);
+  for (const w of f.keeperWallets) await f.register(w, 10_000n * PAR);
+  await lifecycle(f); // warm-up: first credit of the epoch, first protocol fee, first balances
+  const one = await lifecycle(f);
+  const rows: BenchRow[] = [
+    { name: "market.post", value: one.post, unit: "gas" },
+    { name: "market.claim", value: one.claim, unit: "gas" },
+    { name: "market.submit", value: one.submit, unit: "gas" },
+    { name: "market.finalize", value: one.finalize, unit: "gas" },
+    { name: "market.lifecycle", value: one.post + one.claim + one.submit + one.finalize, unit: "gas" },
+  ];
+  await batch(f, 1); // warm-up of keeper 0's epoch entry
+  for (const n of [1, 10, 100]) rows.push({ name: `market.batch${n}.perTask`, value: await batch(f, n), unit: "gas" });
+  rows.push({ name: "market.dispute", value: await dispute(f), unit: "gas" });
+  return rows;
+};
+export default suite;

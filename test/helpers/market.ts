@@ -1,0 +1,186 @@
+import { network } from "hardhat";
+import { keccak256, parseEventLogs, stringToHex, toHex, type Address, type Hex } from "viem";
+
+export const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
+export const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
+export const POLICY_REQUESTER_ROLE = keccak256(toHex("POLICY_REQUESTER_ROLE"));
+export const PAR = 10n ** 8n;
+export const param = (name: string) => stringToHex(name, { size: 32 });
+export const BURN = "0x000000000000000000000000000000000000dEaD" as Address;
+
+/** The calldata struct of a task, as the market commits to it. */
+export type Task = {
+  requester: Address;
+  fee: bigint;
+  modelId: number;
+  computeUnits: number;
+  deadline: number;
+  postedAt: number;
+  postBlock: bigint;
+  callback: Address;
+  callbackGas: number;
+  keeper: Address;
+  bond: bigint;
+  since: number;
+  resultHash: Hex;
+};
+
+const ZERO32 = `0x${"00".repeat(32)}` as Hex;
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
+
+const modelSpec = (cu: number, hash: Hex) => ({
+  modelHash: hash,
+  uri: "npm:@paradigm/models/vad.onnx",
+  computeUnits: cu,
+  maxInputBytes: 4096,
+  maxOutputBytes: 1024,
+  outputDecimals: 4,
+  tolerance: 2,
+  inputs: [{ name: "x", dtype: 1, shape: [1n, -1n] }],
+  outputs: [{ name: "y", dtype: 2, shape: [2n] }],
+});
+
+/**
+ * Token, ModelRegistry (two approved models: 1 with 100 CU, 2 = policy model), KeeperRegistry,
+ * EmissionPool, TaskMarket (+ extension) and TaskCourt on a fresh chain, wired as deployment does.
+ * `admin` stands in for the timelock and mints PAR as a test minter.
+ */
+export async function deployMarket(given?: Awaited<ReturnType<typeof network.create>>) {
+  const connection = given ?? (await network.create());
+  const { viem, networkHelpers } = connection;
+  const wallets = await viem.getWalletClients();
+  const [admin, requester, ...rest] = wallets;
+  const keeperWallets = rest.slice(0, 8);
+  const stranger = rest[8];
+  const publicClient = await viem.getPublicClient();
+  const token = await viem.deployContract("ParadigmToken", [admin.account.address]);
+  await token.write.setMinter([admin.account.address]);
+  const models = await viem.deployContract("ModelRegistry", [admin.account.address]);
+  await models.write.propose([modelSpec(100, keccak256(toHex("model-1")))]);
+  await models.write.approve([1]);
+  await models.write.propose([modelSpec(10, keccak256(toHex("policy")))]);
+  await models.write.approve([2]);
+  const keepers = await viem.deployContract("KeeperRegistry", [token.address, admin.account.address, 0n, 3600n, 2000n, 3600n]);
+  const pool = await viem.deployContract("EmissionPool", [token.address, admin.account.address, 3600n]);
+  const impl = await viem.deployContract("TaskMarket", [
+    token.address, models.address, keepers.address, pool.address, admin.account.address,
+  ]);
+  const market = await viem.getContractAt("ITaskMarket", impl.address);
+  const court = await viem.deployContract("TaskCourt", [
+    token.address, keepers.address, pool.address, market.address, admin.account.address,
+  ]);
+  await market.write.setCourt([court.address]);
+  for (const who of [market.address, court.address]) {
+    await keepers.write.grantRole([MARKET_ROLE, who]);
+    await pool.write.grantRole([MARKET_ROLE, who]);
+  }
+  await pool.write.grantRole([POLICY_ROLE, market.address]);
+
+  const book = new Map<bigint, Task>();
+  /** The last transaction `track` saw. */
+  const last = { hash: "0x" as Hex };
+
+  /** Applies the market's events of a mined transaction to `book`. */
+  async function track(hash: Hex) {
+    last.hash = hash;
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const logs = parseEventLogs({ abi: market.abi, logs: receipt.logs });
+    for (const log of logs) {
+      if (log.eventName === "TaskPosted") {
+        const a = log.args;
+        book.set(a.id, {
+          requester: a.requester, fee: a.fee, modelId: a.modelId, computeUnits: a.computeUnits,
+          deadline: a.deadline, postedAt: a.postedAt, postBlock: a.postBlock, callback: a.callback,
+          callbackGas: a.callbackGas, keeper: ZERO, bond: 0n, since: 0, resultHash: ZERO32,
+        });
+      } else if (log.eventName === "TaskClaimed") {
+        const t = book.get(log.args.id)!;
+        book.set(log.args.id, { ...t, keeper: log.args.keeper, bond: log.args.bond, since: log.args.since, resultHash: ZERO32 });
+      } else if (log.eventName === "ResultSubmitted") {
+        const t = book.get(log.args.id)!;
+        book.set(log.args.id, { ...t, since: log.args.since, resultHash: log.args.resultHash });
+      }
+    }
+    return receipt;
+  }
+
+  async function mint(to: Address, amount: bigint) {
+    await token.write.mint([to, amount]);
+  }
+
+  /** Registers `wallet` as a keeper serving `modelIds` with `stake` (minted to it first). */
+  async function register(wallet: (typeof wallets)[number], stake: bigint, modelIds = [1, 2]) {
+    if (stake > 0n) {
+      await mint(wallet.account.address, stake);
+      await token.write.approve([keepers.address, stake], { account: wallet.account });
+    }
+    await keepers.write.register(["https://k.example", stringToHex("cpu", { size: 32 }), modelIds, stake, 0], {
+      account: wallet.account,
+    });
+  }
+
+  const now = async () => Number((await publicClient.getBlock()).timestamp);
+
+  /** Posts a task as `from` (approving the fee), returns its id. */
+  async function post(
+    from = requester,
+    opts: { fee?: bigint; modelId?: number; input?: Hex; deadlineIn?: number; callback?: Address; callbackGas?: number } = {},
+  ) {
+    const fee = opts.fee ?? PAR;
+    if (fee > 0n) {
+      await mint(from.account.address, fee);
+      await token.write.approve([market.address, fee], { account: from.account });
+    }
+    const hash = await market.write.post(
+      [
+        {
+          modelId: opts.modelId ?? 1,
+          fee,
+          deadline: (await now()) + (opts.deadlineIn ?? 3600),
+          callback: opts.callback ?? ZERO,
+          callbackGas: opts.callbackGas ?? 0,
+          input: opts.input ?? "0x0102030405060708",
+          inputHash: ZERO32,
+          inputURI: "",
+        },
+      ],
+      { account: from.account },
+    );
+    const receipt = await track(hash);
+    const [log] = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "TaskPosted" });
+    return log.args.id;
+  }
+
+  const byAddress = (a: Address) => wallets.find((w) => w.account.address.toLowerCase() === a.toLowerCase())!;
+
+  /** Mines two blocks so the assignment seed (postBlock + 1) is readable, then claims as the assignee. */
+  async function claimAsAssignee(id: bigint) {
+    await networkHelpers.mine(2);
+    const assignee = await market.read.assigneeOf([id, book.get(id)!]);
+    const w = byAddress(assignee);
+    await track(await market.write.claim([id, book.get(id)!], { account: w.account }));
+    return w;
+  }
+
+  async function submit(id: bigint, output: Hex, wallet?: (typeof wallets)[number]) {
+    const w = wallet ?? byAddress(book.get(id)!.keeper);
+    return track(await market.write.submit([id, book.get(id)!, output], { account: w.account }));
+  }
+
+  async function finalize(ids: bigint[], outputs: Hex[] = []) {
+    return track(await market.write.finalize([ids, ids.map((i) => book.get(i)!), outputs]));
+  }
+
+  const balance = (a: Address) => token.read.balanceOf([a]);
+  /** Work units credited to `who` in the current epoch. */
+  const work = async (who: Address) => (await pool.read.workOf([await pool.read.currentEpoch(), who]))[0];
+
+  return {
+    connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
+    admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
+    claimAsAssignee, submit, finalize, byAddress, balance, work,
+  };
+}
+
+export type MarketFixture = Awaited<ReturnType<typeof deployMarket>>;
+export { ZERO, ZERO32 };
