@@ -1,17 +1,27 @@
 import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { keccak256 } from "viem";
-import { paradigmFrom } from "../keepers/src/index.js";
+import { keccak256, toHex } from "viem";
+import { createTaskBook, paradigmFrom, postTask, waitForResult } from "../keepers/src/index.js";
+import { createKeystore } from "../keepers/src/keystore.js";
+import { decodeCanonical } from "../keepers/src/canonical.js";
+import { loadSession, runBundle } from "../keepers/src/inference.js";
+import { MODELS } from "../keepers/src/models.js";
+import { encodeBundle, toTensors } from "../keepers/src/tensors.js";
+import { classifyReadings } from "../keepers/examples/agent.js";
+import { sampleBundle } from "../keepers/src/samples.js";
 import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
 import { createLogger } from "../keepers/src/telemetry.js";
-import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc, type Connection } from "./helpers/sdk-chain.js";
+import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc, writeBook, type Connection } from "./helpers/sdk-chain.js";
 
 const PAR = 10n ** 8n;
 const cacheDir = mkdtempSync(path.join(tmpdir(), "par-e2e-cache-"));
 const quiet = createLogger({ quiet: !process.env.PAR_TEST_LOG });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("keeper e2e: post → claim → run → submit → finalize", function () {
   this.timeout(120_000);
@@ -39,7 +49,7 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     }
     const requesterKey = await fundedKey(conn, fx, 10n * PAR);
     const paradigm = paradigmFrom(clientsFor(url, fx.book, requesterKey));
-    const before = await fx.token.read.balanceOf([paradigm.clients.account!.address]);
+    const before = (await fx.token.read.balanceOf([paradigm.clients.account!.address])) as bigint;
     const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [2, 4], data: [0.1, 0.2, 0.3, 0.4, -1, 2, -3, 4] } }, { fee: PAR / 10n, timeoutMs: 60_000 });
     assert.equal(keccak256(r.output), r.resultHash);
     assert.deepEqual(r.outputs.map((o) => o.name), ["probs", "label"]);
@@ -47,6 +57,41 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     const probs = r.outputs[0].values as number[];
     assert.ok(Math.abs(probs[0] + probs[1] + probs[2] - 1) < 1e-5);
     assert.equal(await fx.token.read.balanceOf([paradigm.clients.account!.address]), before - PAR / 10n);
+  });
+
+  it("declines a malformed input without crashing; the task expires and the requester is refunded", async () => {
+    const c = clientsFor(url, fx.book, await fundedKey(conn, fx, PAR));
+    const me = c.account!.address;
+    const bad = Uint8Array.of(1, 2, 1, 0, 0, 0, 5, 0, 0, 0, ...new Uint8Array(20)); // x is [1,5], the model wants [?,4]
+    await assert.rejects(postTask(c, fx.modelIds.mlp, bad), /input "x": shape expected \[\?,4\], got \[1,5\]/);
+    const declinedBefore = keepers.map((k) => k.metrics.snapshot().par_tasks_declined_total ?? 0);
+    const tx = { account: c.walletClient!.account, chain: c.walletClient!.chain };
+    await c.publicClient.waitForTransactionReceipt({ hash: await c.contracts.token.write.approve([fx.book.contracts.TaskMarket, PAR / 10n], tx) });
+    const now = Number((await c.publicClient.getBlock()).timestamp);
+    const zero32 = `0x${"00".repeat(32)}` as const;
+    const hash = await c.contracts.market.write.post([{ modelId: fx.modelIds.mlp, fee: PAR / 10n, deadline: now + 6, callback: "0x0000000000000000000000000000000000000000", callbackGas: 0, input: toHex(bad), inputHash: zero32, inputURI: "" }], tx);
+    const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
+    await assert.rejects(waitForResult(c, 1000n, { timeoutMs: 1 }), /no final result/);
+    const book = createTaskBook(c, { fromBlock: receipt.blockNumber });
+    for (let i = 0; ; i++) {
+      await book.sync();
+      const t = [...book.tasks.values()][0];
+      if (t?.phase === "Expired") break;
+      if (i > 200) assert.fail(`task did not expire (phase ${t?.phase})`);
+      await sleep(100);
+    }
+    keepers.forEach((k, i) => assert.equal(k.metrics.snapshot().par_tasks_declined_total, declinedBefore[i] + 1));
+    assert.equal(await fx.token.read.balanceOf([me]), PAR);
+  });
+
+  it("runs the agent example from docs/sdk.md: labels agree with a local run of the same model", async () => {
+    const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, PAR)));
+    const readings = [[0.1, 0.2, 0.3, 0.4], [-1, 2, -3, 4], [3, -2, 1, 0]];
+    const { labels, resultHash } = await classifyReadings(paradigm, fx.modelIds.mlp, readings);
+    const { session } = await loadSession(MODELS.mlp.bytes());
+    const local = await runBundle(session, MODELS.mlp, encodeBundle(MODELS.mlp.inputs, toTensors(MODELS.mlp.inputs, { x: { dims: [3, 4], data: readings.flat() } })));
+    assert.equal(resultHash, local.resultHash);
+    assert.deepEqual(labels, (decodeCanonical(MODELS.mlp.outputs, local.canonical, MODELS.mlp.outputDecimals)[1].values as bigint[]).map(Number));
   });
 });
 
@@ -80,7 +125,7 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
     for (const k of [liar, honest, juror]) {
       running.push(await startKeeper({ clients: k.c, cacheDir, saltSecret: keccak256(k.key), poolSize: 1, pollMs: 200, log: quiet, ...k.opts }));
     }
-    const liarStake = await fx.keepers.read.stakeOf([liar.c.account!.address]);
+    const liarStake = (await fx.keepers.read.stakeOf([liar.c.account!.address])) as bigint;
     const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR)));
     const r = await paradigm.infer(fx.modelIds.mlp, { x: { dims: [1, 4], data: [0.5, -0.5, 1, 2] } }, { fee: PAR / 10n, timeoutMs: 150_000 });
     assert.equal(r.keeper, honest.c.account!.address, "the challenger's result stands");
@@ -89,6 +134,71 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
     assert.equal(running[2].metrics.snapshot().par_votes_revealed_total, 1);
     const slashed = await fx.keepers.getEvents.Slashed({ keeper: liar.c.account!.address }, { fromBlock: 0n });
     assert.equal(slashed.length, 1);
-    assert.ok((await fx.keepers.read.stakeOf([liar.c.account!.address])) < liarStake);
+    assert.ok(((await fx.keepers.read.stakeOf([liar.c.account!.address])) as bigint) < liarStake);
+  });
+});
+
+describe("keeper e2e: a keeper process killed mid-task resumes from chain state", function () {
+  this.timeout(180_000);
+  let child: ChildProcess | undefined;
+  const running: Keeper[] = [];
+  after(async () => {
+    child?.kill("SIGKILL");
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("kill -9 after the claim, restart: the same keeper submits and the task finalizes; a second process agrees (no challenge)", async () => {
+    const conn = await network.create();
+    const fx = await deployParadigm(conn);
+    const { url } = await serveRpc(conn);
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const dir = mkdtempSync(path.join(tmpdir(), "par-crash-"));
+    const key = await fundedKey(conn, fx, 60n * PAR);
+    const c = clientsFor(url, fx.book, key);
+    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    const keystore = path.join(dir, "keystore.json");
+    createKeystore(keystore, "pw", { privateKey: key, n: 1 << 12 });
+    const bookFile = writeBook(fx.book);
+    const spawnKeeper = () =>
+      spawn(process.execPath, ["keepers/bin/par.js", "--rpc", url, "--addresses", bookFile, "--keystore", keystore, "--cache", path.join(dir, "cache"), "--json", "keeper", "run", "--workers", "1", "--poll", "100", "--status-every", "0"], {
+        env: { ...process.env, PAR_PASSPHRASE: "pw" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+    const logs: string[] = [];
+    child = spawnKeeper();
+    child.stderr!.on("data", (d) => logs.push(String(d)));
+    // a second, in-process keeper that never claims: its watchtower re-runs the first one's result
+    const otherKey = await fundedKey(conn, fx, 60n * PAR);
+    const other = clientsFor(url, fx.book, otherKey);
+    await registerKeeper(other, [fx.modelIds.silero], 50n * PAR);
+    running.push(await startKeeper({ clients: other, cacheDir, saltSecret: keccak256(otherKey), poolSize: 1, pollMs: 200, log: quiet, onlyTasks: () => false }));
+    while (!logs.join("").includes("keeper.start")) await sleep(100);
+
+    const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const fromBlock = await requester.publicClient.getBlockNumber();
+    const id = await postTask(requester, fx.modelIds.silero, sampleBundle("silero", 4, 9), { fee: PAR / 10n });
+    const book = createTaskBook(requester, { fromBlock });
+    for (;;) {
+      await book.sync();
+      if (book.tasks.get(id)!.phase !== "Open") break;
+      await sleep(20);
+    }
+    child.kill("SIGKILL");
+    await once(child, "exit");
+    await book.sync();
+    const atKill = book.tasks.get(id)!.phase;
+    assert.ok(atKill === "Claimed" || atKill === "Submitted", `killed while ${atKill}`);
+    if (process.env.PAR_TEST_LOG) console.log(`killed while ${atKill}`);
+    assert.equal(book.tasks.get(id)!.task.keeper, c.account!.address);
+
+    child = spawnKeeper(); // restart: rebuilds its state from chain events
+    child.stderr!.on("data", (d) => logs.push(String(d)));
+    const r = await waitForResult(requester, id, { fromBlock, timeoutMs: 120_000, finalize: false });
+    assert.equal(r.keeper, c.account!.address);
+    assert.equal(keccak256(r.output), r.resultHash);
+    const m = running[0].metrics.snapshot();
+    assert.equal(m.par_checks_total, 1, "the second process re-ran the result");
+    assert.equal(m.par_challenges_total ?? 0, 0, "and agreed with it (same canonical bytes)");
+    assert.match(logs.join(""), /"event":"keeper.start"[\s\S]*"event":"keeper.start"/);
   });
 });

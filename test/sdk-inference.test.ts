@@ -45,6 +45,20 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     assert.deepEqual(await hashesInProcess(), a);
   });
 
+  it("commits to the same bytes with 1 and 2 intra-op threads, over repeated runs, for every model", async () => {
+    for (const key of Object.keys(MODELS)) {
+      const m = MODELS[key];
+      const one = (await loadSession(m.bytes(), { intraOpThreads: 1 })).session;
+      const two = (await loadSession(m.bytes(), { intraOpThreads: 2 })).session;
+      for (let seed = 1; seed <= 4; seed++) {
+        const b = sampleBundle(key, key === "mlp" ? 256 : 4, seed);
+        const ref = (await runBundle(one, m, b)).resultHash;
+        assert.equal((await runBundle(one, m, b)).resultHash, ref, `${key} repeat`);
+        assert.equal((await runBundle(two, m, b)).resultHash, ref, `${key} 2 threads`);
+      }
+    }
+  });
+
   it("computes the mixed integer model exactly (int32 + uint8, int64 scale, float mean)", async () => {
     const m = MODELS.mixed;
     const { session } = await loadSession(m.bytes());

@@ -137,7 +137,7 @@ export const MODELS: Record<string, ModelDef> = {
     inputs: [{ name: "x", dtype: DType.float32, shape: [-1, 4] }],
     outputs: MLP_OUTPUTS,
     computeUnits: 1,
-    maxInputBytes: 1 + 1 + 8 + 4096 * 16,
+    maxInputBytes: 1 + 1 + 8 + 4096 * 16, // 4096 rows
     maxOutputBytes: 4096 * 4 * 8,
     outputDecimals: 6,
     tolerance: 2,
@@ -151,7 +151,7 @@ export const MODELS: Record<string, ModelDef> = {
     outputs: MIXED_OUTPUTS,
     computeUnits: 1,
     maxInputBytes: 4096,
-    maxOutputBytes: 8192,
+    maxOutputBytes: 16384, // >= the output of the most rows that fit maxInputBytes (~101 rows)
     outputDecimals: 4,
     tolerance: 0,
   },
@@ -173,7 +173,7 @@ export const MODELS: Record<string, ModelDef> = {
     ],
     computeUnits: 20,
     maxInputBytes: 65536,
-    maxOutputBytes: 65536,
+    maxOutputBytes: 262144, // >= the output of the most rows that fit maxInputBytes (~63 rows)
     outputDecimals: 4,
     tolerance: 2,
   },

@@ -5,7 +5,7 @@
 import { hexToBytes, keccak256, parseEventLogs, parseSignature, toHex, type Address, type Hex } from "viem";
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
-import { encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
+import { decodeBundle, encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel, type ModelRecord } from "./models.js";
 import { createTaskBook, finalOutput, type TaskState } from "./taskbook.js";
@@ -31,10 +31,13 @@ function wallet(c: ParadigmClients) {
   return c.walletClient;
 }
 
-/** Encodes an input for model `m`: raw bundle bytes pass through after validation. */
+/** Encodes an input for model `m`; raw bundle bytes are validated against its signature. */
 export function bundleFor(m: ModelRecord, input: Input): Uint8Array {
   if (typeof input === "string") return bundleFor(m, hexToBytes(input));
-  if (input instanceof Uint8Array) return input;
+  if (input instanceof Uint8Array) {
+    decodeBundle(m.inputs, input, m.maxInputBytes);
+    return input;
+  }
   return encodeBundle(m.inputs, toTensors(m.inputs, input as Tensor[]));
 }
 
@@ -98,9 +101,30 @@ export async function postTask(c: ParadigmClients, modelId: number, input: Input
   return ev.args.id;
 }
 
+/**
+ * Posts many tasks of one model in one transaction (`postBatch`, after one approve of the summed
+ * fee); returns their ids.
+ */
+export async function postTasks(c: ParadigmClients, modelId: number, inputs: Input[], opts: PostOptions = {}): Promise<bigint[]> {
+  const w = wallet(c);
+  const model = await getModel(c, modelId);
+  const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0];
+  const now = Number((await c.publicClient.getBlock()).timestamp);
+  const ps = inputs.map((input, i) => {
+    const bytes = bundleFor(model, input);
+    if (bytes.length > model.maxInputBytes) throw new Error(`input ${i}: ${bytes.length} bytes exceeds model ${modelId}'s maxInputBytes ${model.maxInputBytes}`);
+    return { modelId, fee, deadline: now + (opts.ttl ?? 600), callback: opts.callback ?? ZERO, callbackGas: opts.callbackGas ?? 0, input: toHex(bytes), inputHash: ZERO32, inputURI: "" };
+  });
+  const tx = { account: w.account, chain: w.chain };
+  const total = fee * BigInt(ps.length);
+  if (total > 0n) await mined(c, await c.contracts.token.write.approve([c.book.contracts.TaskMarket, total], tx), "approve");
+  const receipt = await mined(c, await c.contracts.market.write.postBatch([ps], tx), "postBatch");
+  return parseEventLogs({ abi: taskMarketAbi, logs: receipt.logs, eventName: "TaskPosted" }).map((e) => e.args.id);
+}
+
 export class TaskFailedError extends Error {
   constructor(readonly id: bigint, readonly phase: string) {
-    super(`task ${id} ended ${phase} without a result${phase === "Expired" ? " (fee refunded; `par task reclaim` is not needed)" : " (fee refunded)"}`);
+    super(`task ${id} ended ${phase} without a result; the fee was refunded`);
   }
 }
 

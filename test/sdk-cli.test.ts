@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createMetrics, serveMetrics } from "../keepers/src/telemetry.js";
+
+const run = promisify(execFile);
+async function par(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["keepers/bin/par.js", ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("par CLI", function () {
+  this.timeout(60_000);
+
+  it("documents every command group and its options in --help", async () => {
+    const top = await par(["--help"]);
+    for (const cmd of ["keeper", "task", "wallet", "models"]) assert.match(top.stdout, new RegExp(`\\n  ${cmd} `));
+    const keeper = await par(["keeper", "--help"]);
+    for (const cmd of ["init", "stake", "unstake", "withdraw", "status", "run"]) assert.match(keeper.stdout, new RegExp(`\\n  ${cmd}`));
+    assert.match((await par(["keeper", "run", "--help"])).stdout, /--sample-rate <r>[\s\S]*--metrics-port <port>/);
+  });
+
+  it("rejects a ninth PAR decimal and a bad address before touching the chain", async () => {
+    const a = await par(["keeper", "stake", "1.000000001"]);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /par: <amount>: "1.000000001" has 9 decimals; PAR has at most 8/);
+    const b = await par(["wallet", "send", "0x1234", "1"]);
+    assert.equal(b.code, 1);
+    assert.match(b.stderr, /"0x1234" is not an address/);
+  });
+
+  it("names the RPC it cannot reach and says how to fix it", async () => {
+    const r = await par(["--rpc", "http://127.0.0.1:9", "wallet", "balance", "0x0000000000000000000000000000000000000001"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot reach the RPC at http:\/\/127.0.0.1:9 .*pass --rpc <url>/);
+  });
+
+  it("creates an encrypted keystore with `keeper init` and tells how to create one when missing", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "par-cli-")), "ks.json");
+    const init = await par(["--keystore", file, "--json", "keeper", "init"], { PAR_PASSPHRASE: "pw" });
+    assert.equal(init.code, 0, init.stderr);
+    const { address } = JSON.parse(init.stdout);
+    assert.equal(JSON.parse(readFileSync(file, "utf8")).address, address.slice(2).toLowerCase());
+    const again = await par(["--keystore", file, "keeper", "init"], { PAR_PASSPHRASE: "pw" });
+    assert.match(again.stderr, /already exists; refusing to overwrite/);
+    const missing = await par(["--keystore", file + ".nope", "wallet", "address"], { PAR_PASSPHRASE: "pw" });
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no keystore at .*ks.json.nope; create one with `par keeper init`/);
+    const wrong = await par(["--keystore", file, "wallet", "address"], { PAR_PASSPHRASE: "nope" });
+    assert.match(wrong.stderr, /wrong passphrase/);
+  });
+
+  it("serves Prometheus metrics at /metrics", async () => {
+    const m = createMetrics();
+    m.inc("par_tasks_submitted_total", 3);
+    m.observe("par_inference_ms", 2.5);
+    const server = await serveMetrics(m, 0);
+    const port = (server.address() as { port: number }).port;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    server.close();
+    assert.match(text, /# TYPE par_tasks_submitted_total counter\npar_tasks_submitted_total 3/);
+    assert.match(text, /par_inference_ms_sum 2.5\npar_inference_ms_count 1/);
+  });
+});
