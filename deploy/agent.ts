@@ -29,7 +29,7 @@ async function worker() {
     try {
       const result = await paradigm.infer(MODEL.id, input, { fee: 0n });
       done++;
-      const labels = result.outputs.find((o) => o.name === "label")?.data ?? [];
+      const labels = result.outputs.find((o) => o.name === "label")?.values ?? [];
       console.log(`task ${result.id} verified: keeper ${result.keeper.slice(0, 10)}… labels [${[...labels].join(",")}] (${done} done)`);
     } catch (e) {
       const message = (e as Error).message.split("\n")[0];

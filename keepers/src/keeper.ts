@@ -11,6 +11,7 @@
 import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
 import { withinTolerance } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
+import { collectEarnings } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, finalizeTasks } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
@@ -204,7 +205,10 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         const batch = list.slice(i, i + batchMax);
         batch.forEach((t) => busy.add(t.id));
         try {
-          if (what === "finalize") await finalizeTasks(c, batch);
+          if (what === "finalize") {
+            await finalizeTasks(c, batch);
+            for (const t of batch) finalizers.add(t.task.keeper);
+          }
           else await expireTasks(c, batch);
           metrics.inc(what === "finalize" ? "par_tasks_finalized_total" : "par_tasks_expired_total", batch.length);
           log(`task.${what}d`, { ids: batch.map((t) => t.id).join(","), n: batch.length });
@@ -322,6 +326,28 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }
   }
 
+  // ------------------------------------------------------------ earnings
+  // Keepers whose accounts this keeper finalized into: flushing them too lets ended epochs close.
+  const finalizers = new Set<Address>();
+  let earningsEpoch = -1n;
+  async function earn() {
+    const pool = c.contracts.pool;
+    if (!pool) return;
+    const epoch = await pool.read.currentEpoch();
+    if (epoch === earningsEpoch) return; // once per epoch is enough: work settles per epoch
+    try {
+      const step = await collectEarnings(c, finalizers);
+      if (!step.more) earningsEpoch = epoch;
+      finalizers.clear();
+      if (step.claimed > 0n) metrics.inc("par_emission_claimed_units_total", Number(step.claimed));
+      if (step.flushed.length || step.closed.length || step.claimed > 0n) {
+        log("earnings", { flushed: step.flushed.length, closed: step.closed.join(","), claimed: step.claimed, epochs: step.epochs?.join("-") });
+      }
+    } catch (e) {
+      log("earnings.failed", { reason: errMsg(e) });
+    }
+  }
+
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
@@ -336,6 +362,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     metrics.set("par_last_block", Number(book.head));
     await Promise.all([work(now), watch(now), jury(now)]);
     await settle(now);
+    await earn();
   }
   const done = (async () => {
     while (!stopped) {

@@ -17,7 +17,7 @@ import {
   type WalletClient,
 } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
-import { keeperRegistryAbi, modelRegistryAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
+import { emissionPoolAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { AddressBook } from "./addresses.js";
 
 export type ParadigmClients = {
@@ -47,6 +47,7 @@ function bindContracts(publicClient: PublicClient<Transport, Chain>, walletClien
     keepers: getContract({ address: c.KeeperRegistry, abi: keeperRegistryAbi, client }),
     market: getContract({ address: c.TaskMarket, abi: taskMarketAbi, client }),
     court: c.TaskCourt ? getContract({ address: c.TaskCourt, abi: taskCourtAbi, client }) : undefined,
+    pool: c.EmissionPool ? getContract({ address: c.EmissionPool, abi: emissionPoolAbi, client }) : undefined,
   };
 }
 

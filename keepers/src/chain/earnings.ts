@@ -8,7 +8,10 @@ import type { Address, Hex } from "viem";
 import type { ParadigmClients } from "./client.js";
 import { mined } from "./requester.js";
 
-export type EarningsStep = { flushed: Address[]; closed: bigint[]; claimed: bigint; epochs?: [bigint, bigint] };
+export type EarningsStep = { flushed: Address[]; closed: bigint[]; claimed: bigint; epochs?: [bigint, bigint]; more: boolean };
+
+/** Most epochs closed in one pass, so a long-idle chain is caught up over several passes. */
+export const MAX_CLOSES_PER_PASS = 4;
 
 /**
  * One pass: flush accounts (ours and those of `others`, e.g. keepers seen finalizing) that hold
@@ -19,7 +22,7 @@ export async function collectEarnings(c: ParadigmClients, others: Iterable<Addre
   const pool = c.contracts.pool;
   if (!me || !c.walletClient || !pool) throw new Error("collecting earnings needs a key and the EmissionPool address");
   const tx = { account: c.walletClient.account, chain: c.walletClient.chain };
-  const step: EarningsStep = { flushed: [], closed: [], claimed: 0n };
+  const step: EarningsStep = { flushed: [], closed: [], claimed: 0n, more: false };
   const current = await pool.read.currentEpoch();
 
   for (const k of new Set([me, ...others])) {
@@ -29,6 +32,10 @@ export async function collectEarnings(c: ParadigmClients, others: Iterable<Addre
   if (step.flushed.length > 0) await mined(c, await c.contracts.market.write.flush([step.flushed], tx), "flush");
 
   for (let e = await pool.read.nextEpochToClose(); e < current; e++) {
+    if (step.closed.length === MAX_CLOSES_PER_PASS) {
+      step.more = true;
+      break;
+    }
     // Another keeper may close it first, or work of a keeper we don't know may still be deferred.
     const deferred = await pool.read.deferredOf([e]);
     if (deferred > 0n) break;
