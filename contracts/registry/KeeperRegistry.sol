@@ -14,7 +14,7 @@ import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 
 /// @title KeeperRegistry
 /// @notice PAR staking for keepers, delegation pools, task bonds, slashing and stake-weighted
-///         sortition. See IKeeperRegistry and docs/keepers.md.
+///         sortition. See IKeeperRegistry and docs/staking.md.
 /// @dev Storage is laid out for the market's hot path: `lockBond`/`unlockBond` touch one slot of
 ///      the pool (`stake`, `locked`), `reward` reads one slot (`totalShares`, commission) and
 ///      writes the accumulator slot plus, for a non-zero commission, the operator's reward slot.
