@@ -23,6 +23,18 @@ const config: HardhatUserConfig = {
       production: solc,
     },
   },
+  test: {
+    mocha: {
+      timeout: 120_000,
+      rootHooks: {
+        // Keeper e2e tests spawn processes, worker threads and servers; should any handle
+        // outlive its test, the run still ends once Hardhat has printed its summary.
+        afterAll() {
+          setTimeout(() => process.exit(process.exitCode ?? 0), 5_000).unref();
+        },
+      },
+    },
+  },
   paths: {
     sources: "./contracts",
     tests: { mocha: "./test", solidity: "./contracts/test" },
