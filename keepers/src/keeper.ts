@@ -330,6 +330,11 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // Keepers whose accounts this keeper finalized into: flushing them too lets ended epochs close.
   const finalizers = new Set<Address>();
   let earningsEpoch = -1n;
+  let earning: Promise<void> | undefined;
+  // Runs beside the task loop, never in front of it: claims and submits keep their deadlines.
+  function earnInBackground() {
+    earning ??= earn().finally(() => (earning = undefined));
+  }
   async function earn() {
     const pool = c.contracts.pool;
     if (!pool) return;
@@ -362,7 +367,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     metrics.set("par_last_block", Number(book.head));
     await Promise.all([work(now), watch(now), jury(now)]);
     await settle(now);
-    await earn();
+    earnInBackground();
   }
   const done = (async () => {
     while (!stopped) {
@@ -385,6 +390,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     async stop() {
       stopped = true;
       await done;
+      await earning;
       await pool.close();
       log("keeper.stop", metrics.snapshot());
     },

@@ -12,6 +12,8 @@ export type EarningsStep = { flushed: Address[]; closed: bigint[]; claimed: bigi
 
 /** Most epochs closed in one pass, so a long-idle chain is caught up over several passes. */
 export const MAX_CLOSES_PER_PASS = 4;
+/** How many closed epochs back a pass looks for unclaimed shares. */
+export const CLAIM_LOOKBACK = 16;
 
 /**
  * One pass: flush accounts (ours and those of `others`, e.g. keepers seen finalizing) that hold
@@ -47,12 +49,16 @@ export async function collectEarnings(c: ParadigmClients, others: Iterable<Addre
     }
   }
 
+  // Our shares in the last CLAIM_LOOKBACK closed epochs, read at once; claim the newest
+  // contiguous run of epochs with a share (claim() refuses ranges with a claimed epoch).
   const closedThrough = (await pool.read.nextEpochToClose()) - 1n;
+  const epochs = Array.from({ length: CLAIM_LOOKBACK }, (_, i) => closedThrough - BigInt(i)).filter((e) => e >= 0n);
+  const shares = await Promise.all(epochs.map((e) => pool.read.claimable([me, e])));
   let from: bigint | undefined;
   let to = 0n;
-  for (let e = closedThrough; e >= 0n && e > closedThrough - 64n; e--) {
-    if ((await pool.read.claimable([me, e])) === 0n) {
-      if (from !== undefined) break; // claim one contiguous run of epochs with a share
+  for (const [i, e] of epochs.entries()) {
+    if (shares[i] === 0n) {
+      if (from !== undefined) break;
       continue;
     }
     if (from === undefined) to = e;
