@@ -71,7 +71,9 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const served = new Map<number, { model: ModelRecord; path: string }>();
   for (const id of info.modelIds) {
     try {
-      served.set(id, await modelFile(c, id, opts.cacheDir));
+      const m = await modelFile(c, id, opts.cacheDir);
+      await pool.warm(m.path, signatureOf(m.model));
+      served.set(id, m);
     } catch (e) {
       log("model.unavailable", { model: id, reason: errMsg(e) });
     }
@@ -195,7 +197,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const due: TaskState[] = [];
     const expired: TaskState[] = [];
     for (const t of book.tasks.values()) {
-      if (busy.has(t.id)) continue;
+      if (busy.has(t.id) || (cooldown.get(t.id) ?? 0) > Date.now()) continue;
       const mine = t.task.keeper.toLowerCase() === me!.toLowerCase();
       if (t.phase === "Submitted" && now > t.task.since + challengeWindow && (mine || opts.finalizeOthers !== false)) due.push(t);
       if ((t.phase === "Open" || t.phase === "Claimed") && now > t.task.deadline && served.has(t.task.modelId)) expired.push(t);
@@ -213,7 +215,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
           metrics.inc(what === "finalize" ? "par_tasks_finalized_total" : "par_tasks_expired_total", batch.length);
           log(`task.${what}d`, { ids: batch.map((t) => t.id).join(","), n: batch.length });
         } catch (e) {
-          metrics.inc("par_rpc_errors_total");
+          batch.forEach((t) => cooldown.set(t.id, Date.now() + 1_000));
           log(`${what}.failed`, { ids: batch.map((t) => t.id).join(","), reason: errMsg(e) });
         } finally {
           batch.forEach((t) => busy.delete(t.id));
@@ -223,12 +225,12 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   }
 
   // ------------------------------------------------------------ watchtower
-  async function watch(now: number) {
+  async function watch(now: number) { // `now`: latest block time, so "still open" is never overestimated
     const jobs: Promise<void>[] = [];
     for (const t of book.tasks.values()) {
       if (t.phase !== "Submitted" || checked.has(t.id) || busy.has(t.id)) continue;
       if (t.task.keeper.toLowerCase() === me!.toLowerCase() || !served.has(t.task.modelId)) continue;
-      if (now > t.task.since + challengeWindow) continue;
+      if (now >= t.task.since + challengeWindow) continue;
       checked.add(t.id);
       if (Math.random() >= sampleRate) continue;
       busy.add(t.id);
@@ -271,9 +273,9 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     return ok(t.output) ? 1 : ok(t.challenge?.output) ? 2 : 3;
   }
 
-  async function jury(now: number) {
+  async function jury(head: number, now: number) {
     if (!court) return;
-    const head = book.head;
+    const block = book.head;
     for (const t of book.tasks.values()) {
       const d = t.dispute;
       if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined || d.toArbiter) continue;
@@ -283,16 +285,16 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       const juror = d.jurors.some((j) => j.toLowerCase() === meL);
       busy.add(t.id);
       try {
-        if (d.jurors.length === 0 && party && head > d.seedBlock) {
+        if (d.jurors.length === 0 && party && block > d.seedBlock) {
           await send("drawJury", () => court.write.drawJury([t.id], tx));
           log("jury.drawn", { id: t.id });
-        } else if (juror && !d.committed.has(meL) && now <= d.commitEnd) {
+        } else if (juror && !d.committed.has(meL) && head < d.commitEnd) {
           const vote = await voteFor(t);
           const commitment = await court.read.voteCommitment([t.id, d.round, vote, salt(t.id, d.round), me!]);
           await send("commitVote", () => court.write.commitVote([t.id, commitment], tx));
           metrics.inc("par_votes_committed_total");
           log("vote.committed", { id: t.id, round: d.round });
-        } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && now <= d.revealEnd) {
+        } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && head < d.revealEnd) {
           const vote = await voteFor(t);
           await send("revealVote", () => court.write.revealVote([t.id, vote, salt(t.id, d.round)], tx));
           metrics.inc("par_votes_revealed_total");
@@ -365,7 +367,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }
     const now = Math.max(Number(blk.timestamp), chainNow());
     metrics.set("par_last_block", Number(book.head));
-    await Promise.all([work(now), watch(now), jury(now)]);
+    const head = Number(blk.timestamp);
+    await Promise.all([work(head), watch(head), jury(head, now)]);
     await settle(now);
     earnInBackground();
   }

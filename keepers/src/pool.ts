@@ -16,6 +16,8 @@ export type InferencePool = {
   run(modelPath: string, sig: ModelSignature, bundle: Uint8Array): Promise<PoolResult>;
   /** Many tasks of one model in one hand-off; per-task outcomes, never rejects for a bad task. */
   runBatch(modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]>;
+  /** Starts every worker and loads the model's session in each (so the first task is not slow). */
+  warm(modelPath: string, sig: ModelSignature): Promise<void>;
   size: number;
   close(): Promise<void>;
 };
@@ -42,6 +44,7 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
       if (!p) return;
       pending.delete(m.id);
       done(slot, p.n);
+      if (p.n === 0 && slot.inFlight === 0) slot.worker.unref();
       p.resolve(m.items.map((i: WorkItem) => (i.ok ? { canonical: i.canonical, resultHash: i.resultHash, ms: i.ms, provider: m.provider! } : { error: i.error })));
     });
     slot.worker.on("error", (e) => {
@@ -57,12 +60,16 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   });
 
   function runBatch(modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]> {
-    if (closed) return Promise.reject(new Error("inference pool is closed"));
     if (bundles.length === 0) return Promise.resolve([]);
-    const slot = slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    return dispatch(slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a)), modelPath, sig, bundles);
+  }
+
+  function dispatch(slot: Slot, modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]> {
+    if (closed) return Promise.reject(new Error("inference pool is closed"));
     const id = nextId++;
     if (slot.inFlight === 0) slot.worker.ref();
     slot.inFlight += bundles.length;
+    if (bundles.length === 0) slot.worker.ref(); // a warm-up: keep the process alive until it answers
     const { inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes } = sig; // plain data only
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, slot, n: bundles.length });
@@ -74,6 +81,10 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   return {
     size,
     runBatch,
+    async warm(modelPath, sig) {
+      const failed = (await Promise.all(slots.map((s) => dispatch(s, modelPath, sig, [])))).flat().find((r) => "error" in r);
+      if (failed && "error" in failed) throw new Error(failed.error);
+    },
     async run(modelPath, sig, bundle) {
       const [r] = await runBatch(modelPath, sig, [bundle]);
       if ("error" in r) throw new Error(r.error);

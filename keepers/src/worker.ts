@@ -33,7 +33,7 @@ port.on("message", (req: WorkRequest) => {
       provider = ls.provider;
     } catch (e) {
       const error = `cannot load model: ${(e as Error).message}`;
-      return port.postMessage({ id: req.id, items: req.bundles.map(() => ({ ok: false, error })) } satisfies WorkReply);
+      return port.postMessage({ id: req.id, items: (req.bundles.length ? req.bundles : [0]).map(() => ({ ok: false, error })) } satisfies WorkReply);
     }
     for (const bundle of req.bundles) {
       const t0 = performance.now();

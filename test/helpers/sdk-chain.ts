@@ -20,7 +20,7 @@ import { MODELS } from "../../keepers/src/models.js";
 export type Connection = Awaited<ReturnType<typeof network.create>>;
 
 /** Devnet-like parameters: a full round trip takes seconds. */
-export const PARAMS = { assignWindow: 2n, claimTimeout: 10n, challengeWindow: 6n, challengeBond: 10n ** 6n, commitPeriod: 4n, revealPeriod: 4n, jurySize: 1n };
+export const PARAMS = { assignWindow: 2n, claimTimeout: 10n, challengeWindow: 10n, challengeBond: 10n ** 6n, commitPeriod: 4n, revealPeriod: 4n, jurySize: 1n };
 
 export async function deployParadigm(conn: Connection) {
   const { viem } = conn;
