@@ -11,9 +11,8 @@ export const DEVNET = {
     unbondingPeriod: 60n,
     commissionDelay: 60n,
   },
-  // At genesis every task is zero-fee (nobody holds PAR). The genesis models cost 1-20 CU, and
-  // the default 10% zero-fee credit rounds 1 CU down to 0, so the devnet credits zero-fee work
-  // in full to show emission flowing; production keeps the cap.
-  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6, zeroFeeLimit: 120, zeroFeePeriod: 60, zeroFeeCreditBps: 10_000 },
+  // At genesis every task is zero-fee (nobody holds PAR): zero-fee work is credited at the
+  // default 10% of its CU, which is still the whole emission when it is the only work.
+  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6, zeroFeeLimit: 120, zeroFeePeriod: 60 },
   court: { commitPeriod: 10, revealPeriod: 10 },
 } as const satisfies ParadigmModuleOptions & { parameters: Record<string, unknown> };

@@ -302,7 +302,7 @@ describe("KeeperRegistry", () => {
       assert.equal(await registry.read.lockedBondOf([op1.account.address]), 0n);
     });
 
-    it("slashes the locked bond first, then free and unbonding stake pro rata, shared by delegators", async () => {
+    it("slashes the case's locked bond first, then free and unbonding stake pro rata, shared by delegators", async () => {
       const { viem, networkHelpers, registry, market, op1, alice, bob, stranger, register, balance, received, assertAccounted } =
         await deploy();
       const k = op1.account.address;
@@ -313,7 +313,7 @@ describe("KeeperRegistry", () => {
       await registry.write.lockBond([k, 50n * PAR], { account: market.account });
 
       await viem.assertions.emitWithArgs(
-        registry.write.slash([k, 250n * PAR, stranger.account.address], { account: market.account }),
+        registry.write.slash([k, 250n * PAR, 50n * PAR, stranger.account.address], { account: market.account }),
         registry, "Slashed", [k, stranger.account.address, 250n * PAR, 50n * PAR, 15_555_555_555n, 4_444_444_445n],
       );
       assert.equal(await balance(stranger.account.address), 250n * PAR);
@@ -343,22 +343,43 @@ describe("KeeperRegistry", () => {
       await assertAccounted();
     });
 
+    it("leaves the bonds of other tasks locked while free stake can pay, and takes them last", async () => {
+      const { registry, market, op1, stranger, register, assertAccounted } = await deploy();
+      const k = op1.account.address;
+      const as = { account: market.account };
+      await register(op1, 100n * PAR);
+      await registry.write.lockBond([k, 20n * PAR], as); // the case being punished
+      await registry.write.lockBond([k, 30n * PAR], as); // another task in flight
+      await registry.write.slash([k, 40n * PAR, 20n * PAR, stranger.account.address], as);
+      assert.equal(await registry.read.lockedBondOf([k]), 30n * PAR); // the other task is still backed
+      assert.equal(await registry.read.stakeOf([k]), 60n * PAR);
+      assert.equal(await registry.read.freeStakeOf([k]), 30n * PAR);
+      // a juror-style penalty (no bond behind it) comes from free stake
+      await registry.write.slash([k, 10n * PAR, 0n, stranger.account.address], as);
+      assert.equal(await registry.read.lockedBondOf([k]), 30n * PAR);
+      // only when free stake runs out does a slash reach the other task's bond
+      await registry.write.slash([k, 25n * PAR, 0n, stranger.account.address], as);
+      assert.equal(await registry.read.lockedBondOf([k]), 25n * PAR);
+      assert.equal(await registry.read.stakeOf([k]), 25n * PAR);
+      await assertAccounted();
+    });
+
     it("reaches stake that is unbonding", async () => {
       const { registry, market, op1, stranger, register } = await deploy();
       await register(op1, 100n * PAR);
       await registry.write.requestUnbond([100n * PAR], { account: op1.account });
-      const slashed = await registry.simulate.slash([op1.account.address, 30n * PAR, stranger.account.address], {
+      const slashed = await registry.simulate.slash([op1.account.address, 30n * PAR, 0n, stranger.account.address], {
         account: market.account,
       });
       assert.equal(slashed.result, 30n * PAR);
-      await registry.write.slash([op1.account.address, 30n * PAR, stranger.account.address], { account: market.account });
+      await registry.write.slash([op1.account.address, 30n * PAR, 0n, stranger.account.address], { account: market.account });
       assert.equal(await registry.read.unbondingOf([op1.account.address]), 70n * PAR);
     });
 
     it("takes no more than the pool holds, then refuses new stake with PoolDepleted", async () => {
       const { viem, registry, market, op1, alice, stranger, register, balance, assertAccounted } = await deploy();
       await register(op1, 100n * PAR);
-      await registry.write.slash([op1.account.address, 1_000n * PAR, stranger.account.address], { account: market.account });
+      await registry.write.slash([op1.account.address, 1_000n * PAR, 0n, stranger.account.address], { account: market.account });
       assert.equal(await balance(stranger.account.address), 100n * PAR);
       assert.equal(await registry.read.stakeOf([op1.account.address]), 0n);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -539,7 +560,7 @@ describe("KeeperRegistry", () => {
       for (const [call, role] of [
         [registry.write.lockBond([k, 1n], as), MARKET_ROLE],
         [registry.write.unlockBond([k, 1n], as), MARKET_ROLE],
-        [registry.write.slash([k, 1n, stranger.account.address], as), MARKET_ROLE],
+        [registry.write.slash([k, 1n, 0n, stranger.account.address], as), MARKET_ROLE],
         [registry.write.reward([k, 1n], as), MARKET_ROLE],
         [registry.write.unlockAndReward([k, 1n, 1n], as), MARKET_ROLE],
         [registry.write.setParameter([param("minStake"), 1n], as), ADMIN_ROLE],

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { keccak256, type Hex } from "viem";
-import { BURN, deployMarket, PAR, ZERO, type MarketFixture } from "./helpers/market.js";
+import { BURN, deployMarket, PAR, WORK_PER_CU, ZERO, type MarketFixture } from "./helpers/market.js";
 
 const GOOD = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const BAD = "0x0b00000000000000f4ffffffffffffff" as Hex;
@@ -82,7 +82,7 @@ describe("TaskCourt disputes", () => {
     assert.equal(await f.balance(f.court.address), 0n);
     assert.equal(await f.balance(f.market.address), PAR / 20n);
     assert.equal(await f.market.read.statusOf([id]), 0);
-    assert.equal(await f.work(jurors[0]), 100n); // jury duty credited
+    assert.equal(await f.work(jurors[0]), 100n * WORK_PER_CU); // jury duty credited
   });
 
   it("honest challenger beats a lying keeper: the keeper loses max(bond, slashBps of stake), the challenger is paid the fee", async () => {
@@ -96,7 +96,7 @@ describe("TaskCourt disputes", () => {
     assert.equal(await f.keepers.read.stakeOf([submitter.account.address]), 90n * PAR);
     assert.equal(await f.balance(challenger.account.address) - before, slashed - slashed / 5n - slashed / 10n);
     assert.equal(await f.keepers.read.lockedBondOf([challenger.account.address]), 0n);
-    assert.equal(await f.work(challenger.account.address), 100n);
+    assert.equal(await f.work(challenger.account.address), 100n * WORK_PER_CU);
     assert.equal(await f.work(submitter.account.address), 0n);
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { keccak256, type Hex } from "viem";
-import { deployMarket, PAR, param, ZERO } from "./helpers/market.js";
+import { deployMarket, PAR, param, WORK_PER_CU, ZERO } from "./helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
 
@@ -31,7 +31,7 @@ describe("TaskMarket lifecycle", () => {
     const protocol = (2n * PAR * 500n) / 10_000n;
     // finalize accrues into the keeper's account in the market; flush pays it out
     assert.deepEqual(await f.market.read.accountOf([keeper.account.address]), [
-      2n * PAR - protocol, protocol, await f.pool.read.currentEpoch(), 100n,
+      2n * PAR - protocol, protocol, await f.pool.read.currentEpoch(), 100n * WORK_PER_CU,
     ]);
     assert.equal(await f.balance(f.keepers.address), registryBefore);
     await f.flush([keeper.account.address]);
@@ -39,7 +39,7 @@ describe("TaskMarket lifecycle", () => {
     assert.equal(await f.market.read.protocolFees(), protocol);
     assert.equal(await f.balance(f.market.address), protocol);
     assert.equal(await f.keepers.read.lockedBondOf([keeper.account.address]), 0n);
-    assert.equal(await f.work(keeper.account.address), 100n);
+    assert.equal(await f.work(keeper.account.address), 100n * WORK_PER_CU);
     assert.equal(await f.market.read.statusOf([id]), 0);
     await f.market.write.withdrawProtocolFees();
     assert.equal(await f.balance(f.admin.account.address), protocol);
@@ -147,7 +147,7 @@ describe("TaskMarket lifecycle", () => {
     await f.finalize(ids);
     assert.equal(await f.keepers.read.lockedBondOf([k.account.address]), 0n);
     await f.flush([k.account.address]);
-    assert.equal(await f.work(k.account.address), 500n);
+    assert.equal(await f.work(k.account.address), 500n * WORK_PER_CU);
     assert.equal(await f.balance(f.market.address), (BigInt(n) * PAR * 500n) / 10_000n);
   });
 });
@@ -176,7 +176,7 @@ describe("TaskMarket posting rules", () => {
     await f.networkHelpers.time.increase(600);
     await f.finalize([a]);
     await f.flush([k.account.address]);
-    assert.equal(await f.work(k.account.address), 10n); // 100 CU × 10%
+    assert.equal(await f.work(k.account.address), 100n * 1000n); // 100 CU at 10% (1,000 of 10,000 units per CU)
   });
 
   it("reverts InputTooLarge, EmptyInput, InvalidDeadline and InvalidCallbackGas", async () => {
@@ -272,9 +272,9 @@ describe("TaskMarket keeper accounts", () => {
       f.market.write.flush([[keeper.account.address]], { account: f.stranger.account }),
       f.market,
       "Flushed",
-      [keeper.account.address, PAR - PAR / 20n, PAR / 20n, epoch, 100n],
+      [keeper.account.address, PAR - PAR / 20n, PAR / 20n, epoch, 100n * WORK_PER_CU],
     );
-    assert.deepEqual(await f.pool.read.workOf([epoch, keeper.account.address]), [100n, false]);
+    assert.deepEqual(await f.pool.read.workOf([epoch, keeper.account.address]), [100n * WORK_PER_CU, false]);
     assert.equal(await f.pool.read.deferredOf([epoch]), 0n);
     await f.pool.write.closeEpoch();
     assert.deepEqual(await f.market.read.accountOf([keeper.account.address]), [0n, 0n, epoch, 0n]);
@@ -293,9 +293,9 @@ describe("TaskMarket keeper accounts", () => {
     await f.submit(id, OUTPUT);
     await f.networkHelpers.time.increase(600);
     await f.finalize([id]);
-    assert.deepEqual(await f.pool.read.workOf([epoch, first.account.address]), [100n, false]);
+    assert.deepEqual(await f.pool.read.workOf([epoch, first.account.address]), [100n * WORK_PER_CU, false]);
     assert.equal(await f.pool.read.deferredOf([epoch]), 0n);
     const [pay, protocol, now, credit] = await f.market.read.accountOf([first.account.address]);
-    assert.deepEqual([pay, protocol, now, credit], [2n * (PAR - PAR / 20n), PAR / 10n, epoch + 1n, 100n]);
+    assert.deepEqual([pay, protocol, now, credit], [2n * (PAR - PAR / 20n), PAR / 10n, epoch + 1n, 100n * WORK_PER_CU]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { type Hex } from "viem";
-import { deployMarket, PAR } from "./helpers/market.js";
+import { deployMarket, PAR, WORK_PER_CU } from "./helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000" as Hex;
 
@@ -39,8 +39,8 @@ describe("Wash-work defence", () => {
     await f.flush([attackerKeeper.account.address, honest.account.address]);
     assert.ok(own > 0 && own < n, "both keepers were drawn");
     // Emission: the attacker's keeper earns CU only for the tasks drawn for it, like honest work.
-    assert.equal(await f.work(attackerKeeper.account.address), BigInt(own) * 100n);
-    assert.equal(await f.work(honest.account.address), BigInt(n - own) * 100n);
+    assert.equal(await f.work(attackerKeeper.account.address), BigInt(own) * 100n * WORK_PER_CU);
+    assert.equal(await f.work(honest.account.address), BigInt(n - own) * 100n * WORK_PER_CU);
     // PAR: it paid n fees and got back only (1 - p) of its own tasks' fees (into its pool).
     const p = 500n;
     const recovered = (BigInt(own) * PAR * (10_000n - p)) / 10_000n;

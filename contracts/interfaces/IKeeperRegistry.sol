@@ -185,10 +185,14 @@ interface IKeeperRegistry is IGoverned {
     ///         have consumed part of it).
     function unlockBond(address keeper, uint256 amount) external;
 
-    /// @notice Takes up to `amount` from `keeper`: its locked bond first, then its pool's free and
-    ///         unbonding stake pro rata, and transfers it to `to`. Shared pro rata by the pool.
+    /// @notice Takes up to `amount` from `keeper` and transfers it to `to`; shared pro rata by the
+    ///         pool. It takes the locked `bond` that backs the case first (the caller's own lock,
+    ///         0 for none), then the pool's free and unbonding stake pro rata, and the bonds that
+    ///         back the keeper's other tasks only when those run out, so a slash leaves other
+    ///         in-flight tasks backed whenever the pool can pay. An unused part of `bond` stays
+    ///         locked (the caller unlocks it).
     /// @return slashed the amount actually taken (<= amount)
-    function slash(address keeper, uint256 amount, address to) external returns (uint256 slashed);
+    function slash(address keeper, uint256 amount, uint256 bond, address to) external returns (uint256 slashed);
 
     /// @notice Credits `amount` PAR, already transferred to the registry by the caller, to
     ///         `keeper`'s pool: the operator's commission, the rest pro rata to its shares.

@@ -17,8 +17,8 @@ import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 ///         The loser is slashed (a lying submitter: max(bond, slashBps of its pool stake); a lying
 ///         challenger: its bond), split: `jurorShareBps` to majority jurors, `burnBps` to the burn
 ///         address, the rest to the winner. Minority and silent jurors are slashed `jurorPenalty`,
-///         added to the majority jurors' share. Majority jurors are also credited the task's CU as
-///         jury duty. The winning result stands; with `Neither`, both are slashed and the requester
+///         added to the majority jurors' share. Majority jurors are also credited the task's work
+///         (CU × TaskLib.WORK_PER_CU) as jury duty. The winning result stands; with `Neither`, both are slashed and the requester
 ///         is refunded.
 /// @dev Governance parameters: "jurySize", "commitPeriod", "revealPeriod", "slashBps",
 ///      "jurorPenalty", "jurorShareBps", "burnBps".

@@ -18,7 +18,7 @@ interface ITaskMarketTypes is IGoverned {
     /// @param requester who paid (and gets refunds); for a signed request, the signer
     /// @param fee escrowed fee (0 = zero-fee genesis task)
     /// @param modelId the model (approved when posted)
-    /// @param computeUnits the model's CU when posted (credited to the keeper on finalize)
+    /// @param computeUnits the model's CU when posted (CU × TaskLib.WORK_PER_CU work units are credited on finalize)
     /// @param deadline a result must be submitted by this time (unix seconds), else the task expires
     /// @param postedAt block timestamp of the post (the exclusive assign window runs from it)
     /// @param postBlock block number of the post; the assignment seed is blockhash(postBlock + 1)

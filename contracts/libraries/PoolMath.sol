@@ -56,6 +56,21 @@ library PoolMath {
 
     /// @notice Splits a slash of `amount` already net of the bond part between free stake and
     ///         unbonding stake, pro rata; takes everything when `amount` covers both.
+    /// @notice Where a slash of `amount` comes from: first the locked `bond` that backs the case
+    ///         being punished (at most `locked`), then free and unbonding stake pro rata
+    ///         (`splitSlash`), and only then the bonds that back the keeper's other tasks.
+    /// @return fromLocked taken from locked bonds (the case's bond, plus others as a last resort)
+    function slashSources(uint256 amount, uint256 bond, uint256 locked, uint256 free, uint256 unbonding)
+        internal
+        pure
+        returns (uint256 fromLocked, uint256 fromFree, uint256 fromUnbonding)
+    {
+        fromLocked = Math.min(amount, Math.min(bond, locked));
+        (fromFree, fromUnbonding) = splitSlash(amount - fromLocked, free, unbonding);
+        uint256 short = amount - fromLocked - fromFree - fromUnbonding;
+        if (short != 0) fromLocked += Math.min(short, locked - fromLocked);
+    }
+
     function splitSlash(uint256 amount, uint256 free, uint256 unbonding)
         internal
         pure

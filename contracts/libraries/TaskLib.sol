@@ -9,6 +9,9 @@ library TaskLib {
     uint256 internal constant STATUS_MASK = 0xff;
     /// @dev Words of a `Task` (13 static fields): its memory image equals abi.encode(task).
     uint256 internal constant TASK_BYTES = 13 * 32;
+    /// @notice Work units credited per compute unit of a paid task. Work is counted this finely
+    ///         so that a fraction of a CU (the zero-fee rate, in bps) never rounds to zero.
+    uint256 internal constant WORK_PER_CU = 10_000;
 
     /// @notice keccak256(abi.encode(t)) with the low byte replaced by `status`.
     function commitment(ITaskMarketTypes.Task memory t, ITaskMarketTypes.TaskStatus status) internal pure returns (bytes32 c) {
@@ -37,6 +40,12 @@ library TaskLib {
         if (fee == 0) return 0;
         uint256 b = fee * multiplierBps / 10_000;
         return uint96(b > challengeBond ? b : challengeBond);
+    }
+
+    /// @notice Work units of a finalized task: CU × WORK_PER_CU when paid, CU × `zeroFeeCreditBps`
+    ///         for a zero-fee task (bps of WORK_PER_CU, so exact).
+    function work(uint256 fee, uint256 computeUnits, uint256 zeroFeeCreditBps) internal pure returns (uint256) {
+        return computeUnits * (fee == 0 ? zeroFeeCreditBps : WORK_PER_CU);
     }
 
     /// @notice `amount` × bps / 10_000, rounded down.

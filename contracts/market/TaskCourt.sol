@@ -12,6 +12,7 @@ import {ITaskMarketTypes} from "../interfaces/ITaskMarketTypes.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {DisputeLib} from "../libraries/DisputeLib.sol";
+import {TaskLib} from "../libraries/TaskLib.sol";
 
 /// @title The task court
 /// @notice See ITaskCourt and docs/market.md. Holds MARKET_ROLE on the keeper registry (slash,
@@ -344,7 +345,7 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
     function _penalize(uint256 id, Dispute storage d, address juror) internal {
         uint256 penalty = _params.jurorPenalty;
         if (penalty == 0) return;
-        uint256 slashed = keepers.slash(juror, penalty, address(this));
+        uint256 slashed = keepers.slash(juror, penalty, 0, address(this));
         if (slashed == 0) return;
         d.pot += uint96(slashed);
         emit JurorPenalized(id, juror, slashed);
@@ -367,7 +368,7 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         if (p.toWinner != 0) token.safeTransfer(p.winner, p.toWinner);
         for (uint256 j; j < majority.length; ++j) {
             if (p.perJuror != 0) token.safeTransfer(majority[j], p.perJuror);
-            if (d.computeUnits != 0) pool.creditWork(majority[j], d.computeUnits);
+            if (d.computeUnits != 0) pool.creditWork(majority[j], d.computeUnits * TaskLib.WORK_PER_CU);
         }
         if (p.burned != 0) token.safeTransfer(BURN_ADDRESS, p.burned);
         emit DisputeResolved(id, outcome, byArbiter, p.slashed, p.toWinner, p.perJuror * majority.length, p.burned);
@@ -406,17 +407,17 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         returns (address winner, bytes32 result, uint256 slashed)
     {
         if (outcome == Outcome.Submitter) {
-            slashed = keepers.slash(d.challenger, d.challengerBond, address(this));
+            slashed = keepers.slash(d.challenger, d.challengerBond, d.challengerBond, address(this));
             keepers.unlockBond(d.submitter, d.submitterBond);
             return (d.submitter, d.submitterResult, slashed);
         }
         uint256 amount = DisputeLib.submitterSlash(d.submitterBond, keepers.stakeOf(d.submitter), _params.slashBps);
-        slashed = amount == 0 ? 0 : keepers.slash(d.submitter, amount, address(this));
+        slashed = amount == 0 ? 0 : keepers.slash(d.submitter, amount, d.submitterBond, address(this));
         if (outcome == Outcome.Challenger) {
             keepers.unlockBond(d.challenger, d.challengerBond);
             return (d.challenger, d.challengerResult, slashed);
         }
-        if (d.challengerBond != 0) slashed += keepers.slash(d.challenger, d.challengerBond, address(this));
+        if (d.challengerBond != 0) slashed += keepers.slash(d.challenger, d.challengerBond, d.challengerBond, address(this));
         return (address(0), bytes32(0), slashed);
     }
 

@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
@@ -304,7 +305,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     function _split(Task memory t, Hot memory h) internal pure returns (uint256 pay, uint256 fee, uint256 credit) {
         fee = TaskLib.bps(t.fee, h.protocolFeeBps);
         pay = t.fee - fee;
-        credit = t.fee == 0 ? TaskLib.bps(t.computeUnits, h.zeroFeeCreditBps) : t.computeUnits;
+        credit = TaskLib.work(t.fee, t.computeUnits, h.zeroFeeCreditBps);
     }
 
     /// @dev Adds a keeper's pay, protocol fee and work credit to its account: one storage write.
@@ -320,7 +321,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
                 a.credit = 0;
             }
             if (a.credit == 0) a.epoch = uint32(pool.deferWork());
-            a.credit += uint64(credit);
+            a.credit = SafeCast.toUint64(a.credit + credit);
         }
         a.pay += uint80(pay);
         a.protocol += uint72(protocol);
@@ -347,7 +348,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     function _release(address keeper, uint256 bond, uint256 penaltyBps, address to) internal returns (uint256 penalty) {
         if (bond == 0) return 0;
         penalty = TaskLib.bps(bond, penaltyBps);
-        if (penalty != 0) penalty = keepers.slash(keeper, penalty, to);
+        if (penalty != 0) penalty = keepers.slash(keeper, penalty, bond, to);
         if (bond > penalty) keepers.unlockBond(keeper, bond - penalty);
     }
 

@@ -280,7 +280,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     }
 
     /// @inheritdoc IKeeperRegistry
-    function slash(address keeper, uint256 amount, address to)
+    function slash(address keeper, uint256 amount, uint256 bond, address to)
         external
         onlyRole(MARKET_ROLE)
         nonReentrant
@@ -289,9 +289,8 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         Pool storage pool = _pools[keeper];
         uint256 stake = pool.stake;
         uint256 locked = pool.locked;
-        uint256 fromBond = amount < locked ? amount : locked;
-        (uint256 fromStake, uint256 fromUnbonding) =
-            PoolMath.splitSlash(amount - fromBond, stake - locked, pool.unbondingStake);
+        (uint256 fromBond, uint256 fromStake, uint256 fromUnbonding) =
+            PoolMath.slashSources(amount, bond, locked, stake - locked, pool.unbondingStake);
         slashed = fromBond + fromStake + fromUnbonding;
         if (slashed == 0) return 0;
 

@@ -88,7 +88,13 @@ contract KeeperRegistryHandler {
     }
 
     function slash(uint256 pool, uint256 amount) external {
-        slashedOut += registry.slash(keeper(pool), amount % MAX_AMOUNT, address(0xdead));
+        slashedOut += registry.slash(keeper(pool), amount % MAX_AMOUNT, 0, address(0xdead));
+    }
+
+    /// @dev A slash backed by `bond` of the keeper's locked stake (as the court's are).
+    function slashBond(uint256 pool, uint256 amount, uint256 bond) external {
+        address k = keeper(pool);
+        slashedOut += registry.slash(k, amount % MAX_AMOUNT, bond % (registry.lockedBondOf(k) + 1), address(0xdead));
     }
 
     function reward(uint256 pool, uint256 amount) external {
@@ -177,5 +183,16 @@ contract KeeperRegistryTest {
         require(unbonding == 100e8, "unbonding");
         handler.slash(1, 100e8 - 1); // pro rata: 49.99999999 PAR from free stake, 50 PAR from unbonding
         require(registry.unbondingOf(handler.keeper(1)) == 50e8, "unbonding slashed");
+    }
+
+    function test_slash_takesOtherBondsOnlyAfterFreeStake() public {
+        address k = handler.keeper(1); // registered with 100 PAR of its own
+        handler.lockBond(1, 20e8); // the case being punished
+        handler.lockBond(1, 30e8); // another task in flight
+        require(registry.lockedBondOf(k) == 50e8, "locked");
+        handler.slashBond(1, 40e8, 20e8);
+        require(registry.lockedBondOf(k) == 30e8 && registry.stakeOf(k) == 60e8, "other task's bond untouched");
+        handler.slash(1, 70e8); // more than the free stake: the other bond goes last
+        require(registry.lockedBondOf(k) == 0 && registry.stakeOf(k) == 0, "all taken");
     }
 }

@@ -951,7 +951,7 @@ contract TaskMarketInvariantTest {
         require(market.statusOf(1) == ITaskMarketTypes.TaskStatus.None, "finalized");
         address k = handler.keeper(0);
         (uint256 pay, uint256 protocol, uint64 epoch, uint256 credit) = market.accountOf(k);
-        require(pay == 3e8 - 3e8 * 500 / 10_000 && protocol == 3e8 * 500 / 10_000 && credit == 100, "account");
+        require(pay == 3e8 - 3e8 * 500 / 10_000 && protocol == 3e8 * 500 / 10_000 && credit == 100e4, "account");
         require(pool.deferredOf(epoch) == 1, "work deferred");
         require(keepers.positionOf(k, k).rewards == 0 && market.protocolFees() == 0, "nothing flushed yet");
         _checkAll();
@@ -960,7 +960,7 @@ contract TaskMarketInvariantTest {
         require(pay == 0 && protocol == 0 && credit == 0, "account flushed");
         require(pool.deferredOf(epoch) == 0, "deferral settled");
         (uint256 units,) = pool.workOf(epoch, k);
-        require(units == 100, "work credited to its epoch");
+        require(units == 100e4, "work credited to its epoch");
         require(market.protocolFees() == 3e8 * 500 / 10_000, "protocol fee flushed once");
         require(handler.flushRefused() == 0, "flush refused");
         _checkAll();
@@ -978,7 +978,7 @@ contract TaskMarketInvariantTest {
         handler.warp(599);
         handler.finalize(0, 0);
         (uint256 pay,, uint64 first, uint256 credit) = market.accountOf(k);
-        require(pay == 2e8 - 1e7 && credit == 100, "first task booked");
+        require(pay == 2e8 - 1e7 && credit == 100e4, "first task booked");
         handler.warp(599); // the pool's epochs are 600 s: a later epoch
         handler.claim(0, 0, 0); // keeper 0 claims task 2
         handler.warp(599);
@@ -986,14 +986,14 @@ contract TaskMarketInvariantTest {
         require(market.statusOf(2) == ITaskMarketTypes.TaskStatus.None, "second finalized");
         uint64 second;
         (pay,, second, credit) = market.accountOf(k);
-        require(second > first && pay == 2 * (2e8 - 1e7) && credit == 100, "second task booked");
+        require(second > first && pay == 2 * (2e8 - 1e7) && credit == 100e4, "second task booked");
         (uint256 units,) = pool.workOf(first, k);
-        require(units == 100 && pool.deferredOf(first) == 0, "earlier work settled in its epoch");
+        require(units == 100e4 && pool.deferredOf(first) == 0, "earlier work settled in its epoch");
         require(pool.deferredOf(second) == 1, "new work deferred");
         _checkAll();
         handler.flush(1);
         (units,) = pool.workOf(second, k);
-        require(units == 100 && pool.deferredOf(second) == 0, "flushed into its epoch");
+        require(units == 100e4 && pool.deferredOf(second) == 0, "flushed into its epoch");
         _checkAll();
     }
 

@@ -5,6 +5,8 @@ export const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
 export const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
 export const POLICY_REQUESTER_ROLE = keccak256(toHex("POLICY_REQUESTER_ROLE"));
 export const PAR = 10n ** 8n;
+/** Work units per compute unit (TaskLib.WORK_PER_CU). */
+export const WORK_PER_CU = 10_000n;
 export const param = (name: string) => stringToHex(name, { size: 32 });
 export const BURN = "0x000000000000000000000000000000000000dEaD" as Address;
 
