@@ -6,9 +6,24 @@ import { deployMarket, PAR, ZERO, ZERO32, type MarketFixture } from "../test/hel
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const INPUT = "0x01010000000800000000000000000000803f0000004000004040000080400000a0400000c0400000e040" as Hex;
 
-/** One unchallenged lifecycle, each tx's gas (21,000 base included). Steady state: not the keeper's first task of the epoch. */
-async function lifecycle(f: MarketFixture) {
-  const id = await f.post(f.requester, { fee: PAR, input: INPUT });
+/**
+ * One unchallenged lifecycle, each tx's gas (21,000 base included). Steady state: not the keeper's
+ * first task of the epoch. `fromDeposit`: the fee comes from the requester's prepaid deposit
+ * instead of an approve + transferFrom.
+ */
+async function lifecycle(f: MarketFixture, fromDeposit = false) {
+  let id: bigint;
+  if (fromDeposit) {
+    const owner = f.requester.account.address;
+    await f.mint(owner, PAR);
+    await f.token.write.approve([f.market.address, PAR], { account: f.requester.account });
+    await f.track(await f.market.write.deposit([owner, PAR], { account: f.requester.account }));
+    const params = { modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "" };
+    id = await f.market.read.nextTaskId();
+    await f.track(await f.market.write.post([params], { account: f.requester.account }));
+  } else {
+    id = await f.post(f.requester, { fee: PAR, input: INPUT });
+  }
   const post = await gasOf(f.connection, f.last.hash);
   await f.networkHelpers.mine(2);
   const assignee = f.byAddress(await f.market.read.assigneeOf([id, f.book.get(id)!]));
@@ -84,14 +99,19 @@ async function dispute(f: MarketFixture) {
   return sum;
 }
 
+/** Moves time to just after the start of the next emission epoch. */
+async function toNextEpoch(f: MarketFixture) {
+  const epochLength = await f.pool.read.epochLength();
+  const next = (await f.pool.read.currentEpoch()) + 1n;
+  await f.networkHelpers.time.increaseTo((await f.pool.read.genesis()) + next * epochLength + 1n);
+}
+
 /**
  * Warm-up for the steady state: at the start of an epoch, every keeper finalizes one task, so the
  * measured lifecycle is not its keeper's first task of the epoch (whichever keeper is drawn).
  */
 async function warmUp(f: MarketFixture) {
-  const epochLength = await f.pool.read.epochLength();
-  const next = (await f.pool.read.currentEpoch()) + 1n;
-  await f.networkHelpers.time.increaseTo((await f.pool.read.genesis()) + next * epochLength + 1n);
+  await toNextEpoch(f);
   for (const k of f.keeperWallets) {
     const id = await f.post(f.requester, { fee: PAR, input: INPUT });
     await f.networkHelpers.time.increase(31); // past the exclusive window: this keeper may claim
@@ -115,8 +135,16 @@ const suite: BenchSuite = async (connection) => {
     { name: "market.finalize", value: one.finalize, unit: "gas" },
     { name: "market.lifecycle", value: one.post + one.claim + one.submit + one.finalize, unit: "gas" },
   ];
-  await batch(f, 1); // warm-up of keeper 0's epoch entry
-  for (const n of [1, 10, 100]) rows.push({ name: `market.batch${n}.perTask`, value: await batch(f, n), unit: "gas" });
+  const prepaid = await lifecycle(f, true);
+  rows.push(
+    { name: "market.post.fromDeposit", value: prepaid.post, unit: "gas" },
+    { name: "market.lifecycle.fromDeposit", value: prepaid.post + prepaid.claim + prepaid.submit + prepaid.finalize, unit: "gas" },
+  );
+  for (const n of [1, 10, 100]) {
+    await toNextEpoch(f);
+    await batch(f, 1); // warm-up: keeper 0's first credit of the epoch is not measured
+    rows.push({ name: `market.batch${n}.perTask`, value: await batch(f, n), unit: "gas" });
+  }
   rows.push({ name: "market.dispute", value: await dispute(f), unit: "gas" });
   return rows;
 };

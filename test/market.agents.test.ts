@@ -14,6 +14,10 @@ function policyOutput(multiplierBps: bigint, minFeePerCU: bigint): Hex {
   return `0x${le(multiplierBps)}${le(minFeePerCU)}`;
 }
 
+/** Asserts that `tx` emits the market event `name` with `args`. */
+const emits = (f: MarketFixture, tx: Promise<Hex>, name: string, args: unknown[]) =>
+  f.viem.assertions.emitWithArgs(tx, f.market, name as never, args as never);
+
 async function withKeeper() {
   const f = await deployMarket();
   await f.register(f.keeperWallets[0], 100n * PAR);
@@ -194,6 +198,74 @@ describe("TaskMarket postSigned (agents)", () => {
       f.market,
       "InputHashMismatch",
       [req.inputHash],
+    );
+  });
+});
+
+describe("TaskMarket deposits", () => {
+  const params = async (f: MarketFixture, fee: bigint) => ({
+    modelId: 1, fee, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
+  });
+
+  it("pays fees from a prepaid deposit without an allowance, and withdraws the rest", async () => {
+    const f = await withKeeper();
+    const owner = f.requester.account.address;
+    await f.mint(owner, 5n * PAR);
+    await f.token.write.approve([f.market.address, 5n * PAR], { account: f.requester.account });
+    await emits(f, f.market.write.deposit([owner, 5n * PAR], { account: f.requester.account }), "Deposited", [owner, owner, 5n * PAR]);
+    assert.equal(await f.token.read.allowance([owner, f.market.address]), 0n);
+    await f.track(await f.market.write.post([await params(f, 2n * PAR)], { account: f.requester.account }));
+    await f.track(await f.market.write.postBatch([[await params(f, PAR), await params(f, PAR)]], { account: f.requester.account }));
+    assert.equal(await f.market.read.depositOf([owner]), PAR);
+    assert.equal(await f.balance(f.market.address), 5n * PAR); // 4 PAR escrowed by three tasks + 1 PAR deposit
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.market.write.withdrawDeposit([2n * PAR], { account: f.requester.account }), f.market, "InsufficientDeposit",
+      [owner, PAR, 2n * PAR],
+    );
+    await emits(f, f.market.write.withdrawDeposit([PAR], { account: f.requester.account }), "DepositWithdrawn", [owner, PAR]);
+    assert.equal(await f.balance(owner), PAR);
+    assert.equal(await f.market.read.depositOf([owner]), 0n);
+    // An expired task refunds the requester's wallet, like any task.
+    await f.networkHelpers.time.increase(3601);
+    const t = f.book.get(1n)!;
+    await f.market.write.expire([[1n], [t]]);
+    assert.equal(await f.balance(owner), 3n * PAR);
+  });
+
+  it("pulls the whole fee by transferFrom when the deposit does not cover it", async () => {
+    const f = await withKeeper();
+    const owner = f.requester.account.address;
+    await f.mint(owner, 3n * PAR);
+    await f.token.write.approve([f.market.address, 3n * PAR], { account: f.requester.account });
+    await f.market.write.deposit([owner, PAR], { account: f.requester.account });
+    await f.track(await f.market.write.post([await params(f, 2n * PAR)], { account: f.requester.account }));
+    assert.equal(await f.market.read.depositOf([owner]), PAR); // untouched
+    assert.equal(await f.balance(owner), 0n);
+    assert.equal(await f.balance(f.market.address), 3n * PAR);
+  });
+
+  it("funds an agent's deposit by permit; a relayer posts its signed request paid from the deposit", async () => {
+    const f = await withKeeper();
+    const chainId = await f.publicClient.getChainId();
+    const funder = f.requester;
+    const { agent, req, signature } = await agentRequest(f);
+    await f.mint(funder.account.address, req.fee + req.relayerFee);
+    const permit = await signPermit(funder, {
+      chainId, token: f.token.address, owner: funder.account.address, spender: f.market.address,
+      value: req.fee + req.relayerFee, nonce: await f.token.read.nonces([funder.account.address]),
+      deadline: BigInt((await f.now()) + 600),
+    });
+    await f.market.write.depositWithPermit([agent.address, req.fee + req.relayerFee, permit], { account: funder.account });
+    const agentWallet = await f.balance(agent.address); // minted by agentRequest, untouched
+    await f.track(await f.market.write.postSigned([req, INPUT, "", signature, NO_PERMIT], { account: f.stranger.account }));
+    assert.equal(await f.market.read.depositOf([agent.address]), 0n);
+    assert.equal(await f.balance(agent.address), agentWallet);
+  });
+
+  it("reverts ZeroAddress for a deposit to the zero address", async () => {
+    const f = await withKeeper();
+    await f.viem.assertions.revertWithCustomError(
+      f.market.write.deposit([ZERO, PAR], { account: f.requester.account }), f.market, "ZeroAddress",
     );
   });
 });

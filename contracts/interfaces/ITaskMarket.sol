@@ -30,18 +30,20 @@ import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 interface ITaskMarket is ITaskMarketTypes {
     // ------------------------------------------------------------------ requesters
 
-    /// @notice Posts a task, pulling `p.fee` from the caller (approve the market first).
+    /// @notice Posts a task. Its fee comes from the caller's deposit when the deposit covers it,
+    ///         else it is pulled by transferFrom (approve the market first). Every post does this.
     /// @return id the new task id
     function post(PostParams calldata p) external returns (uint256 id);
 
     /// @notice `post` with an EIP-2612 permit in the same call.
     function postWithPermit(PostParams calldata p, Permit calldata permit) external returns (uint256 id);
 
-    /// @notice Posts many tasks, pulling the summed fee once. Ids are `firstId .. firstId + n - 1`.
+    /// @notice Posts many tasks, collecting the summed fee once (deposit or transferFrom, as `post`). Ids are `firstId .. firstId + n - 1`.
     function postBatch(PostParams[] calldata ps) external returns (uint256 firstId);
 
-    /// @notice Posts an agent's signed request; the fee (and `relayerFee` to msg.sender) are pulled
-    ///         from `req.requester`, using `permit` if its `deadline` is nonzero.
+    /// @notice Posts an agent's signed request; the fee (and `relayerFee` to msg.sender) come from
+    ///         `req.requester`'s deposit if it covers both, else are pulled from it, using
+    ///         `permit` if its `deadline` is nonzero.
     /// @param input inline input (may be empty: then `inputURI` and req.inputHash describe it)
     function postSigned(
         Request calldata req,
@@ -50,6 +52,17 @@ interface ITaskMarket is ITaskMarketTypes {
         bytes calldata signature,
         Permit calldata permit
     ) external returns (uint256 id);
+
+    /// @notice Adds `amount` (pulled from the caller) to `requester`'s deposit, which pays its
+    ///         future fees without an approval per post and for less gas.
+    function deposit(address requester, uint256 amount) external;
+
+    /// @notice `deposit` with an EIP-2612 permit from the caller in the same call.
+    function depositWithPermit(address requester, uint256 amount, Permit calldata permit) external;
+
+    /// @notice Sends `amount` of the caller's unused deposit back to it, at any time.
+    ///         Reverts `InsufficientDeposit` beyond it.
+    function withdrawDeposit(uint256 amount) external;
 
     /// @notice Refunds tasks whose deadline passed without a result (Open or Claimed). Anyone.
     ///         A claimant pays `livenessPenaltyBps` of its bond to the requester.
@@ -147,6 +160,8 @@ interface ITaskMarket is ITaskMarketTypes {
     function nonceUsed(address requester, uint256 nonce) external view returns (bool);
     /// @notice Zero-fee tasks `requester` may still post in the current period.
     function zeroFeeAllowance(address requester) external view returns (uint256);
+    /// @notice `requester`'s unused deposit (PAR base units).
+    function depositOf(address requester) external view returns (uint256);
 
     function assignWindow() external view returns (uint256);
     function claimTimeout() external view returns (uint256);

@@ -133,6 +133,10 @@ interface ITaskMarketTypes is IGoverned {
     /// @notice `keeper`'s account was paid out: `pay` to its pool, `protocolFee` to the protocol
     ///         fees, `credit` work units to the emission pool for `epoch`.
     event Flushed(address indexed keeper, uint256 pay, uint256 protocolFee, uint64 epoch, uint256 credit);
+    /// @notice `from` added `amount` to `requester`'s deposit.
+    event Deposited(address indexed requester, address indexed from, uint256 amount);
+    /// @notice `requester` withdrew `amount` of its deposit.
+    event DepositWithdrawn(address indexed requester, uint256 amount);
     /// @notice Accrued protocol fees were sent to the treasury.
     event ProtocolFeesWithdrawn(address indexed treasury, uint256 amount);
     /// @notice The treasury address changed.
@@ -200,6 +204,8 @@ interface ITaskMarketTypes is IGoverned {
     error InputHashMismatch(bytes32 inputHash);
     /// @notice A result hash of zero was given.
     error InvalidResult();
+    /// @notice `requester` asked for `needed` of its deposit, which holds `available`.
+    error InsufficientDeposit(address requester, uint256 available, uint256 needed);
     /// @notice The court is already set.
     error CourtAlreadySet(address court);
 }

@@ -58,7 +58,7 @@ contract TaskMarket is TaskMarketBase {
     function post(PostParams calldata p) external nonReentrant returns (uint256 id) {
         id = _nextId();
         _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI, ModelCache(0, 0, 0));
-        if (p.fee != 0) token.safeTransferFrom(msg.sender, address(this), p.fee);
+        _collect(msg.sender, p.fee);
     }
 
     /// @notice See {ITaskMarket}.
@@ -66,7 +66,7 @@ contract TaskMarket is TaskMarketBase {
         _permit(msg.sender, permit);
         id = _nextId();
         _open(id, msg.sender, _spec(p, _minFee(p.fee)), p.input, p.inputURI, ModelCache(0, 0, 0));
-        if (p.fee != 0) token.safeTransferFrom(msg.sender, address(this), p.fee);
+        _collect(msg.sender, p.fee);
     }
 
     /// @notice See {ITaskMarket}.
@@ -84,7 +84,7 @@ contract TaskMarket is TaskMarketBase {
             _open(firstId + i, msg.sender, _spec(p, minFeePerCU), p.input, p.inputURI, m);
             total += p.fee;
         }
-        if (total != 0) token.safeTransferFrom(msg.sender, address(this), total);
+        _collect(msg.sender, total);
     }
 
     /// @notice See {ITaskMarket}.

@@ -92,6 +92,13 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         uint32 maxInputBytes;
     }
 
+    /// @dev A requester's prepaid deposit and zero-fee usage, one slot.
+    struct Requester {
+        uint96 deposit; // PAR that pays its fees before any transferFrom
+        uint40 zeroFeeStart; // start of its current zero-fee period
+        uint32 zeroFeeCount; // zero-fee tasks posted in that period
+    }
+
     /// @dev Running totals of a finalize batch for one keeper.
     struct Run {
         address keeper;
@@ -122,8 +129,8 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     address public court;
 
     mapping(uint256 id => bytes32 word) internal _tasks;
-    /// @dev Zero-fee usage: period start (low 40 bits) and count (next 32 bits).
-    mapping(address requester => uint256 packed) internal _zeroFee;
+    /// @dev Deposits and zero-fee usage per requester.
+    mapping(address requester => Requester) internal _requesters;
     /// @dev Unordered nonces of signed requests: one bit per nonce.
     mapping(address requester => mapping(uint256 word => uint256 bits)) internal _nonces;
     /// @dev Pay, protocol fees and work accrued per keeper, until flushed.
@@ -279,12 +286,25 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
 
     function _useZeroFee(address requester) internal {
         Cold memory c = _cold;
-        uint256 packed = _zeroFee[requester];
-        uint256 start = uint40(packed);
-        uint256 count = uint32(packed >> 40);
+        Requester storage r = _requesters[requester];
+        uint256 start = r.zeroFeeStart;
+        uint256 count = r.zeroFeeCount;
         if (block.timestamp >= start + c.zeroFeePeriod) (start, count) = (block.timestamp, 0);
         if (count >= c.zeroFeeLimit) revert ZeroFeeRateLimited(requester, start + c.zeroFeePeriod);
-        _zeroFee[requester] = start | ((count + 1) << 40);
+        (r.zeroFeeStart, r.zeroFeeCount) = (uint40(start), uint32(count + 1));
+    }
+
+    /// @dev Takes `amount` from `requester` into escrow: from its deposit when the deposit covers
+    ///      it (one storage write), else by transferFrom (allowance or permit).
+    function _collect(address requester, uint256 amount) internal {
+        if (amount == 0) return;
+        Requester storage r = _requesters[requester];
+        uint256 available = r.deposit;
+        if (available >= amount) {
+            r.deposit = uint96(available - amount);
+        } else {
+            token.safeTransferFrom(requester, address(this), amount);
+        }
     }
 
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {TaskLib} from "../libraries/TaskLib.sol";
@@ -47,9 +48,33 @@ contract TaskMarketExtension is TaskMarketBase {
         if (permit.deadline != 0) _permit(req.requester, permit);
         id = _nextId();
         _open(id, req.requester, _requestSpec(req), input, inputURI, ModelCache(0, 0, 0));
-        uint256 total = uint256(req.fee) + req.relayerFee;
-        if (total != 0) token.safeTransferFrom(req.requester, address(this), total);
+        _collect(req.requester, uint256(req.fee) + req.relayerFee);
         if (req.relayerFee != 0) token.safeTransfer(msg.sender, req.relayerFee);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function deposit(address requester, uint256 amount) external onlyDelegated nonReentrant {
+        _deposit(requester, amount);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function depositWithPermit(address requester, uint256 amount, Permit calldata permit)
+        external
+        onlyDelegated
+        nonReentrant
+    {
+        _permit(msg.sender, permit);
+        _deposit(requester, amount);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function withdrawDeposit(uint256 amount) external onlyDelegated nonReentrant {
+        Requester storage r = _requesters[msg.sender];
+        uint256 available = r.deposit;
+        if (amount > available) revert InsufficientDeposit(msg.sender, available, amount);
+        r.deposit = uint96(available - amount);
+        emit DepositWithdrawn(msg.sender, amount);
+        token.safeTransfer(msg.sender, amount);
     }
 
     /// @notice See {ITaskMarket}.
@@ -194,9 +219,23 @@ contract TaskMarketExtension is TaskMarketBase {
     /// @notice See {ITaskMarket}.
     function zeroFeeAllowance(address requester) external view returns (uint256) {
         Cold memory c = _cold;
-        uint256 packed = _zeroFee[requester];
-        uint256 count = block.timestamp >= uint40(packed) + uint256(c.zeroFeePeriod) ? 0 : uint32(packed >> 40);
+        Requester memory r = _requesters[requester];
+        uint256 count = block.timestamp >= uint256(r.zeroFeeStart) + c.zeroFeePeriod ? 0 : r.zeroFeeCount;
         return count >= c.zeroFeeLimit ? 0 : c.zeroFeeLimit - count;
+    }
+
+    /// @notice See {ITaskMarket}.
+    function depositOf(address requester) external view returns (uint256) {
+        return _requesters[requester].deposit;
+    }
+
+    /// @dev Pulls `amount` from msg.sender into `requester`'s deposit.
+    function _deposit(address requester, uint256 amount) internal {
+        if (requester == address(0)) revert ZeroAddress();
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        Requester storage r = _requesters[requester];
+        r.deposit = SafeCast.toUint96(r.deposit + amount);
+        emit Deposited(requester, msg.sender, amount);
     }
 
     /// @notice See {ITaskMarket}.

@@ -63,6 +63,8 @@ contract TaskMarketHandler {
 
     /// @notice Fees ever escrowed by posts.
     uint256 public escrowed;
+    /// @notice PAR in requesters' deposits.
+    uint256 public deposits;
     /// @notice Fees of tasks not closed yet.
     uint256 public liveFees;
     /// @notice Fee less protocol fee of every task closed with a result (booked to its keeper's
@@ -189,8 +191,10 @@ contract TaskMarketHandler {
             inputHash: bytes32(0),
             inputURI: ""
         });
+        bool fromDeposit = fee != 0 && market.depositOf(r) >= fee;
         vm.prank(r);
         try market.post(p) returns (uint256 id) {
+            if (fromDeposit) deposits -= fee;
             Info storage info = _info[id];
             info.t.requester = r;
             info.t.fee = fee;
@@ -205,6 +209,29 @@ contract TaskMarketHandler {
             liveFees += fee;
             liveFeesOf[r] += fee;
         } catch {}
+    }
+
+    /// @notice A requester prepays part of its future fees.
+    function deposit(uint256 who, uint256 amount) external {
+        _tick();
+        address r = requester(who);
+        amount = 1 + amount % 20e8;
+        _mint(r, amount);
+        vm.prank(r);
+        market.deposit(r, amount);
+        deposits += amount;
+    }
+
+    /// @notice A requester takes back part of its unused deposit.
+    function withdrawDeposit(uint256 who, uint256 amount) external {
+        _tick();
+        address r = requester(who);
+        uint256 available = market.depositOf(r);
+        if (available == 0) return;
+        amount = 1 + amount % available;
+        vm.prank(r);
+        market.withdrawDeposit(amount);
+        deposits -= amount;
     }
 
     function expire(uint256 seed) external {
@@ -796,7 +823,7 @@ contract TaskMarketInvariantTest {
 
     /// @notice ...and only its actions (not `init`).
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](13);
+        bytes4[] memory selectors = new bytes4[](15);
         selectors[0] = TaskMarketHandler.post.selector;
         selectors[1] = TaskMarketHandler.claim.selector;
         selectors[2] = TaskMarketHandler.submit.selector;
@@ -810,6 +837,8 @@ contract TaskMarketInvariantTest {
         selectors[10] = TaskMarketHandler.replay.selector;
         selectors[11] = TaskMarketHandler.withdrawProtocolFees.selector;
         selectors[12] = TaskMarketHandler.flush.selector;
+        selectors[13] = TaskMarketHandler.deposit.selector;
+        selectors[14] = TaskMarketHandler.withdrawDeposit.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }
@@ -827,11 +856,16 @@ contract TaskMarketInvariantTest {
         (uint256 accountPay, uint256 accountProtocol) = handler.unflushed();
         require(
             token.balanceOf(address(market))
-                == handler.liveFees() + market.protocolFees() + accountPay + accountProtocol,
+                == handler.liveFees() + market.protocolFees() + accountPay + accountProtocol + handler.deposits(),
             "market held != owed"
         );
-        uint256 owed = handler.liveFees() + market.protocolFees() + accountPay + accountProtocol + keepers.owed()
-            + handler.courtPots();
+        uint256 deposited;
+        for (uint256 i; i < handler.REQUESTERS(); ++i) {
+            deposited += market.depositOf(handler.requester(i));
+        }
+        require(deposited == handler.deposits(), "deposits != booked");
+        uint256 owed = handler.liveFees() + market.protocolFees() + accountPay + accountProtocol + handler.deposits()
+            + keepers.owed() + handler.courtPots();
         require(held == owed, "held != owed");
         uint256 outside = token.balanceOf(address(this)) + token.balanceOf(BURN) + token.balanceOf(address(handler));
         for (uint256 i; i < handler.KEEPERS(); ++i) {
@@ -897,7 +931,8 @@ contract TaskMarketInvariantTest {
         for (uint256 i; i < handler.REQUESTERS(); ++i) {
             address r = handler.requester(i);
             require(
-                token.balanceOf(r) + handler.liveFeesOf(r) + handler.resultFees(r) >= handler.minted(r),
+                token.balanceOf(r) + market.depositOf(r) + handler.liveFeesOf(r) + handler.resultFees(r)
+                    >= handler.minted(r),
                 "requester lost a fee without a result"
             );
         }
