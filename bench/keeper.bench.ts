@@ -24,7 +24,7 @@ import { MODELS, sha256 } from "../keepers/src/models.js";
 import { createPool } from "../keepers/src/pool.js";
 import { sampleBundle, sampleTensors } from "../keepers/src/samples.js";
 import { createLogger } from "../keepers/src/telemetry.js";
-import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc } from "../test/helpers/sdk-chain.js";
+import { clientsFor, deploySdkChain, fundedKey, registerKeeper, serveRpc } from "../test/helpers/sdk-chain.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 
 const PAR = 10n ** 8n;
@@ -68,7 +68,7 @@ async function inferenceRows(): Promise<BenchRow[]> {
 
 const suite: BenchSuite = async (connection) => {
   const rows = await inferenceRows();
-  const fx = await deployParadigm(connection);
+  const fx = await deploySdkChain(connection);
   await fx.market.write.setParameter([stringToHex("challengeWindow", { size: 32 }), 2n]);
   const { url, server } = await serveRpc(connection);
   await connection.provider.request({ method: "evm_setIntervalMining", params: [1000] });

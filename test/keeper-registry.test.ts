@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { network } from "hardhat";
-import { keccak256, maxUint256, parseSignature, stringToHex, toHex, encodePacked, zeroAddress, type Address } from "viem";
+import { keccak256, maxUint256, stringToHex, toHex, encodePacked, zeroAddress, type Address } from "viem";
+import { signPermit } from "./helpers/signing.js";
 
 const PAR = 10n ** 8n;
 const DAY = 24n * 3600n;
@@ -256,21 +257,8 @@ describe("KeeperRegistry", () => {
       async function permit(owner: typeof alice, value: bigint, deadline: bigint) {
         await token.write.approve([registry.address, 0n], { account: owner.account });
         const nonce = await token.read.nonces([owner.account.address]);
-        const signature = await owner.signTypedData({
-          account: owner.account,
-          domain: { name: "Paradigm", version: "1", chainId, verifyingContract: token.address },
-          types: {
-            Permit: [
-              { name: "owner", type: "address" }, { name: "spender", type: "address" },
-              { name: "value", type: "uint256" }, { name: "nonce", type: "uint256" },
-              { name: "deadline", type: "uint256" },
-            ],
-          },
-          primaryType: "Permit",
-          message: { owner: owner.account.address, spender: registry.address, value, nonce, deadline },
-        });
-        const { v, r, s } = parseSignature(signature);
-        return [deadline, Number(v), r, s] as const;
+        const { v, r, s } = await signPermit(owner, { chainId, token: token.address, owner: owner.account.address, spender: registry.address, value, nonce, deadline });
+        return [deadline, v, r, s] as const;
       }
       await register(op1, 0n);
       const deadline = (await publicClient.getBlock()).timestamp + 3600n;

@@ -16,7 +16,7 @@ import { classifyReadings } from "../keepers/examples/agent.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
 import { createLogger } from "../keepers/src/telemetry.js";
-import { clientsFor, deployParadigm, fundedKey, registerKeeper, serveRpc, writeBook, type Connection } from "./helpers/sdk-chain.js";
+import { clientsFor, deploySdkChain, fundedKey, registerKeeper, serveRpc, writeBook, type Connection, type SdkChain } from "./helpers/sdk-chain.js";
 
 const PAR = 10n ** 8n;
 const cacheDir = mkdtempSync(path.join(tmpdir(), "par-e2e-cache-"));
@@ -26,13 +26,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("keeper e2e: post → claim → run → submit → finalize", function () {
   this.timeout(120_000);
   let conn: Connection;
-  let fx: Awaited<ReturnType<typeof deployParadigm>>;
+  let fx: SdkChain;
   let url: string;
   const keepers: Keeper[] = [];
 
   before(async () => {
     conn = await network.create();
-    fx = await deployParadigm(conn);
+    fx = await deploySdkChain(conn);
     ({ url } = await serveRpc(conn));
     await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
   });
@@ -98,7 +98,7 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
 describe("keeper e2e: a lying keeper is challenged by the honest watchtower, judged and slashed", function () {
   this.timeout(180_000);
   let conn: Connection;
-  let fx: Awaited<ReturnType<typeof deployParadigm>>;
+  let fx: SdkChain;
   let url: string;
   const running: Keeper[] = [];
   after(async () => {
@@ -107,7 +107,7 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
 
   it("slashes the liar; the watchtower's result stands and the requester gets it", async () => {
     conn = await network.create();
-    fx = await deployParadigm(conn);
+    fx = await deploySdkChain(conn);
     ({ url } = await serveRpc(conn));
     await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
     const models = [fx.modelIds.mlp];
@@ -149,7 +149,7 @@ describe("keeper e2e: a keeper process killed mid-task resumes from chain state"
 
   it("kill -9 after the claim, restart: the same keeper submits and the task finalizes; a second process agrees (no challenge)", async () => {
     const conn = await network.create();
-    const fx = await deployParadigm(conn);
+    const fx = await deploySdkChain(conn);
     const { url } = await serveRpc(conn);
     await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
     const dir = mkdtempSync(path.join(tmpdir(), "par-crash-"));

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { network } from "hardhat";
-import { parseSignature, zeroAddress, zeroHash } from "viem";
+import { zeroAddress, zeroHash } from "viem";
 import { MIN_DELAY, call, deployGovernance, passProposal } from "./helpers/governance.js";
+import { signPermit } from "./helpers/signing.js";
 
 const CAP = 8_000_000_000n * 10n ** 8n;
 
@@ -71,33 +72,22 @@ describe("ParadigmToken", () => {
     const publicClient = await viem.getPublicClient();
     const deadline = BigInt((await publicClient.getBlock()).timestamp) + 3_600n;
     const value = 123n * 10n ** 8n;
-    const signature = await holder.signTypedData({
-      domain: {
-        name: "Paradigm",
-        version: "1",
-        chainId: await publicClient.getChainId(),
-        verifyingContract: token.address,
-      },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: { owner: holder.account.address, spender: spender.account.address, value, nonce: 0n, deadline },
+    const { v, r, s } = await signPermit(holder, {
+      chainId: await publicClient.getChainId(),
+      token: token.address,
+      owner: holder.account.address,
+      spender: spender.account.address,
+      value,
+      nonce: 0n,
+      deadline,
     });
-    const { v, r, s } = parseSignature(signature);
-    await token.write.permit([holder.account.address, spender.account.address, value, deadline, Number(v), r, s], {
+    await token.write.permit([holder.account.address, spender.account.address, value, deadline, v, r, s], {
       account: spender.account,
     });
     assert.equal(await token.read.allowance([holder.account.address, spender.account.address]), value);
     assert.equal(await token.read.nonces([holder.account.address]), 1n);
     await viem.assertions.revertWithCustomError(
-      token.write.permit([holder.account.address, spender.account.address, value, deadline, Number(v), r, s]),
+      token.write.permit([holder.account.address, spender.account.address, value, deadline, v, r, s]),
       token,
       "ERC2612InvalidSigner",
     );

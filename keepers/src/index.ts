@@ -18,6 +18,7 @@ export { MODELS, sha256 } from "./models.js";
 export { connect, fromClients, type ParadigmClients } from "./chain/client.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
+export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
 export { postTask, postTasks, waitForResult, finalizeTasks, expireTasks, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { startKeeper, type KeeperOptions } from "./keeper.js";

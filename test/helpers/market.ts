@@ -1,5 +1,6 @@
 import { network } from "hardhat";
 import { keccak256, parseEventLogs, stringToHex, toHex, type Address, type Hex } from "viem";
+import type { Task } from "../../keepers/src/chain/taskbook.js";
 
 export const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
 export const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
@@ -9,23 +10,6 @@ export const PAR = 10n ** 8n;
 export const WORK_PER_CU = 10_000n;
 export const param = (name: string) => stringToHex(name, { size: 32 });
 export const BURN = "0x000000000000000000000000000000000000dEaD" as Address;
-
-/** The calldata struct of a task, as the market commits to it. */
-export type Task = {
-  requester: Address;
-  fee: bigint;
-  modelId: number;
-  computeUnits: number;
-  deadline: number;
-  postedAt: number;
-  postBlock: bigint;
-  callback: Address;
-  callbackGas: number;
-  keeper: Address;
-  bond: bigint;
-  since: number;
-  resultHash: Hex;
-};
 
 const ZERO32 = `0x${"00".repeat(32)}` as Hex;
 const ZERO = "0x0000000000000000000000000000000000000000" as Address;
@@ -42,12 +26,21 @@ const modelSpec = (cu: number, hash: Hex) => ({
   outputs: [{ name: "y", dtype: 2, shape: [2n] }],
 });
 
+/** The ModelRegistry.propose struct. */
+export type ModelSpec = ReturnType<typeof modelSpec>;
+
+/** The default test models: 1 with 100 CU, 2 = the policy model. */
+const TEST_MODELS = [modelSpec(100, keccak256(toHex("model-1"))), modelSpec(10, keccak256(toHex("policy")))];
+
 /**
- * Token, ModelRegistry (two approved models: 1 with 100 CU, 2 = policy model), KeeperRegistry,
+ * Token, ModelRegistry (`models` approved as ids 1, 2, …; default TEST_MODELS), KeeperRegistry,
  * EmissionPool, TaskMarket (+ extension) and TaskCourt on a fresh chain, wired as deployment does.
  * `admin` stands in for the timelock and mints PAR as a test minter.
  */
-export async function deployMarket(given?: Awaited<ReturnType<typeof network.create>>) {
+export async function deployMarket(
+  given?: Awaited<ReturnType<typeof network.create>>,
+  opts: { models?: readonly ModelSpec[] } = {},
+) {
   const connection = given ?? (await network.create());
   const { viem, networkHelpers } = connection;
   const wallets = await viem.getWalletClients();
@@ -58,10 +51,10 @@ export async function deployMarket(given?: Awaited<ReturnType<typeof network.cre
   const token = await viem.deployContract("ParadigmToken", [admin.account.address]);
   await token.write.setMinter([admin.account.address]);
   const models = await viem.deployContract("ModelRegistry", [admin.account.address]);
-  await models.write.propose([modelSpec(100, keccak256(toHex("model-1")))]);
-  await models.write.approve([1]);
-  await models.write.propose([modelSpec(10, keccak256(toHex("policy")))]);
-  await models.write.approve([2]);
+  for (const [i, spec] of (opts.models ?? TEST_MODELS).entries()) {
+    await models.write.propose([spec]);
+    await models.write.approve([i + 1]);
+  }
   const keepers = await viem.deployContract("KeeperRegistry", [token.address, admin.account.address, 0n, 3600n, 2000n, 3600n]);
   const pool = await viem.deployContract("EmissionPool", [token.address, admin.account.address, 3600n]);
   const impl = await viem.deployContract("TaskMarket", [

@@ -9,58 +9,54 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { getContract, keccak256, parseEther, stringToHex, toHex, type Address, type Hex } from "viem";
+import { parseEther, stringToHex, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { taskMarketAbi } from "../../keepers/src/abi/index.js";
 import type { AddressBook } from "../../keepers/src/chain/addresses.js";
 import { connect, type ParadigmClients } from "../../keepers/src/chain/client.js";
 import { specStruct } from "../../keepers/src/chain/models.js";
 import { MODELS } from "../../keepers/src/models.js";
+import { deployMarket, param } from "./market.js";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
 
 /** Devnet-like parameters: a full round trip takes seconds. */
-export const PARAMS = { assignWindow: 2n, claimTimeout: 10n, challengeWindow: 10n, challengeBond: 10n ** 6n, commitPeriod: 4n, revealPeriod: 4n, jurySize: 1n };
+export const PARAMS = {
+  market: { assignWindow: 2n, claimTimeout: 10n, challengeWindow: 10n, challengeBond: 10n ** 6n },
+  court: { commitPeriod: 4n, revealPeriod: 4n, jurySize: 1n },
+  keepers: { unbondingPeriod: 60n, commissionDelay: 60n },
+};
 
-export async function deployParadigm(conn: Connection) {
-  const { viem } = conn;
-  const [deployer] = await viem.getWalletClients();
-  const gov = deployer.account.address;
-  const token = await viem.deployContract("ParadigmToken", [gov]);
-  await token.write.setMinter([gov]);
-  const pool = await viem.deployContract("EmissionPool", [token.address, gov, 3600n]);
-  const models = await viem.deployContract("ModelRegistry", [gov]);
-  const keepers = await viem.deployContract("KeeperRegistry", [token.address, gov, 0n, 60n, 2000n, 60n]);
-  const marketImpl = await viem.deployContract("TaskMarket", [token.address, models.address, keepers.address, pool.address, gov]);
-  const court = await viem.deployContract("TaskCourt", [token.address, keepers.address, pool.address, marketImpl.address, gov]);
-  const market = getContract({ address: marketImpl.address, abi: taskMarketAbi, client: { wallet: deployer } });
-  await market.write.setCourt([court.address]);
-  const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
-  for (const who of [marketImpl.address, court.address]) {
-    await keepers.write.grantRole([MARKET_ROLE, who]);
-    await pool.write.grantRole([MARKET_ROLE, who]);
-  }
-  for (const name of ["assignWindow", "claimTimeout", "challengeWindow", "challengeBond"] as const) {
-    await market.write.setParameter([stringToHex(name, { size: 32 }), PARAMS[name]]);
-  }
-  for (const name of ["commitPeriod", "revealPeriod", "jurySize"] as const) {
-    await court.write.setParameter([stringToHex(name, { size: 32 }), PARAMS[name]]);
-  }
-  const modelIds: Record<string, number> = {};
-  for (const key of ["mlp", "mixed", "silero"]) {
-    await models.write.propose([specStruct(MODELS[key])]);
-    modelIds[key] = Number(await models.read.modelCount());
-    await models.write.approve([modelIds[key]]);
-  }
-  const publicClient = await viem.getPublicClient();
+/** The SDK catalog's models, approved in this order (ids 1, 2, 3). */
+const SDK_MODELS = ["mlp", "mixed", "silero"] as const;
+
+type Governed = { write: { setParameter(args: readonly [Hex, bigint]): Promise<Hex> } };
+
+/**
+ * The protocol as `deployMarket` wires it, with the SDK catalog's models, devnet parameters and
+ * the address book the SDK reads.
+ */
+export async function deploySdkChain(conn: Connection) {
+  const publicClient = await conn.viem.getPublicClient();
+  const deployBlock = Number(await publicClient.getBlockNumber()) + 1;
+  const { token, pool, models, keepers, market, court } = await deployMarket(conn, {
+    models: SDK_MODELS.map((key) => specStruct(MODELS[key])),
+  });
+  const set = async (contract: Governed, values: Record<string, bigint>) => {
+    for (const [name, value] of Object.entries(values)) await contract.write.setParameter([param(name), value]);
+  };
+  await set(market, PARAMS.market);
+  await set(court, PARAMS.court);
+  await set(keepers, PARAMS.keepers);
+  const modelIds = Object.fromEntries(SDK_MODELS.map((key, i) => [key, i + 1])) as Record<(typeof SDK_MODELS)[number], number>;
   const book: AddressBook = {
     chainId: await publicClient.getChainId(),
-    deployBlock: Number(await publicClient.getBlockNumber()) - 40,
-    contracts: { ParadigmToken: token.address, ModelRegistry: models.address, KeeperRegistry: keepers.address, TaskMarket: marketImpl.address, TaskCourt: court.address, EmissionPool: pool.address },
+    deployBlock,
+    contracts: { ParadigmToken: token.address, ModelRegistry: models.address, KeeperRegistry: keepers.address, TaskMarket: market.address, TaskCourt: court.address, EmissionPool: pool.address },
   };
-  if (book.deployBlock < 0) book.deployBlock = 0;
-  return { token, pool, models, keepers, market, court, book, modelIds, deployer };
+  return { token, pool, models, keepers, market, court, book, modelIds };
 }
+
+export type SdkChain = Awaited<ReturnType<typeof deploySdkChain>>;
 
 /** Serves the in-process chain as a JSON-RPC endpoint on 127.0.0.1 (for keeper processes). */
 export async function serveRpc(conn: Connection): Promise<{ url: string; server: Server }> {
@@ -87,7 +83,7 @@ export async function serveRpc(conn: Connection): Promise<{ url: string; server:
 }
 
 /** A fresh key with gas and `par` PAR base units (minted by the test governance account). */
-export async function fundedKey(conn: Connection, fx: Awaited<ReturnType<typeof deployParadigm>>, par: bigint): Promise<Hex> {
+export async function fundedKey(conn: Connection, fx: SdkChain, par: bigint): Promise<Hex> {
   const key = generatePrivateKey();
   const address = privateKeyToAccount(key).address;
   await conn.networkHelpers.setBalance(address, parseEther("100"));

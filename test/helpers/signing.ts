@@ -1,4 +1,5 @@
-import { parseSignature, type Address, type Hex, type TypedDataDefinition } from "viem";
+import type { Address, Hex, TypedDataDefinition } from "viem";
+import { signPermit as signTokenPermit, type PermitSigner } from "../../keepers/src/chain/permit.js";
 
 /** The EIP-712 types of TaskMarket's signed request (ITaskMarketTypes.Request). */
 export const REQUEST_TYPES = {
@@ -16,33 +17,11 @@ export const REQUEST_TYPES = {
   ],
 } as const;
 
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-export type Request = {
-  requester: Address;
-  modelId: number;
-  fee: bigint;
-  deadline: number;
-  callback: Address;
-  callbackGas: number;
-  inputHash: Hex;
-  relayerFee: bigint;
-  nonce: bigint;
-  expiry: number;
-};
+export type Request = TypedDataDefinition<typeof REQUEST_TYPES, "Request">["message"];
 
 /** Anything that signs typed data: a local account, or a wallet client of the test node. */
-type Signer = {
+type Signer = PermitSigner & {
   signTypedData(args: TypedDataDefinition<typeof REQUEST_TYPES, "Request">): Promise<Hex>;
-  signTypedData(args: TypedDataDefinition<typeof PERMIT_TYPES, "Permit">): Promise<Hex>;
 };
 
 /** The market's EIP-712 domain. */
@@ -55,18 +34,11 @@ export function signRequest(signer: Signer, chainId: number, market: Address, re
 }
 
 /** An EIP-2612 permit of PAR ("Paradigm", version "1"), as the market's `Permit` struct. */
-export async function signPermit(
-  signer: Signer,
+export function signPermit(
+  signer: PermitSigner,
   p: { chainId: number; token: Address; owner: Address; spender: Address; value: bigint; nonce: bigint; deadline: bigint },
 ) {
-  const signature = await signer.signTypedData({
-    domain: { name: "Paradigm", version: "1", chainId: p.chainId, verifyingContract: p.token },
-    types: PERMIT_TYPES,
-    primaryType: "Permit",
-    message: { owner: p.owner, spender: p.spender, value: p.value, nonce: p.nonce, deadline: p.deadline },
-  });
-  const { r, s, v, yParity } = parseSignature(signature);
-  return { value: p.value, deadline: p.deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+  return signTokenPermit(signer, { name: "Paradigm", version: "1", chainId: p.chainId, verifyingContract: p.token }, p);
 }
 
 /** The `Permit` argument that means "no permit" (postSigned skips it when deadline is 0). */

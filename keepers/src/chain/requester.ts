@@ -2,12 +2,13 @@
  * Requester side of the SDK: post tasks (approve or EIP-2612 permit), wait for the verified
  * result, check it against the on-chain commitment, and reclaim expired tasks.
  */
-import { hexToBytes, keccak256, parseEventLogs, parseSignature, toHex, type Address, type Hex } from "viem";
+import { hexToBytes, keccak256, parseEventLogs, toHex, type Address, type Hex } from "viem";
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
 import { decodeBundle, encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel, type ModelRecord } from "./models.js";
+import { signPermit } from "./permit.js";
 import { createTaskBook, finalOutput, type TaskState } from "./taskbook.js";
 
 export type PostOptions = {
@@ -44,25 +45,10 @@ export function bundleFor(m: ModelRecord, input: Input): Uint8Array {
 async function permitFor(c: ParadigmClients, value: bigint, deadline: bigint) {
   const w = wallet(c);
   const token = c.contracts.token;
+  const owner = w.account.address;
   const [, name, version, chainId, verifyingContract] = await token.read.eip712Domain();
-  const nonce = await token.read.nonces([w.account.address]);
-  const sig = await w.signTypedData({
-    account: w.account,
-    domain: { name, version, chainId, verifyingContract },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: w.account.address, spender: c.book.contracts.TaskMarket, value, nonce, deadline },
-  });
-  const { r, s, v, yParity } = parseSignature(sig);
-  return { value, deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+  const nonce = await token.read.nonces([owner]);
+  return signPermit(w, { name, version, chainId, verifyingContract }, { owner, spender: c.book.contracts.TaskMarket, value, nonce, deadline });
 }
 
 /** Posts one task; returns its id. The input is validated against the model's signature first. */

@@ -1,0 +1,32 @@
+/** EIP-2612 permits of PAR, signed off-chain and passed to the market's `...WithPermit` / `postSigned`. */
+import { parseSignature, type Address, type Hex, type TypedDataDefinition, type TypedDataDomain } from "viem";
+
+/** The EIP-712 types of an EIP-2612 permit. */
+export const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+/** Anything that signs a permit: a local account, or a wallet client with an account. */
+export type PermitSigner = { signTypedData(args: TypedDataDefinition<typeof PERMIT_TYPES, "Permit">): Promise<Hex> };
+
+/** Signs a permit under the token's EIP-712 `domain`; returns it as the market's `Permit` struct. */
+export async function signPermit(
+  signer: PermitSigner,
+  domain: TypedDataDomain,
+  p: { owner: Address; spender: Address; value: bigint; nonce: bigint; deadline: bigint },
+) {
+  const signature = await signer.signTypedData({
+    domain,
+    types: PERMIT_TYPES,
+    primaryType: "Permit",
+    message: { owner: p.owner, spender: p.spender, value: p.value, nonce: p.nonce, deadline: p.deadline },
+  });
+  const { r, s, v, yParity } = parseSignature(signature);
+  return { value: p.value, deadline: p.deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+}
