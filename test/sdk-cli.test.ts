@@ -26,6 +26,8 @@ describe("par CLI", function () {
     const keeper = await par(["keeper", "--help"]);
     for (const cmd of ["init", "stake", "unstake", "withdraw", "status", "run"]) assert.match(keeper.stdout, new RegExp(`\\n  ${cmd}`));
     assert.match((await par(["keeper", "run", "--help"])).stdout, /--sample-rate <r>[\s\S]*--metrics-port <port>/);
+    const wallet = await par(["wallet", "--help"]);
+    for (const cmd of ["balance", "send", "deposit", "withdraw", "address"]) assert.match(wallet.stdout, new RegExp(`\\n  ${cmd}`));
   });
 
   it("rejects a ninth PAR decimal and a bad address before touching the chain", async () => {

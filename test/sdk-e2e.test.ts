@@ -59,6 +59,19 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     assert.equal(await fx.token.read.balanceOf([paradigm.clients.account!.address]), before - PAR / 10n);
   });
 
+  it("an agent prepays fees: posts draw on its deposit without approvals, and it withdraws the rest", async () => {
+    const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, 2n * PAR)));
+    const me = paradigm.clients.account!.address;
+    await paradigm.deposit(PAR);
+    assert.equal(await fx.market.read.depositOf([me]), PAR);
+    await paradigm.postTask(fx.modelIds.mlp, { x: { dims: [1, 4], data: [0.1, 0.2, 0.3, 0.4] } }, { fee: PAR / 10n });
+    assert.equal(await fx.market.read.depositOf([me]), PAR - PAR / 10n);
+    assert.equal(await fx.token.read.allowance([me, fx.market.address]), 0n);
+    await assert.rejects(paradigm.withdrawDeposit(PAR), /the deposit holds 90000000 PAR base units, 100000000 asked/);
+    await paradigm.withdrawDeposit(PAR - PAR / 10n);
+    assert.equal(await fx.token.read.balanceOf([me]), 2n * PAR - PAR / 10n);
+  });
+
   it("declines a malformed input without crashing; the task expires and the requester is refunded", async () => {
     const c = clientsFor(url, fx.book, await fundedKey(conn, fx, PAR));
     const me = c.account!.address;

@@ -4,11 +4,11 @@
  *   const paradigm = createParadigm({ rpcUrl, addresses: "deploy/deployments/31337.json", privateKey });
  *   const { outputs } = await paradigm.infer(1, { x: { dims: [1, 4], data: [0.1, 0.2, 0.3, 0.4] } });
  */
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 import { connect, type ParadigmClients } from "./chain/client.js";
 import { getModel, listModels, proposeModel } from "./chain/models.js";
-import { expireTasks, postTask, waitForResult, type Input, type PostOptions, type VerifiedResult } from "./chain/requester.js";
+import { deposit, expireTasks, postTask, waitForResult, withdrawDeposit, type Input, type PostOptions, type VerifiedResult } from "./chain/requester.js";
 import { createTaskBook } from "./chain/taskbook.js";
 
 export * from "./amounts.js";
@@ -19,7 +19,7 @@ export { connect, fromClients, type ParadigmClients } from "./chain/client.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
-export { postTask, postTasks, waitForResult, finalizeTasks, expireTasks, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
+export { postTask, postTasks, waitForResult, finalizeTasks, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { startKeeper, type KeeperOptions } from "./keeper.js";
 
@@ -48,6 +48,9 @@ export function paradigmFrom(c: ParadigmClients) {
       await book.sync();
       return expireTasks(c, ids.map((id) => book.tasks.get(id)!).filter(Boolean));
     },
+    /** Prepays `amount` (base units) of fees into the market: later posts need no approval and cost less gas. */
+    deposit: (amount: bigint, requester?: Address) => deposit(c, amount, requester),
+    withdrawDeposit: (amount: bigint) => withdrawDeposit(c, amount),
     getModel: (id: number) => getModel(c, id),
     listModels: () => listModels(c),
     proposeModel: (def: Parameters<typeof proposeModel>[1]) => proposeModel(c, def),

@@ -5,7 +5,7 @@ import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex
 import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
-import { bundleFor, mined, postTask, waitForResult, expireTasks } from "../chain/requester.js";
+import { bundleFor, deposit, mined, postTask, waitForResult, expireTasks, withdrawDeposit } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
 import { createKeystore } from "../keystore.js";
@@ -233,7 +233,32 @@ wallet
   .action(async (address?: string) => {
     const { c } = await clients(g(), !address);
     const who = address ? addrArg(address) : c.account!.address;
-    print(g(), { address: who, PAR: formatPar(await c.contracts.token.read.balanceOf([who])), ETH: formatUnits(await c.publicClient.getBalance({ address: who }), 18) });
+    print(g(), {
+      address: who,
+      PAR: formatPar(await c.contracts.token.read.balanceOf([who])),
+      deposit: formatPar(await c.contracts.market.read.depositOf([who])),
+      ETH: formatUnits(await c.publicClient.getBalance({ address: who }), 18),
+    });
+  });
+
+wallet
+  .command("deposit <amount>")
+  .description("prepay <amount> PAR of task fees into the market (posts then need no approval and cost less gas)")
+  .action(async (amountText: string) => {
+    const amount = parArg("<amount>")(amountText);
+    const { c } = await clients(g(), true);
+    const tx = await deposit(c, amount);
+    print(g(), { deposited: formatPar(amount), deposit: formatPar(await c.contracts.market.read.depositOf([c.account!.address])), tx });
+  });
+
+wallet
+  .command("withdraw <amount>")
+  .description("take <amount> PAR of your unused deposit back to your wallet")
+  .action(async (amountText: string) => {
+    const amount = parArg("<amount>")(amountText);
+    const { c } = await clients(g(), true);
+    const tx = await withdrawDeposit(c, amount);
+    print(g(), { withdrawn: formatPar(amount), deposit: formatPar(await c.contracts.market.read.depositOf([c.account!.address])), tx });
   });
 
 wallet
