@@ -15,4 +15,6 @@ export const DEVNET = {
   // default 10% of its CU, which is still the whole emission when it is the only work.
   market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6, zeroFeeLimit: 120, zeroFeePeriod: 60 },
   court: { commitPeriod: 10, revealPeriod: 10 },
+  // Keepers' claimed emission vests into their own stake over 5 minutes (90 days by default).
+  pool: { genesisVesting: 300 },
 } as const satisfies ParadigmModuleOptions & { parameters: Record<string, unknown> };

@@ -13,6 +13,7 @@ describe("deployment (Ignition module)", () => {
     const [deployer] = await viem.getWalletClients();
     const book = await deployParadigm(connection, DEVNET);
     const c = book.contracts;
+    const me = deployer.account.address;
     for (const name of ["ParadigmToken", "EmissionPool", "ModelRegistry", "KeeperRegistry", "TaskMarket", "TaskCourt"]) {
       assert.notEqual(c[name], undefined, `${name} in the address book`);
     }
@@ -22,10 +23,16 @@ describe("deployment (Ignition module)", () => {
     assert.equal((await token.read.minter()).toLowerCase(), c.EmissionPool.toLowerCase());
     assert.equal((await token.read.governance()).toLowerCase(), c.ParadigmTimelock.toLowerCase());
 
+    const pool = await viem.getContractAt("EmissionPool", c.EmissionPool);
+    assert.equal((await pool.read.keepers()).toLowerCase(), c.KeeperRegistry.toLowerCase(), "pool vests into the registry");
+    assert.equal(await pool.read.genesisVesting(), BigInt(DEVNET.pool.genesisVesting));
+    const registry = await viem.getContractAt("KeeperRegistry", c.KeeperRegistry);
+    assert.equal(await registry.read.hasRole([await registry.read.VESTER_ROLE(), c.EmissionPool]), true);
+    await viem.assertions.revertWithCustomError(pool.write.setKeepers([me]), pool, "AccessControlUnauthorizedAccount");
+
     const market = await viem.getContractAt("ITaskMarket", c.TaskMarket);
     assert.equal(await market.read.challengeWindow(), BigInt(DEVNET.market.challengeWindow));
 
-    const me = deployer.account.address;
     for (const name of ["ParadigmTimelock", "EmissionPool", "ModelRegistry", "KeeperRegistry", "TaskMarket", "TaskCourt"]) {
       const contract = await viem.getContractAt("EmissionPool", c[name]); // any AccessControl ABI
       assert.equal(await contract.read.hasRole([DEFAULT_ADMIN_ROLE, me]), false, `${name}: deployer renounced admin`);

@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
+import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {IParadigmToken} from "../interfaces/IParadigmToken.sol";
 import {EmissionMath} from "../libraries/EmissionMath.sol";
 
@@ -32,6 +33,9 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     bytes32 internal constant YEAR_DECAY_BPS = "yearDecayBps";
     bytes32 internal constant FEE_FLOOR = "minFeePerCUFloor";
     bytes32 internal constant FEE_CEILING = "minFeePerCUCeiling";
+    bytes32 internal constant GENESIS_VESTING = "genesisVesting";
+    /// @notice Longest genesis vesting.
+    uint256 public constant MAX_GENESIS_VESTING = 730 days;
 
     /// @dev Top bit of a work entry: the contributor claimed that epoch.
     uint256 internal constant CLAIMED = 1 << 255;
@@ -53,6 +57,7 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         uint16 maxShareBps;
         uint16 yearDecayBps;
         uint64 bootstrapEpochs;
+        uint32 genesisVesting; // seconds; 0 = claims are paid out
     }
 
     struct FeeBounds {
@@ -82,6 +87,8 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     /// @notice Epochs per emission year: 365 days / epochLength, rounded down.
     uint256 public immutable epochsPerYear;
 
+    /// @inheritdoc IEmissionPool
+    IKeeperRegistry public keepers;
     Schedule internal _schedule;
     Totals internal _totals;
     Params internal _params;
@@ -107,7 +114,7 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
             nextEpoch: 0, lastMultiplierBps: uint32(EmissionMath.BPS), remaining: uint96(YEAR_ONE_BUDGET), year: 0
         });
         _totals = Totals({outstanding: 0, yearBudget: uint96(YEAR_ONE_BUDGET)});
-        _params = Params({maxShareBps: 500, yearDecayBps: 8_000, bootstrapEpochs: uint64(perYear)});
+        _params = Params({maxShareBps: 500, yearDecayBps: 8_000, bootstrapEpochs: uint64(perYear), genesisVesting: 90 days});
         _fees = FeeBounds({floor: 0, ceiling: 1e8});
         _grantRole(DEFAULT_ADMIN_ROLE, timelock);
         _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
@@ -239,7 +246,22 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         if (amount + rolled != 0) _totals.outstanding -= uint96(amount + rolled);
         if (rolled != 0) _schedule.remaining += uint96(rolled);
         emit Claimed(msg.sender, fromEpoch, toEpoch, amount);
-        if (amount != 0) token.mint(msg.sender, amount);
+        if (amount == 0) return 0;
+        IKeeperRegistry k = keepers;
+        if (params.genesisVesting != 0 && address(k) != address(0) && k.isRegistered(msg.sender)) {
+            token.mint(address(k), amount);
+            k.vest(msg.sender, amount, params.genesisVesting);
+        } else {
+            token.mint(msg.sender, amount);
+        }
+    }
+
+    /// @inheritdoc IEmissionPool
+    function setKeepers(address keepers_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (keepers_ == address(0)) revert ZeroAddress();
+        if (address(keepers) != address(0)) revert KeepersAlreadySet(address(keepers));
+        keepers = IKeeperRegistry(keepers_);
+        emit KeepersSet(keepers_);
     }
 
     // ---------------------------------------------------------------- governance
@@ -267,6 +289,10 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
             _check(name, value, _fees.floor, MAX_FEE_PER_CU);
             previous = _fees.ceiling;
             _fees.ceiling = uint96(value);
+        } else if (name == GENESIS_VESTING) {
+            _check(name, value, 0, MAX_GENESIS_VESTING);
+            previous = _params.genesisVesting;
+            _params.genesisVesting = uint32(value);
         } else {
             revert UnknownParameter(name);
         }
@@ -278,6 +304,11 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     }
 
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IEmissionPool
+    function genesisVesting() external view returns (uint256) {
+        return _params.genesisVesting;
+    }
 
     /// @inheritdoc IEmissionPool
     function currentEpoch() public view returns (uint64) {

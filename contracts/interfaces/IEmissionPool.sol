@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGoverned} from "./IGoverned.sol";
+import {IKeeperRegistry} from "./IKeeperRegistry.sol";
 
 /// @title The emission pool: the only source of new PAR
 /// @notice Time is cut into epochs of `epochLength` seconds from `genesis`. Each closed epoch
@@ -53,6 +54,11 @@ interface IEmissionPool is IGoverned {
     /// @notice A deferred credit targets `epoch`, which is closed, not started, or has no open deferral.
     error InvalidDeferredEpoch(uint64 epoch);
 
+    /// @notice The keeper registry that vests keepers' emission was set (once, at deployment).
+    event KeepersSet(address indexed keepers);
+    /// @notice The keeper registry is already set.
+    error KeepersAlreadySet(address keepers);
+
     /// @notice The market deferred one contributor's work credit for `epoch` (settled by `settleWork`).
     event WorkDeferral(uint64 indexed epoch);
 
@@ -82,15 +88,26 @@ interface IEmissionPool is IGoverned {
 
     /// @notice Claims the caller's share of every closed epoch in [fromEpoch, toEpoch], skipping
     ///         epochs without work; reverts `AlreadyClaimed` if one of them was claimed before and
-    ///         `EpochNotClosed` if one is still open. Mints to the caller.
+    ///         `EpochNotClosed` if one is still open. Mints to the caller; while `genesisVesting`
+    ///         is nonzero, a registered keeper's claim is minted into its own slashable pool
+    ///         stake instead, vesting linearly over `genesisVesting` (KeeperRegistry.vest).
     function claim(uint64 fromEpoch, uint64 toEpoch) external returns (uint256 amount);
+
+    /// @notice Sets the keeper registry that vests keepers' emission (DEFAULT_ADMIN_ROLE, once;
+    ///         the deployment does it before renouncing). Reverts `KeepersAlreadySet`.
+    function setKeepers(address keepers) external;
 
     /// @notice Sets governance parameter `name` (DEFAULT_ADMIN_ROLE, the timelock), within bounds:
     ///         "maxShareBps" [100, 10000], "bootstrapEpochs" [0, 10 years of epochs],
     ///         "yearDecayBps" [0, 10000], "minFeePerCUFloor" [0, ceiling],
-    ///         "minFeePerCUCeiling" [floor, MAX_FEE_PER_CU].
+    ///         "minFeePerCUCeiling" [floor, MAX_FEE_PER_CU], "genesisVesting" [0, 730 days]
+    ///         (seconds; 0 ends genesis vesting).
     function setParameter(bytes32 name, uint256 value) external;
 
+    /// @notice The keeper registry that vests keepers' emission (0 until set).
+    function keepers() external view returns (IKeeperRegistry);
+    /// @notice Seconds over which a keeper's claimed emission vests in its stake (0: paid out).
+    function genesisVesting() external view returns (uint256);
     /// @notice Start of epoch 0 (unix seconds).
     function genesis() external view returns (uint256);
     /// @notice Seconds per epoch.

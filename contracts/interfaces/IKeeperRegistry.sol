@@ -85,8 +85,14 @@ interface IKeeperRegistry is IGoverned {
         address indexed keeper, address indexed to, uint256 amount, uint256 fromBond, uint256 fromStake, uint256 fromUnbonding
     );
 
+    /// @notice `amount` of emission was staked into `keeper`'s own position; `unvested` of its
+    ///         position now vests linearly until `vestedAt`.
+    event Vested(address indexed keeper, uint256 amount, uint256 unvested, uint64 vestedAt);
+
     /// @notice `keeper` is already registered.
     error AlreadyRegistered(address keeper);
+    /// @notice `keeper`'s own position cannot drop below its unvested emission (`unvested`).
+    error StakeVesting(address keeper, uint256 unvested);
     /// @notice `keeper` is not registered.
     error NotRegistered(address keeper);
     /// @notice The registration stake is below `minStake`.
@@ -185,6 +191,13 @@ interface IKeeperRegistry is IGoverned {
     ///         have consumed part of it).
     function unlockBond(address keeper, uint256 amount) external;
 
+    /// @notice Stakes `amount` of emission (already transferred here) into `keeper`'s own
+    ///         position, vesting linearly until `duration` from now: the unvested part cannot be
+    ///         unbonded, and like all stake it is slashable. A new tranche merges with what is
+    ///         still unvested and restarts the clock. If the pool cannot take stake (depleted by
+    ///         slashes), the PAR goes to the keeper's wallet. Only the emission pool (VESTER_ROLE).
+    function vest(address keeper, uint256 amount, uint256 duration) external;
+
     /// @notice Takes up to `amount` from `keeper` and transfers it to `to`; shared pro rata by the
     ///         pool. It takes the locked `bond` that backs the case first (the caller's own lock,
     ///         0 for none), then the pool's free and unbonding stake pro rata, and the bonds that
@@ -222,6 +235,10 @@ interface IKeeperRegistry is IGoverned {
 
     /// @notice Registered, available and with pool stake >= minStake.
     function isActive(address keeper) external view returns (bool);
+    /// @notice Whether `keeper` is registered.
+    function isRegistered(address keeper) external view returns (bool);
+    /// @notice `keeper`'s emission still vesting in its own position.
+    function unvestedOf(address keeper) external view returns (uint256);
     /// @notice Whether `keeper` listed `modelId` among the models it serves.
     function serves(address keeper, uint32 modelId) external view returns (bool);
     /// @notice Pool stake incl. delegations and locked bonds, excl. unbonding.

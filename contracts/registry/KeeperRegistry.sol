@@ -60,6 +60,14 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         uint32[] modelIds;
     }
 
+    /// @dev Emission vesting in the operator's own position: `amount` unvested at `start`,
+    ///      falling linearly to 0 at `end`.
+    struct Vesting {
+        uint96 amount;
+        uint40 start;
+        uint40 end;
+    }
+
     struct Params {
         uint96 minStake;
         uint32 unbondingPeriod;
@@ -69,6 +77,8 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
+    /// @notice May vest emission into keepers' stake: the emission pool.
+    bytes32 public constant VESTER_ROLE = keccak256("VESTER_ROLE");
 
     uint256 public constant MAX_MIN_STAKE = 10_000_000 * 1e8;
     uint256 public constant MIN_UNBONDING_PERIOD = 1;
@@ -89,6 +99,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     mapping(address keeper => Profile) private _profiles;
     mapping(address keeper => mapping(uint32 modelId => bool)) private _serves;
     mapping(address keeper => mapping(address account => Member)) private _members;
+    mapping(address keeper => Vesting) private _vesting;
 
     /// @param token_ PAR
     /// @param timelock receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
@@ -280,6 +291,23 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     }
 
     /// @inheritdoc IKeeperRegistry
+    function vest(address keeper, uint256 amount, uint256 duration) external onlyRole(VESTER_ROLE) nonReentrant {
+        if (amount == 0) return;
+        Pool storage pool = _pools[keeper];
+        if (!pool.registered) revert NotRegistered(keeper);
+        if ((pool.totalShares != 0 && pool.stake == 0)
+            || PoolMath.sharesForDeposit(amount, pool.stake, pool.totalShares) == 0) {
+            token.safeTransfer(keeper, amount); // the pool cannot take stake: pay out instead
+            return;
+        }
+        _mintShares(pool, keeper, keeper, amount);
+        uint256 unvested = _unvested(_vesting[keeper]) + amount;
+        uint64 end = uint64(block.timestamp + duration);
+        _vesting[keeper] = Vesting({amount: unvested.toUint96(), start: uint40(block.timestamp), end: uint40(end)});
+        emit Vested(keeper, amount, unvested, end);
+    }
+
+    /// @inheritdoc IKeeperRegistry
     function slash(address keeper, uint256 amount, uint256 bond, address to)
         external
         onlyRole(MARKET_ROLE)
@@ -346,6 +374,16 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     function isActive(address keeper) public view returns (bool) {
         Pool storage pool = _pools[keeper];
         return pool.available && pool.stake >= _params.minStake;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function isRegistered(address keeper) external view returns (bool) {
+        return _pools[keeper].registered;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function unvestedOf(address keeper) external view returns (uint256) {
+        return _unvested(_vesting[keeper]);
     }
 
     /// @inheritdoc IKeeperRegistry
@@ -462,7 +500,13 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     /// @dev Mints shares of `keeper`'s pool to `account` for `amount`, pulled from the caller.
     function _stake(address keeper, address account, uint256 amount) private {
         if (amount == 0) revert ZeroAmount();
-        Pool storage pool = _requireRegistered(keeper);
+        _mintShares(_requireRegistered(keeper), keeper, account, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @dev Mints shares of `keeper`'s pool to `account` for `amount` of new stake (the caller
+    ///      brings the PAR).
+    function _mintShares(Pool storage pool, address keeper, address account, uint256 amount) private {
         uint256 stake = pool.stake;
         uint256 totalShares = pool.totalShares;
         if (totalShares != 0 && stake == 0) revert PoolDepleted(keeper);
@@ -479,7 +523,12 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         pool.totalShares = (totalShares + shares).toUint96();
         _sync(pool, stake);
         emit Staked(keeper, account, amount, shares);
-        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @dev What is still unvested of `v` now.
+    function _unvested(Vesting memory v) private view returns (uint256) {
+        if (block.timestamp >= v.end) return 0;
+        return uint256(v.amount) * (v.end - block.timestamp) / (v.end - v.start);
     }
 
     /// @dev Moves `amount` of `account`'s stake in `keeper`'s pool into the unbonding bucket.
@@ -498,6 +547,12 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         if (burn == totalShares) amount = stake; // the last holder takes the remainder
         uint256 free = stake - pool.locked;
         if (amount > free) revert InsufficientStake(keeper, free, amount);
+        if (account == keeper) {
+            uint256 unvested = _unvested(_vesting[keeper]);
+            if (unvested != 0 && PoolMath.valueOf(held - burn, stake - amount, totalShares - burn) < unvested) {
+                revert StakeVesting(keeper, unvested);
+            }
+        }
 
         uint256 bucketStake = pool.unbondingStake;
         uint256 bucketShares = pool.unbondingShares;

@@ -21,6 +21,7 @@ export type ParadigmModuleOptions = {
   genesisModels?: readonly GenesisModel[];
   market?: ParameterSet;
   court?: ParameterSet;
+  pool?: ParameterSet;
 };
 
 const role = (name: string) => keccak256(toHex(name));
@@ -34,7 +35,12 @@ const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
  *
  * Parameters (module "Paradigm") default to production values; the devnet passes seconds.
  */
-export function paradigmModule({ genesisModels = [], market: marketParameters = {}, court: courtParameters = {} }: ParadigmModuleOptions = {}) {
+export function paradigmModule({
+  genesisModels = [],
+  market: marketParameters = {},
+  court: courtParameters = {},
+  pool: poolParameters = {},
+}: ParadigmModuleOptions = {}) {
   return buildModule("Paradigm", (m) => {
     const deployer = m.getAccount(0);
     const p = <T extends string | number | bigint>(name: string, fallback: T) => m.getParameter(name, fallback);
@@ -85,15 +91,19 @@ export function paradigmModule({ genesisModels = [], market: marketParameters = 
       m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
       m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
       m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
+      // keepers' emission vests into their own stake while genesisVesting > 0 (DESIGN §9)
+      m.call(keepers, "grantRole", [role("VESTER_ROLE"), pool], { id: "keepers_vester" }),
+      m.call(pool, "setKeepers", [keepers]),
       m.call(marketApi, "setCourt", [court]),
     ];
-    const setParameters = (contract: typeof marketApi | typeof court, prefix: string, values: ParameterSet) => {
+    const setParameters = (contract: typeof marketApi | typeof court | typeof pool, prefix: string, values: ParameterSet) => {
       for (const [name, value] of Object.entries(values)) {
         wiring.push(m.call(contract, "setParameter", [stringToHex(name, { size: 32 }), BigInt(value)], { id: `${prefix}_${name}` }));
       }
     };
     setParameters(marketApi, "market", marketParameters);
     setParameters(court, "court", courtParameters);
+    setParameters(pool, "pool", poolParameters);
 
     genesisModels.forEach((spec, i) => {
       const proposed = m.call(models, "propose", [spec], { id: `propose_model_${i}` });

@@ -85,6 +85,17 @@ export const emissionPoolAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "keepers",
+        "type": "address"
+      }
+    ],
+    "name": "KeepersAlreadySet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "caller",
         "type": "address"
       }
@@ -249,6 +260,19 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "EpochClosed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "keepers",
+        "type": "address"
+      }
+    ],
+    "name": "KeepersSet",
     "type": "event"
   },
   {
@@ -546,6 +570,32 @@ export const emissionPoolAbi = [
   },
   {
     "inputs": [],
+    "name": "genesisVesting",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "keepers",
+    "outputs": [
+      {
+        "internalType": "contract IKeeperRegistry",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "minFeePerCU",
     "outputs": [
       {
@@ -576,6 +626,19 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "proposePolicy",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keepers",
+        "type": "address"
+      }
+    ],
+    "name": "setKeepers",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -788,6 +851,19 @@ export const emissionPoolAbi = [
   {
     "inputs": [],
     "name": "MAX_FEE_PER_CU",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_GENESIS_VESTING",
     "outputs": [
       {
         "internalType": "uint256",

@@ -216,6 +216,22 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unvested",
+        "type": "uint256"
+      }
+    ],
+    "name": "StakeVesting",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "readyAt",
         "type": "uint64"
@@ -567,6 +583,37 @@ export const keeperRegistryAbi = [
         "type": "address"
       },
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "unvested",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "vestedAt",
+        "type": "uint64"
+      }
+    ],
+    "name": "Vested",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "account",
@@ -762,6 +809,25 @@ export const keeperRegistryAbi = [
       }
     ],
     "name": "isActive",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      }
+    ],
+    "name": "isRegistered",
     "outputs": [
       {
         "internalType": "bool",
@@ -1365,6 +1431,25 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      }
+    ],
+    "name": "unvestedOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint32[]",
         "name": "modelIds",
         "type": "uint32[]"
@@ -1389,6 +1474,29 @@ export const keeperRegistryAbi = [
       }
     ],
     "name": "updateProfile",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "duration",
+        "type": "uint256"
+      }
+    ],
+    "name": "vest",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1675,6 +1783,19 @@ export const keeperRegistryAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "VESTER_ROLE",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
       }
     ],
     "stateMutability": "view",

@@ -4,7 +4,8 @@
  * closes once every account holding its work is flushed; then the keeper claims its emission.
  * Every step is permissionless and idempotent, so a restarted keeper just carries on.
  */
-import type { Address, Hex } from "viem";
+import { parseEventLogs, type Address, type Hex } from "viem";
+import { emissionPoolAbi } from "../abi/index.js";
 import type { ParadigmClients } from "./client.js";
 import { mined } from "./requester.js";
 
@@ -65,9 +66,10 @@ export async function collectEarnings(c: ParadigmClients, others: Iterable<Addre
     from = e;
   }
   if (from !== undefined) {
-    const before = await c.contracts.token.read.balanceOf([me]);
-    await mined(c, await pool.write.claim([from, to], tx), "claim");
-    step.claimed = (await c.contracts.token.read.balanceOf([me])) - before;
+    // While genesis vesting is on, the claim goes into our stake, not the wallet: read the event.
+    const receipt = await mined(c, await pool.write.claim([from, to], tx), "claim");
+    const [claimed] = parseEventLogs({ abi: emissionPoolAbi, logs: receipt.logs, eventName: "Claimed" });
+    step.claimed = claimed?.args.amount ?? 0n;
     step.epochs = [from, to];
   }
   return step;

@@ -116,6 +116,7 @@ keeper
       stake: formatPar(k.stake),
       lockedBond: formatPar(k.lockedBond),
       unbonding: formatPar(k.unbonding),
+      vesting: formatPar(await c.contracts.keepers.read.unvestedOf([who])),
       commissionBps: k.commissionBps,
       balance: formatPar(await c.contracts.token.read.balanceOf([who])),
     });
