@@ -124,7 +124,7 @@ async function warmUp(f: MarketFixture) {
 
 /** Market gas: single lifecycle per step, batched lifecycles per task, a whole dispute. */
 const suite: BenchSuite = async (connection) => {
-  const f = await deployMarket(connection as Parameters<typeof deployMarket>[0]);
+  const f = await deployMarket(connection);
   for (const w of f.keeperWallets) await f.register(w, 10_000n * PAR);
   await warmUp(f); // first credit of the epoch per keeper, first protocol fee, first balances
   const one = await lifecycle(f);

@@ -357,7 +357,7 @@ describe("KeeperRegistry", () => {
       await register(op1, 100n * PAR);
       await registry.write.requestUnbond([100n * PAR], { account: op1.account });
       const slashed = await registry.simulate.slash([op1.account.address, 30n * PAR, 0n, stranger.account.address], {
-        account: market.account,
+        account: market.account.address,
       });
       assert.equal(slashed.result, 30n * PAR);
       await registry.write.slash([op1.account.address, 30n * PAR, 0n, stranger.account.address], { account: market.account });

@@ -228,7 +228,7 @@ describe("TaskCourt reverts", () => {
     const { f, id, juror } = await voting();
     await f.court.write.commitVote([id, await commitment(f, id, juror.account.address)], { account: juror.account });
     const d = await f.court.read.disputeOf([id]);
-    const args = [id, BigInt(d.commitEnd), BigInt(d.revealEnd)];
+    const args: [bigint, bigint, bigint] = [id, BigInt(d.commitEnd), BigInt(d.revealEnd)];
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.court.write.revealVote([id, 1, SALT], { account: juror.account }),
       f.court,

@@ -1,7 +1,14 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { Future } from "@nomicfoundation/ignition-core";
 import { keccak256, stringToHex, toHex, zeroAddress, type Hex } from "viem";
 
-/** A model to approve at genesis: the ModelRegistry's ModelSpec, as viem encodes it. */
+/** A ModelSpec tensor: `{ string name; uint8 dtype; int64[] shape }`. */
+type TensorSpecStruct = { name: string; dtype: number; shape: bigint[] };
+
+/**
+ * A model to approve at genesis: the ModelRegistry's ModelSpec, as viem encodes it. Arrays are
+ * mutable because Ignition's `ArgumentType` accepts no readonly ones.
+ */
 export type GenesisModel = {
   modelHash: Hex;
   uri: string;
@@ -10,8 +17,8 @@ export type GenesisModel = {
   maxOutputBytes: number;
   outputDecimals: number;
   tolerance: number;
-  inputs: readonly { name: string; dtype: number; shape: readonly bigint[] }[];
-  outputs: readonly { name: string; dtype: number; shape: readonly bigint[] }[];
+  inputs: TensorSpecStruct[];
+  outputs: TensorSpecStruct[];
 };
 
 /** Governance parameters set at genesis, by name (`setParameter(bytes32 name, uint256 value)`). */
@@ -80,7 +87,7 @@ export function paradigmModule({
     const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });
     const court = m.contract("TaskCourt", [token, keepers, pool, market, timelock]);
 
-    const wiring = [
+    const wiring: Future[] = [
       setMinter,
       m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), governor], { id: "proposer_governor" }),
       m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), governor], { id: "canceller_governor" }),

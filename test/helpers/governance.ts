@@ -1,8 +1,8 @@
-import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import { encodeFunctionData, keccak256, toHex, zeroAddress, type Abi, type Address, type Hex } from "viem";
 
-export type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
-type Networkhelpers = Awaited<ReturnType<typeof network.create>>["networkHelpers"];
+export type Viem = NetworkConnection["viem"];
+type Networkhelpers = NetworkConnection["networkHelpers"];
 
 export const PROPOSER_ROLE = keccak256(toHex("PROPOSER_ROLE"));
 export const CANCELLER_ROLE = keccak256(toHex("CANCELLER_ROLE"));

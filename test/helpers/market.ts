@@ -1,4 +1,5 @@
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, parseEventLogs, stringToHex, toHex, type Address, type Hex } from "viem";
 import type { Task } from "../../keepers/src/chain/taskbook.js";
 
@@ -38,7 +39,7 @@ const TEST_MODELS = [modelSpec(100, keccak256(toHex("model-1"))), modelSpec(10, 
  * `admin` stands in for the timelock and mints PAR as a test minter.
  */
 export async function deployMarket(
-  given?: Awaited<ReturnType<typeof network.create>>,
+  given?: NetworkConnection,
   opts: { models?: readonly ModelSpec[] } = {},
 ) {
   const connection = given ?? (await network.create());

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 import { parseEther, stringToHex, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { AddressBook } from "../../keepers/src/chain/addresses.js";
@@ -17,7 +17,7 @@ import { specStruct } from "../../keepers/src/chain/models.js";
 import { MODELS } from "../../keepers/src/models.js";
 import { deployMarket, param } from "./market.js";
 
-export type Connection = Awaited<ReturnType<typeof network.create>>;
+export type Connection = NetworkConnection;
 
 /** Devnet-like parameters: a full round trip takes seconds. */
 export const PARAMS = {
