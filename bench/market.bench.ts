@@ -1,6 +1,6 @@
 import { keccak256, type Hex } from "viem";
 import type { BenchRow, BenchSuite } from "./types.js";
-import { gasOf } from "./types.js";
+import { gasOf, pinBlockTimes } from "./types.js";
 import { deployMarket, PAR, ZERO, ZERO32, type MarketFixture } from "../test/helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
@@ -124,6 +124,7 @@ async function warmUp(f: MarketFixture) {
 
 /** Market gas: single lifecycle per step, batched lifecycles per task, a whole dispute. */
 const suite: BenchSuite = async (connection) => {
+  pinBlockTimes(connection);
   const f = await deployMarket(connection);
   for (const w of f.keeperWallets) await f.register(w, 10_000n * PAR);
   await warmUp(f); // first credit of the epoch per keeper, first protocol fee, first balances
