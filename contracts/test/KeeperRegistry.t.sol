@@ -63,7 +63,18 @@ contract KeeperRegistryHandler {
         uint256 held = registry.positionOf(keeper(pool), account).stake;
         if (held == 0) return;
         vm.prank(account);
-        try registry.undelegate(keeper(pool), 1 + (amount % held)) {} catch {}
+        try registry.undelegate(keeper(pool), 1 + (amount % held)) {
+            if (account == keeper(pool)) {
+                require(registry.positionOf(account, account).stake >= registry.unvestedOf(account), "unbonded unvested");
+            }
+        } catch {}
+    }
+
+    /// @dev Emission vesting into the keeper's own position (as the emission pool does).
+    function vest(uint256 pool, uint256 amount, uint256 duration) external {
+        amount = amount % MAX_AMOUNT;
+        token.mint(address(registry), amount);
+        registry.vest(keeper(pool), amount, 1 + duration % 30 days);
     }
 
     function withdraw(uint256 who, uint256 pool) external {
@@ -126,6 +137,7 @@ contract KeeperRegistryTest {
         handler = new KeeperRegistryHandler(registry, token);
         token.setMinter(address(handler));
         registry.grantRole(registry.MARKET_ROLE(), address(handler));
+        registry.grantRole(registry.VESTER_ROLE(), address(handler));
         handler.init();
     }
 
