@@ -56,6 +56,13 @@ library PoolMath {
 
     /// @notice Splits a slash of `amount` already net of the bond part between free stake and
     ///         unbonding stake, pro rata; takes everything when `amount` covers both.
+    /// @notice What is left at `time` of `amount` vesting linearly from `start` to `end`.
+    function unvested(uint256 amount, uint256 start, uint256 end, uint256 time) internal pure returns (uint256) {
+        if (time >= end) return 0;
+        if (time <= start) return amount;
+        return amount * (end - time) / (end - start);
+    }
+
     /// @notice Where a slash of `amount` comes from: first the locked `bond` that backs the case
     ///         being punished (at most `locked`), then free and unbonding stake pro rata
     ///         (`splitSlash`), and only then the bonds that back the keeper's other tasks.

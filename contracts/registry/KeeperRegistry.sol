@@ -527,8 +527,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @dev What is still unvested of `v` now.
     function _unvested(Vesting memory v) private view returns (uint256) {
-        if (block.timestamp >= v.end) return 0;
-        return uint256(v.amount) * (v.end - block.timestamp) / (v.end - v.start);
+        return PoolMath.unvested(v.amount, v.start, v.end, block.timestamp);
     }
 
     /// @dev Moves `amount` of `account`'s stake in `keeper`'s pool into the unbonding bucket.
