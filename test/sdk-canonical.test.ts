@@ -46,6 +46,19 @@ describe("keeper: canonical outputs and commitment", () => {
       assert.deepEqual(fast, ref, `decimals ${d}`);
     }
   });
+  it("rounds exact ties to even and crosses the int32 and 2^53 boundaries like exact arithmetic", () => {
+    const vals: number[] = [];
+    for (let i = -40; i <= 40; i++) vals.push(i + 0.5, (i + 0.5) / 2 ** 10, -(i + 0.25)); // ties at 0 decimals; ties at 10 after scaling
+    vals.push(2 ** 31, -(2 ** 31), 2147483520, -2147483520, 2 ** 40 + 2 ** 17, 2 ** 53, -(2 ** 60));
+    for (const d of [0, 1, 3, 10, 12]) {
+      vals.push(...[2 ** 31, -(2 ** 31), 2 ** 31 - 2 ** 7, -(2 ** 31 - 2 ** 7)].map((v) => v / 10 ** d)); // near the int32 edge after scaling
+      const xs = vals.map(Math.fround).filter((x) => Math.abs(x) * 10 ** d < 2 ** 62);
+      const got = elems(canonicalize([F], [f32(...xs)], d));
+      assert.deepEqual(got, xs.map((x) => exactRef(x, d)), `decimals ${d}`);
+    }
+    const ints = Int32Array.of(-(2 ** 31), -1, 0, 1, 2 ** 31 - 1);
+    assert.deepEqual(elems(canonicalize([{ name: "i", dtype: DType.int32, shape: [-1] }], [{ dtype: DType.int32, dims: [5], data: ints }], 4)), Array.from(ints, BigInt));
+  });
   it("rejects an output whose dtype or count differs from the signature", () => {
     assert.throws(() => canonicalize([F], [{ dtype: DType.int32, dims: [1], data: Int32Array.of(1) }], 2), /output "y": dtype expected float32, got int32/);
     assert.throws(() => canonicalize([F, F], [f32(1)], 2), /model produced 1 tensor\(s\), its signature declares 2/);

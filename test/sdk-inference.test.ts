@@ -83,6 +83,69 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
       }
       await assert.rejects(pool.run(file, MODELS.mlp, Uint8Array.of(1, 2, 1, 0, 0, 0, 5, 0, 0, 0)), /input "x": shape expected \[\?,4\], got \[1,5\]/);
       await assert.rejects(pool.run(file, MODELS.mixed, sampleBundle("mixed")), /model inputs: registry declares \[a,b,k\], the ONNX file has \[x\]/);
+      // calls in one tick leave together per model; a bad task still fails alone
+      const mixedFile = await fetchModel(MODELS.mixed.uri, sha256(MODELS.mixed.bytes()), cacheDir);
+      const mixedSession = (await loadSession(MODELS.mixed.bytes())).session;
+      const [a, bad, mixed, b] = await Promise.allSettled([
+        pool.run(file, MODELS.mlp, bundles[0]),
+        pool.run(file, MODELS.mlp, Uint8Array.of(1, 2, 1, 0, 0, 0, 5, 0, 0, 0)),
+        pool.run(mixedFile, MODELS.mixed, sampleBundle("mixed", 3, 5)),
+        pool.run(file, MODELS.mlp, bundles[1]),
+      ]);
+      assert.equal(a.status === "fulfilled" && a.value.resultHash, got[0].resultHash);
+      assert.match(bad.status === "rejected" ? bad.reason.message : "", /input "x": shape expected/);
+      assert.equal(mixed.status === "fulfilled" && mixed.value.resultHash, (await runBundle(mixedSession, MODELS.mixed, sampleBundle("mixed", 3, 5))).resultHash);
+      assert.equal(b.status === "fulfilled" && b.value.resultHash, got[1].resultHash);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("commits to the same bytes pipelined over worker threads as in-process, per task, for every model", async () => {
+    const pool = createPool({ size: 1 });
+    try {
+      for (const key of Object.keys(MODELS)) {
+        const m = MODELS[key];
+        const file = await fetchModel(m.uri, sha256(m.bytes()), cacheDir);
+        const { session } = await loadSession(m.bytes());
+        // 19 tasks cross the worker's hand-off size (8); a bad bundle in the middle fails alone
+        const rows = key === "silero" ? 4 : 16;
+        const batchA = Array.from({ length: 19 }, (_, i) => sampleBundle(key, 1 + (i % rows), 100 + i));
+        const batchB = Array.from({ length: 5 }, (_, i) => sampleBundle(key, 2, 200 + i));
+        batchA[9] = Uint8Array.of(9);
+        const [a, b] = await Promise.all([pool.runBatch(file, m, batchA), pool.runBatch(file, m, batchB)]); // interleaved in the worker
+        for (const [batch, got] of [[batchA, a], [batchB, b]] as const) {
+          assert.equal(got.length, batch.length);
+          for (let i = 0; i < batch.length; i++) {
+            const r = got[i];
+            if (batch === batchA && i === 9) {
+              assert.match("error" in r ? r.error : "", /input: bundle holds 9 tensor\(s\)/);
+              continue;
+            }
+            assert.ok(!("error" in r), `${key} task ${i}: ${"error" in r ? r.error : ""}`);
+            const ref = await runBundle(session, m, batch[i]);
+            assert.deepEqual(r.canonical, ref.canonical, `${key} task ${i} canonical bytes`);
+            assert.equal(r.resultHash, ref.resultHash, `${key} task ${i}`);
+            assert.ok(r.ms > 0);
+          }
+        }
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("reports an unloadable model on warm-up and per task, and keeps serving other models", async () => {
+    const pool = createPool({ size: 1 });
+    try {
+      const bad = path.join(cacheDir, "not-a-model.onnx");
+      writeFileSync(bad, "not onnx");
+      await assert.rejects(pool.warm(bad, MODELS.mlp), /cannot load model/);
+      const [r] = await pool.runBatch(bad, MODELS.mlp, [sampleBundle("mlp")]);
+      assert.match("error" in r ? r.error : "", /cannot load model/);
+      const file = await fetchModel(MODELS.mlp.uri, sha256(MODELS.mlp.bytes()), cacheDir);
+      await pool.warm(file, MODELS.mlp);
+      assert.equal((await pool.run(file, MODELS.mlp, sampleBundle("mlp"))).provider, "cpu");
     } finally {
       await pool.close();
     }

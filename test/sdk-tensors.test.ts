@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { bytesToHex } from "viem";
-import { decodeBundle, DType, encodeBundle, toTensors, type TensorSpec } from "../keepers/src/tensors.js";
+import { decodeBundle, DType, encodeBundle, packTensors, toTensors, unpackTensors, type Tensor, type TensorSpec } from "../keepers/src/tensors.js";
 
 const X: TensorSpec = { name: "x", dtype: DType.float32, shape: [-1, 2] };
 const K: TensorSpec = { name: "k", dtype: DType.int64, shape: [] };
@@ -67,6 +67,24 @@ describe("keeper: tensor bundle", () => {
     const good = encodeBundle(SPECS, sample());
     const pooled = Buffer.from(Buffer.from(good).toString("hex"), "hex"); // a view into Node's 8 KiB pool
     assert.deepEqual(Array.from(decodeBundle(SPECS, pooled)[3].data as Int32Array), [-1, 2]);
+  });
+  it("packs groups of tensors of every dtype into one buffer and unpacks them as aligned views", () => {
+    const odd: Tensor = { dtype: DType.uint8, dims: [1, 3], data: Uint8Array.of(9, 8, 7) }; // 3 bytes: the next tensor must be realigned
+    const empty: Tensor = { dtype: DType.float32, dims: [0, 2], data: new Float32Array(0) };
+    const groups = [sample(), [], [odd, empty, ...sample()]];
+    const buffer = packTensors(groups);
+    const back = unpackTensors(buffer);
+    assert.equal(back.length, 3);
+    assert.deepEqual(back.map((g) => g.length), [4, 0, 6]);
+    back.flat().forEach((t, i) => {
+      const want = groups.flat()[i];
+      assert.equal(t.dtype, want.dtype);
+      assert.deepEqual(t.dims, want.dims);
+      assert.deepEqual(Array.from(t.data as ArrayLike<number | bigint>), Array.from(want.data as ArrayLike<number | bigint>));
+      assert.equal(t.data.buffer, buffer, "a view, not a copy");
+      assert.equal(t.data.byteOffset % 8, 0, "8-byte aligned");
+    });
+    assert.deepEqual(unpackTensors(packTensors([])), []);
   });
   it("refuses to encode a tensor whose dtype differs from the signature", () => {
     assert.throws(

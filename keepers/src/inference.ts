@@ -4,7 +4,7 @@
  * back to CPU and says so through `onLog`.
  */
 import ort from "onnxruntime-node";
-import { canonicalize, resultHash } from "./canonical.js";
+import { commitOutputs } from "./canonical.js";
 import { decodeBundle, DType, type DTypeCode, type Tensor, type TensorData, type TensorSpec } from "./tensors.js";
 
 export type Provider = "cpu" | "cuda";
@@ -48,7 +48,7 @@ export async function loadSession(model: Uint8Array | string, opts: SessionOptio
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split("\n")[0];
 
 /** Checks that a session's declared inputs/outputs match the on-chain signature. */
-export function checkSignature(session: ort.InferenceSession, sig: ModelSignature): void {
+export function checkSignature(session: ort.InferenceSession, sig: Pick<ModelSignature, "inputs" | "outputs">): void {
   const names = (specs: TensorSpec[]) => specs.map((s) => s.name).join(",");
   if (names(sig.inputs) !== session.inputNames.join(",")) {
     throw new Error(`model inputs: registry declares [${names(sig.inputs)}], the ONNX file has [${session.inputNames.join(",")}]`);
@@ -59,7 +59,7 @@ export function checkSignature(session: ort.InferenceSession, sig: ModelSignatur
 }
 
 /** Runs typed tensors through a session; returns the outputs in declared order. */
-export async function runTensors(session: ort.InferenceSession, sig: ModelSignature, inputs: Tensor[]): Promise<Tensor[]> {
+export async function runTensors(session: ort.InferenceSession, sig: Pick<ModelSignature, "inputs" | "outputs">, inputs: Tensor[]): Promise<Tensor[]> {
   const feeds: Record<string, ort.Tensor> = {};
   sig.inputs.forEach((spec, i) => {
     feeds[spec.name] = new ort.Tensor(ORT_TYPE[spec.dtype], inputs[i].data as never, inputs[i].dims);
@@ -75,14 +75,13 @@ export async function runTensors(session: ort.InferenceSession, sig: ModelSignat
 
 export type TaskResult = { canonical: Uint8Array; resultHash: `0x${string}` };
 
-/** The whole keeper computation for one task: decode + validate the bundle, run, canonicalise, hash. */
+/**
+ * The whole keeper computation for one task, in this thread: decode + validate the bundle, run,
+ * canonicalise, hash. The pool (`pool.ts`) computes the same result with the stages split over
+ * two threads.
+ */
 export async function runBundle(session: ort.InferenceSession, sig: ModelSignature, bundle: Uint8Array): Promise<TaskResult> {
   checkSignature(session, sig);
   const inputs = decodeBundle(sig.inputs, bundle, sig.maxInputBytes);
-  const outputs = await runTensors(session, sig, inputs);
-  const canonical = canonicalize(sig.outputs, outputs, sig.outputDecimals);
-  if (sig.maxOutputBytes !== undefined && canonical.length > sig.maxOutputBytes) {
-    throw new Error(`output: ${canonical.length} canonical bytes exceeds the model's maxOutputBytes ${sig.maxOutputBytes}`);
-  }
-  return { canonical, resultHash: resultHash(canonical) };
+  return commitOutputs(sig, await runTensors(session, sig, inputs));
 }

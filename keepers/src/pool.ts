@@ -1,8 +1,10 @@
 /**
- * A pool of inference worker threads, so ONNX Runtime never blocks the keeper's chain event
- * loop. Work goes to the worker with the fewest tasks in flight; each worker runs one task at a
- * time with one intra-op thread (the canonical CPU path). `runBatch` sends many tasks in one
- * message, which amortises the thread hand-off (~0.1-0.5 ms) over the batch.
+ * A pool of inference workers, so ONNX Runtime never blocks the keeper's chain event loop. Each
+ * worker is two threads (`worker.ts`): one runs inference, one task at a time with one
+ * intra-op thread (the canonical CPU path), while the other decodes the next inputs and
+ * canonicalises and hashes the last outputs. A batch is spread over the workers, each task to
+ * the least loaded one, and leaves in one message per worker, which amortises the thread
+ * hand-off; `run` calls made in the same tick for the same model leave together as one batch.
  */
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
@@ -12,9 +14,9 @@ import type { WorkItem, WorkReply, WorkRequest } from "./worker.js";
 export type PoolResult = TaskResult & { provider: Provider; ms: number };
 export type PoolOutcome = PoolResult | { error: string };
 export type InferencePool = {
-  /** One task; rejects with the task's error (bad input, invalid output, unloadable model). */
+  /** One task; rejects with the task's error (bad input, invalid output, unloadable model). Calls in one tick share a hand-off. */
   run(modelPath: string, sig: ModelSignature, bundle: Uint8Array): Promise<PoolResult>;
-  /** Many tasks of one model in one hand-off; per-task outcomes, never rejects for a bad task. */
+  /** Many tasks of one model, one hand-off per worker; per-task outcomes, never rejects for a bad task. */
   runBatch(modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]>;
   /** Starts every worker and loads the model's session in each (so the first task is not slow). */
   warm(modelPath: string, sig: ModelSignature): Promise<void>;
@@ -23,6 +25,10 @@ export type InferencePool = {
 };
 
 type Slot = { worker: Worker; inFlight: number };
+
+/** The signature's own fields (a caller may pass a richer object, e.g. a model definition). */
+const plain = ({ inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes }: ModelSignature): ModelSignature =>
+  ({ inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes });
 type Pending = { resolve: (r: PoolOutcome[]) => void; reject: (e: Error) => void; slot: Slot; n: number };
 
 export function createPool(opts: { size?: number; provider?: Provider; onLog?: (msg: string) => void } = {}): InferencePool {
@@ -60,8 +66,39 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   });
 
   function runBatch(modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]> {
-    if (bundles.length === 0) return Promise.resolve([]);
-    return dispatch(slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a)), modelPath, sig, bundles);
+    const load = slots.map((s) => s.inFlight);
+    const shares = slots.map((): number[] => []);
+    bundles.forEach((_, i) => {
+      const k = load.indexOf(Math.min(...load));
+      load[k]++;
+      shares[k].push(i);
+    });
+    const out: PoolOutcome[] = new Array(bundles.length);
+    const sent = shares.map((idx, k) =>
+      idx.length === 0 ? undefined : dispatch(slots[k], modelPath, sig, idx.map((i) => bundles[i])).then((rs) => rs.forEach((r, j) => (out[idx[j]] = r))),
+    );
+    return Promise.all(sent).then(() => out);
+  }
+
+  // run(): calls made in the same tick for one model and signature leave as one batch
+  type Waiter = { resolve: (r: PoolResult) => void; reject: (e: Error) => void };
+  const queued = new Map<string, { bundles: Uint8Array[]; waiters: Waiter[] }>();
+  function run(modelPath: string, sig: ModelSignature, bundle: Uint8Array): Promise<PoolResult> {
+    const key = `${modelPath}\n${JSON.stringify(plain(sig), (_, v) => (typeof v === "bigint" ? String(v) : v))}`;
+    let q = queued.get(key);
+    if (!q) {
+      const batch: { bundles: Uint8Array[]; waiters: Waiter[] } = (q = { bundles: [], waiters: [] });
+      queued.set(key, batch);
+      queueMicrotask(() => {
+        queued.delete(key);
+        runBatch(modelPath, sig, batch.bundles).then(
+          (rs) => rs.forEach((r, i) => ("error" in r ? batch.waiters[i].reject(new Error(r.error)) : batch.waiters[i].resolve(r))),
+          (e: Error) => batch.waiters.forEach((w) => w.reject(e)),
+        );
+      });
+    }
+    q.bundles.push(bundle);
+    return new Promise((resolve, reject) => q.waiters.push({ resolve, reject }));
   }
 
   function dispatch(slot: Slot, modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]> {
@@ -70,10 +107,9 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
     if (slot.inFlight === 0) slot.worker.ref();
     slot.inFlight += bundles.length;
     if (bundles.length === 0) slot.worker.ref(); // a warm-up: keep the process alive until it answers
-    const { inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes } = sig; // plain data only
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, slot, n: bundles.length });
-      const req: WorkRequest = { id, modelPath, sig: { inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes }, bundles, provider };
+      const req: WorkRequest = { id, modelPath, sig: plain(sig), bundles, provider };
       slot.worker.postMessage(req);
     });
   }
@@ -85,11 +121,7 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
       const failed = (await Promise.all(slots.map((s) => dispatch(s, modelPath, sig, [])))).flat().find((r) => "error" in r);
       if (failed && "error" in failed) throw new Error(failed.error);
     },
-    async run(modelPath, sig, bundle) {
-      const [r] = await runBatch(modelPath, sig, [bundle]);
-      if ("error" in r) throw new Error(r.error);
-      return r;
-    },
+    run,
     async close() {
       closed = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));

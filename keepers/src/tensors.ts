@@ -140,13 +140,75 @@ export function decodeBundle(specs: readonly TensorSpec[], bytes: Uint8Array, ma
   return tensors;
 }
 
-function makeData(dtype: DTypeCode, buf: ArrayBuffer): TensorData {
+function makeData(dtype: DTypeCode, buf: ArrayBuffer, offset = 0, length?: number): TensorData {
   switch (dtype) {
-    case 1: return new Float32Array(buf);
-    case 2: return new BigInt64Array(buf);
-    case 3: return new Int32Array(buf);
-    case 4: return new Uint8Array(buf);
+    case 1: return new Float32Array(buf, offset, length);
+    case 2: return new BigInt64Array(buf, offset, length);
+    case 3: return new Int32Array(buf, offset, length);
+    case 4: return new Uint8Array(buf, offset, length);
   }
+}
+
+/**
+ * Packs groups of tensors into one ArrayBuffer, so that many tensors cross to another thread as
+ * a single transferred buffer (no structured clone of an object per tensor). Layout: a float64
+ * header (group count; per group its tensor count; per tensor dtype, rank, dims, element count)
+ * padded to 8 bytes, then every tensor's data in order, each 8-byte aligned.
+ */
+export function packTensors(groups: readonly (readonly Tensor[])[]): ArrayBuffer {
+  let words = 1;
+  let size = 0;
+  for (const g of groups) {
+    words += 1;
+    for (const t of g) {
+      words += 3 + t.dims.length;
+      size += Math.ceil(t.data.byteLength / 8) * 8;
+    }
+  }
+  const buffer = new ArrayBuffer(words * 8 + size);
+  const head = new Float64Array(buffer, 0, words);
+  const bytes = new Uint8Array(buffer);
+  let h = 0;
+  let o = words * 8;
+  head[h++] = groups.length;
+  for (const g of groups) {
+    head[h++] = g.length;
+    for (const t of g) {
+      head[h++] = t.dtype;
+      head[h++] = t.dims.length;
+      for (const d of t.dims) head[h++] = d;
+      head[h++] = t.data.length;
+      bytes.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), o);
+      o += Math.ceil(t.data.byteLength / 8) * 8;
+    }
+  }
+  return buffer;
+}
+
+/** The tensors `packTensors` put in `buffer`, as views into it (no copy). */
+export function unpackTensors(buffer: ArrayBuffer): Tensor[][] {
+  const head = new Float64Array(buffer); // the whole buffer is a multiple of 8 bytes
+  let words = 1; // first pass: the header's length, which is where the data starts
+  for (let g = 0; g < head[0]; g++) {
+    const count = head[words++];
+    for (let i = 0; i < count; i++) words += 3 + head[words + 1];
+  }
+  let h = 1;
+  let o = words * 8;
+  const groups: Tensor[][] = [];
+  for (let g = 0; g < head[0]; g++) {
+    const tensors: Tensor[] = [];
+    for (let i = 0, count = head[h++]; i < count; i++) {
+      const dtype = head[h++] as DTypeCode;
+      const dims: number[] = [];
+      for (let r = 0, rank = head[h++]; r < rank; r++) dims.push(head[h++]);
+      const length = head[h++];
+      tensors.push({ dtype, dims, data: makeData(dtype, buffer, o, length) });
+      o += Math.ceil((length * SIZE[dtype]) / 8) * 8;
+    }
+    groups.push(tensors);
+  }
+  return groups;
 }
 
 /** A friendly tensor value: plain numbers (or bigints for int64) with an explicit shape. */

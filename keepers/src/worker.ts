@@ -1,6 +1,16 @@
-/** Inference worker thread: keeps ORT sessions per model file and runs task batches one at a time. */
-import { parentPort } from "node:worker_threads";
-import { loadSession, runBundle, type LoadedSession, type ModelSignature, type Provider } from "./inference.js";
+/**
+ * Inference worker thread, one per pool slot. ONNX Runtime's `session.run` computes on the
+ * calling JS thread (onnxruntime-node calls its synchronous binding from a setImmediate), so
+ * nothing else can happen on that thread while a task runs. The worker therefore splits a
+ * task's stages over two threads: this one decodes and validates each bundle, hands the tensors
+ * to its runner thread (`runner.ts`, which only runs inference) a few tasks at a time, and
+ * canonicalises and hashes each hand-off's outputs while the runner computes the next ones.
+ */
+import { parentPort, Worker } from "node:worker_threads";
+import { commitOutputs } from "./canonical.js";
+import type { ModelSignature, Provider } from "./inference.js";
+import type { RunReply, RunRequest } from "./runner.js";
+import { decodeBundle, packTensors, unpackTensors, type Tensor } from "./tensors.js";
 
 export type WorkRequest = { id: number; modelPath: string; sig: ModelSignature; bundles: Uint8Array[]; provider: Provider };
 export type WorkItem =
@@ -8,43 +18,95 @@ export type WorkItem =
   | { ok: false; error: string };
 export type WorkReply = { id: number; provider?: Provider; items: WorkItem[] } | { log: string };
 
-const port = parentPort!;
-const sessions = new Map<string, Promise<LoadedSession>>();
-let chain: Promise<void> = Promise.resolve();
+/** Tasks per hand-off to the runner: few enough that it starts early, enough to amortise a message. */
+const CHUNK = 8;
 
-function session(req: WorkRequest): Promise<LoadedSession> {
-  const key = `${req.modelPath}|${req.provider}`;
-  let s = sessions.get(key);
-  if (!s) {
-    s = loadSession(req.modelPath, { provider: req.provider, onLog: (log) => port.postMessage({ log }) });
-    s.catch(() => sessions.delete(key));
-    sessions.set(key, s);
-  }
-  return s;
+type Runner = { worker: Worker; waiting: Map<number, { resolve: (r: Ran) => void; reject: (e: Error) => void }> };
+
+const port = parentPort!;
+let runner: Runner | undefined;
+let nextSeq = 1;
+
+function startRunner(): Runner {
+  const r: Runner = { worker: new Worker(new URL("./runner-entry.mjs", import.meta.url)), waiting: new Map() };
+  const fail = (e: Error) => {
+    if (runner === r) runner = undefined; // the next request starts a fresh runner
+    for (const p of r.waiting.values()) p.reject(e);
+    r.waiting.clear();
+  };
+  r.worker.on("message", (m: RunReply) => {
+    if ("log" in m) return port.postMessage({ log: m.log } satisfies WorkReply);
+    r.waiting.get(m.seq)?.resolve(m);
+    r.waiting.delete(m.seq);
+  });
+  r.worker.on("error", (e) => fail(new Error(`inference worker crashed: ${e.message}`)));
+  r.worker.on("exit", (code) => fail(new Error(`inference worker exited (code ${code})`)));
+  return r;
 }
 
-port.on("message", (req: WorkRequest) => {
-  chain = chain.then(async () => {
-    const items: WorkItem[] = [];
-    let provider: Provider | undefined;
-    let ls: LoadedSession | undefined;
-    try {
-      ls = await session(req);
-      provider = ls.provider;
-    } catch (e) {
-      const error = `cannot load model: ${(e as Error).message}`;
-      return port.postMessage({ id: req.id, items: (req.bundles.length ? req.bundles : [0]).map(() => ({ ok: false, error })) } satisfies WorkReply);
-    }
-    for (const bundle of req.bundles) {
-      const t0 = performance.now();
-      try {
-        const r = await runBundle(ls.session, req.sig, bundle);
-        items.push({ ok: true, ...r, ms: performance.now() - t0 });
-      } catch (e) {
-        items.push({ ok: false, error: (e as Error).message });
-      }
-    }
-    const transfer = items.flatMap((i) => (i.ok ? [i.canonical.buffer as ArrayBuffer] : []));
-    port.postMessage({ id: req.id, provider, items } satisfies WorkReply, transfer);
+type Ran = Exclude<RunReply, { log: string }>;
+
+function run(req: Omit<RunRequest, "seq">): Promise<Ran> {
+  const r = (runner ??= startRunner());
+  const seq = nextSeq++;
+  return new Promise((resolve, reject) => {
+    r.waiting.set(seq, { resolve, reject });
+    r.worker.postMessage({ ...req, seq } satisfies RunRequest, [req.buffer]);
   });
-});
+}
+
+type Decoded = { index: number; inputs: Tensor[]; ms: number };
+
+async function serve(req: WorkRequest): Promise<void> {
+  const { sig } = req;
+  const items: WorkItem[] = new Array(req.bundles.length);
+  let provider: Provider | undefined;
+  const runs: Promise<void>[] = [];
+  const handOff = (tasks: Decoded[]) => {
+    const buffer = packTensors(tasks.map((t) => t.inputs));
+    const done = run({ modelPath: req.modelPath, provider: req.provider, inputs: sig.inputs, outputs: sig.outputs, buffer }).then(
+      (reply) => {
+        if ("error" in reply) {
+          if (tasks.length === 0) items.push({ ok: false, error: reply.error }); // a warm-up reports its failure
+          for (const t of tasks) items[t.index] = { ok: false, error: reply.error };
+          return;
+        }
+        provider = reply.provider;
+        unpackTensors(reply.buffer).forEach((outputs, i) => {
+          const { index, ms } = tasks[i];
+          const error = reply.errors[i];
+          if (error !== null) return void (items[index] = { ok: false, error });
+          const t0 = performance.now();
+          try {
+            items[index] = { ok: true, ...commitOutputs(sig, outputs), ms: ms + reply.ms[i] + performance.now() - t0 };
+          } catch (e) {
+            items[index] = { ok: false, error: (e as Error).message };
+          }
+        });
+      },
+      (e: Error) => {
+        for (const t of tasks) items[t.index] = { ok: false, error: e.message };
+      },
+    );
+    runs.push(done);
+  };
+  let chunk: Decoded[] = [];
+  req.bundles.forEach((bundle, index) => {
+    const t0 = performance.now();
+    try {
+      chunk.push({ index, inputs: decodeBundle(sig.inputs, bundle, sig.maxInputBytes), ms: performance.now() - t0 });
+    } catch (e) {
+      items[index] = { ok: false, error: (e as Error).message };
+    }
+    if (chunk.length === CHUNK) {
+      handOff(chunk);
+      chunk = [];
+    }
+  });
+  if (chunk.length > 0 || req.bundles.length === 0) handOff(chunk); // an empty request loads the model (warm-up)
+  await Promise.all(runs);
+  const transfer = items.flatMap((i) => (i.ok ? [i.canonical.buffer as ArrayBuffer] : []));
+  port.postMessage({ id: req.id, provider, items } satisfies WorkReply, transfer);
+}
+
+port.on("message", (req: WorkRequest) => void serve(req));
