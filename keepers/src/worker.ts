@@ -28,7 +28,7 @@ let runner: Runner | undefined;
 let nextSeq = 1;
 
 function startRunner(): Runner {
-  const r: Runner = { worker: new Worker(new URL("./runner-entry.mjs", import.meta.url)), waiting: new Map() };
+  const r: Runner = { worker: new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: { module: "./runner.ts" } }), waiting: new Map() };
   const fail = (e: Error) => {
     if (runner === r) runner = undefined; // the next request starts a fresh runner
     for (const p of r.waiting.values()) p.reject(e);
