@@ -24,7 +24,8 @@ export type InferencePool = {
   close(): Promise<void>;
 };
 
-type Slot = { worker: Worker; inFlight: number };
+/** inFlight: tasks sent and not answered (the load); requests: messages not answered (a warm-up has no tasks). */
+type Slot = { worker: Worker; inFlight: number; requests: number };
 
 /** The signature's own fields (a caller may pass a richer object, e.g. a model definition). */
 const plain = ({ inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes }: ModelSignature): ModelSignature =>
@@ -38,19 +39,19 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   let nextId = 1;
   let closed = false;
 
+  // a worker keeps the process alive only while it owes an answer
   const done = (slot: Slot, n: number) => {
     slot.inFlight -= n;
-    if (slot.inFlight === 0) slot.worker.unref();
+    if (--slot.requests === 0) slot.worker.unref();
   };
   const slots: Slot[] = Array.from({ length: size }, () => {
-    const slot: Slot = { worker: new Worker(new URL("./worker-entry.mjs", import.meta.url)), inFlight: 0 };
+    const slot: Slot = { worker: new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: { module: "./worker.ts" } }), inFlight: 0, requests: 0 };
     slot.worker.on("message", (m: WorkReply) => {
       if ("log" in m) return opts.onLog?.(m.log);
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       done(slot, p.n);
-      if (p.n === 0 && slot.inFlight === 0) slot.worker.unref();
       p.resolve(m.items.map((i: WorkItem) => (i.ok ? { canonical: i.canonical, resultHash: i.resultHash, ms: i.ms, provider: m.provider! } : { error: i.error })));
     });
     slot.worker.on("error", (e) => {
@@ -104,9 +105,8 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   function dispatch(slot: Slot, modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]> {
     if (closed) return Promise.reject(new Error("inference pool is closed"));
     const id = nextId++;
-    if (slot.inFlight === 0) slot.worker.ref();
+    if (slot.requests++ === 0) slot.worker.ref();
     slot.inFlight += bundles.length;
-    if (bundles.length === 0) slot.worker.ref(); // a warm-up: keep the process alive until it answers
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, slot, n: bundles.length });
       const req: WorkRequest = { id, modelPath, sig: plain(sig), bundles, provider };
