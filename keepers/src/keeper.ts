@@ -273,7 +273,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     return ok(t.output) ? 1 : ok(t.challenge?.output) ? 2 : 3;
   }
 
-  async function jury(head: number, now: number) {
+  async function jury(headTime: number, now: number) {
     if (!court) return;
     const block = book.head;
     for (const t of book.tasks.values()) {
@@ -288,13 +288,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         if (d.jurors.length === 0 && party && block > d.seedBlock) {
           await send("drawJury", () => court.write.drawJury([t.id], tx));
           log("jury.drawn", { id: t.id });
-        } else if (juror && !d.committed.has(meL) && head < d.commitEnd) {
+        } else if (juror && !d.committed.has(meL) && headTime < d.commitEnd) {
           const vote = await voteFor(t);
           const commitment = await court.read.voteCommitment([t.id, d.round, vote, salt(t.id, d.round), me!]);
           await send("commitVote", () => court.write.commitVote([t.id, commitment], tx));
           metrics.inc("par_votes_committed_total");
           log("vote.committed", { id: t.id, round: d.round });
-        } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && head < d.revealEnd) {
+        } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && headTime < d.revealEnd) {
           const vote = await voteFor(t);
           await send("revealVote", () => court.write.revealVote([t.id, vote, salt(t.id, d.round)], tx));
           metrics.inc("par_votes_revealed_total");
@@ -367,8 +367,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }
     const now = Math.max(Number(blk.timestamp), chainNow());
     metrics.set("par_last_block", Number(book.head));
-    const head = Number(blk.timestamp);
-    await Promise.all([work(head), watch(head), jury(head, now)]);
+    const headTime = Number(blk.timestamp); // the latest block's time: what the contracts will compare against
+    await Promise.all([work(headTime), watch(headTime), jury(headTime, now)]);
     await settle(now);
     earnInBackground();
   }
