@@ -18,7 +18,7 @@ async function lifecycle(f: MarketFixture, fromDeposit = false) {
     await f.mint(owner, PAR);
     await f.token.write.approve([f.market.address, PAR], { account: f.requester.account });
     await f.track(await f.market.write.deposit([owner, PAR], { account: f.requester.account }));
-    const params = { modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "" };
+    const params = { modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "" };
     id = await f.market.read.nextTaskId();
     await f.track(await f.market.write.post([params], { account: f.requester.account }));
   } else {
@@ -50,7 +50,7 @@ async function batch(f: MarketFixture, n: number) {
   await f.token.write.approve([f.market.address, total], { account: f.requester.account });
   const deadline = (await f.now()) + 3600;
   const params = Array.from({ length: n }, () => ({
-    modelId: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
+    modelId: 1, items: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
   }));
   const first = await f.market.read.nextTaskId();
   const ids = Array.from({ length: n }, (_, i) => first + BigInt(i));

@@ -29,7 +29,7 @@ async function agentRequest(f: MarketFixture, over: Partial<Request> = {}) {
   const agent = privateKeyToAccount(generatePrivateKey());
   const chainId = await f.publicClient.getChainId();
   const req: Request = {
-    requester: agent.address, modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+    requester: agent.address, modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
     inputHash: keccak256(INPUT), relayerFee: PAR / 10n, nonce: 7n, expiry: (await f.now()) + 600, ...over,
   };
   await f.mint(agent.address, req.fee + req.relayerFee);
@@ -51,7 +51,7 @@ describe("TaskMarket postWithPermit", () => {
       nonce: await f.token.read.nonces([owner]), deadline: BigInt((await f.now()) + 600),
     });
     const params = {
-      modelId: 1, fee: 2n * PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+      modelId: 1, items: 1, fee: 2n * PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
       input: INPUT, inputHash: ZERO32, inputURI: "",
     };
     await f.track(await f.market.write.postWithPermit([params, permit], { account: f.requester.account }));
@@ -72,7 +72,7 @@ describe("TaskMarket postWithPermit", () => {
       nonce: await f.token.read.nonces([owner]), deadline: BigInt((await f.now()) + 600),
     });
     const params = {
-      modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+      modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
       input: INPUT, inputHash: ZERO32, inputURI: "",
     };
     // An attacker submits the permit first: the market's own permit call fails and is ignored.
@@ -128,7 +128,7 @@ describe("TaskMarket postSigned (agents)", () => {
     const chainId = await f.publicClient.getChainId();
     const inputHash = keccak256("0xdeadbeef");
     const req: Request = {
-      requester: agent.address, modelId: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+      requester: agent.address, modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
       inputHash, relayerFee: 0n, nonce: 1n, expiry: (await f.now()) + 600,
     };
     await f.mint(agent.address, PAR);
@@ -204,7 +204,7 @@ describe("TaskMarket postSigned (agents)", () => {
 
 describe("TaskMarket deposits", () => {
   const params = async (f: MarketFixture, fee: bigint) => ({
-    modelId: 1, fee, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
+    modelId: 1, items: 1, fee, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
   });
 
   it("pays fees from a prepaid deposit without an allowance, and withdraws the rest", async () => {
@@ -276,7 +276,7 @@ describe("TaskMarket policy tasks", () => {
     await f.market.write.setParameter([param("policyModelId"), 2n]);
     await f.pool.write.setParameter([param("minFeePerCUCeiling"), 10n ** 6n]);
     await f.pool.write.setParameter([param("minFeePerCUFloor"), 1000n]);
-    const id = await f.post(from, { modelId: 2, fee: PAR });
+    const id = await f.post(from, { modelId: 2, items: 1, fee: PAR });
     await f.claimAsAssignee(id);
     return id;
   }

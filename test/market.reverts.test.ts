@@ -178,11 +178,17 @@ describe("TaskMarket reverts", () => {
   it("reverts ZeroAddress when the treasury or the court is set to zero", async () => {
     const f = await deployMarket();
     await f.viem.assertions.revertWithCustomError(f.market.write.setTreasury([ZERO]), f.market, "ZeroAddress");
+    const extension = await f.impl.read.extension();
     const fresh = await f.viem.deployContract("TaskMarket", [
-      f.token.address, f.models.address, f.keepers.address, f.pool.address, f.admin.account.address,
+      f.token.address, f.models.address, f.keepers.address, f.pool.address, f.admin.account.address, extension,
     ]);
     const market = await f.viem.getContractAt("ITaskMarket", fresh.address);
     await f.viem.assertions.revertWithCustomError(market.write.setCourt([ZERO]), market, "ZeroAddress");
+    // An extension built for another token (or registry, or pool) is refused.
+    await assert.rejects(
+      f.viem.deployContract("TaskMarket", [f.models.address, f.models.address, f.keepers.address, f.pool.address, f.admin.account.address, extension]),
+      /ExtensionMismatch/,
+    );
     await f.viem.assertions.emitWithArgs(
       f.market.write.setTreasury([f.stranger.account.address]),
       f.market,

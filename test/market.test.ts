@@ -133,7 +133,7 @@ describe("TaskMarket lifecycle", () => {
     await f.token.write.approve([f.market.address, BigInt(n) * PAR], { account: f.requester.account });
     const deadline = (await f.now()) + 3600;
     const params = Array.from({ length: n }, (_, i) => ({
-      modelId: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0,
+      modelId: 1, items: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0,
       input: `0x0${i}` as Hex, inputHash: `0x${"00".repeat(32)}` as Hex, inputURI: "",
     }));
     await f.track(await f.market.write.postBatch([params], { account: f.requester.account }));

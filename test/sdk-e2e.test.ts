@@ -82,7 +82,7 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     await c.publicClient.waitForTransactionReceipt({ hash: await c.contracts.token.write.approve([fx.book.contracts.TaskMarket, PAR / 10n], tx) });
     const now = Number((await c.publicClient.getBlock()).timestamp);
     const zero32 = `0x${"00".repeat(32)}` as const;
-    const hash = await c.contracts.market.write.post([{ modelId: fx.modelIds.mlp, fee: PAR / 10n, deadline: now + 6, callback: "0x0000000000000000000000000000000000000000", callbackGas: 0, input: toHex(bad), inputHash: zero32, inputURI: "" }], tx);
+    const hash = await c.contracts.market.write.post([{ modelId: fx.modelIds.mlp, items: 1, fee: PAR / 10n, deadline: now + 6, callback: "0x0000000000000000000000000000000000000000", callbackGas: 0, input: toHex(bad), inputHash: zero32, inputURI: "" }], tx);
     const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
     await assert.rejects(waitForResult(c, 1000n, { timeoutMs: 1 }), /no final result/);
     const book = createTaskBook(c, { fromBlock: receipt.blockNumber });

@@ -21,6 +21,9 @@ import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 ///         (one storage slot) and `flush` pays them out; the pool keeps an epoch with unflushed
 ///         work open (see docs/market.md).
 ///
+///         A lot (`items` > 1) is one task carrying many inputs of one model: the cheap way to
+///         buy many inferences, since it stores one word for all of them (see PostParams).
+///
 ///         Task ids are sequential from 1. The input is never stored: its bytes (or hash + URI) are
 ///         only emitted in `TaskPosted`, which binds them to the id.
 /// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
@@ -179,4 +182,6 @@ interface ITaskMarket is ITaskMarketTypes {
     function court() external view returns (address);
     /// @notice The role a requester needs for its policy-model tasks to reach EmissionPool.proposePolicy.
     function POLICY_REQUESTER_ROLE() external view returns (bytes32);
+    /// @notice Most inputs one task (a lot) may carry.
+    function MAX_ITEMS() external view returns (uint256);
 }

@@ -18,7 +18,8 @@ interface ITaskMarketTypes is IGoverned {
     /// @param requester who paid (and gets refunds); for a signed request, the signer
     /// @param fee escrowed fee (0 = zero-fee genesis task)
     /// @param modelId the model (approved when posted)
-    /// @param computeUnits the model's CU when posted (CU × TaskLib.WORK_PER_CU work units are credited on finalize)
+    /// @param computeUnits CU of the whole task when posted: the model's CU × `items` (CU × TaskLib.WORK_PER_CU
+    ///        work units are credited on finalize)
     /// @param deadline a result must be submitted by this time (unix seconds), else the task expires
     /// @param postedAt block timestamp of the post (the exclusive assign window runs from it)
     /// @param postBlock block number of the post; the assignment seed is blockhash(postBlock + 1)
@@ -45,11 +46,18 @@ interface ITaskMarketTypes is IGoverned {
     }
 
     /// @notice What a requester posts.
-    /// @param input inline input bytes (canonical tensor bundle), <= the model's maxInputBytes; emitted, not stored
+    /// @param items inputs the task carries: 1 for a plain task; 2..MAX_ITEMS for a lot, whose input is the
+    ///        lot encoding (per item: uint32 LE byte length, then the item's tensor bundle) and whose
+    ///        result is the lot encoding of the items' canonical outputs. A lot is one task: claimed,
+    ///        submitted, challenged, disputed and finalized as a unit; its fee floor and credited work
+    ///        are the model's CU × items.
+    /// @param input inline input bytes (tensor bundle, or lot encoding), <= maxInputBytes (a lot: items ×
+    ///        (maxInputBytes + 4)); emitted, not stored
     /// @param inputHash used only when `input` is empty: hash of the input published at `inputURI`
     /// @param inputURI where a large input can be fetched (may be empty with inline input)
     struct PostParams {
         uint32 modelId;
+        uint16 items;
         uint96 fee;
         uint40 deadline;
         address callback;
@@ -70,7 +78,8 @@ interface ITaskMarketTypes is IGoverned {
     }
 
     /// @notice An agent's EIP-712 signed request, posted by any relayer (domain "ParadigmTaskMarket", "1").
-    ///         Typehash: `Request(address requester,uint32 modelId,uint96 fee,uint40 deadline,address callback,uint32 callbackGas,bytes32 inputHash,uint96 relayerFee,uint256 nonce,uint40 expiry)`.
+    ///         Typehash: `Request(address requester,uint32 modelId,uint16 items,uint96 fee,uint40 deadline,address callback,uint32 callbackGas,bytes32 inputHash,uint96 relayerFee,uint256 nonce,uint40 expiry)`.
+    /// @param items as in PostParams
     /// @param inputHash keccak256 of the input bytes (checked against inline input if given)
     /// @param relayerFee paid by the requester to the relayer (msg.sender) on top of the fee
     /// @param nonce unordered: any unused value (bitmap per requester)
@@ -78,6 +87,7 @@ interface ITaskMarketTypes is IGoverned {
     struct Request {
         address requester;
         uint32 modelId;
+        uint16 items;
         uint96 fee;
         uint40 deadline;
         address callback;
@@ -91,7 +101,7 @@ interface ITaskMarketTypes is IGoverned {
     // ------------------------------------------------------------------ events
 
     /// @notice Task `id` was posted. Rebuild the `Task` from these fields (keeper, bond, since,
-    ///         resultHash are 0). `inputHash` = keccak256(input) for inline input.
+    ///         resultHash are 0). `inputHash` = keccak256(input) for inline input. A lot also emits `LotPosted`.
     event TaskPosted(
         uint256 indexed id,
         address indexed requester,
@@ -107,6 +117,8 @@ interface ITaskMarketTypes is IGoverned {
         bytes input,
         string inputURI
     );
+    /// @notice Task `id`, just posted (after its `TaskPosted`), is a lot of `items` inputs.
+    event LotPosted(uint256 indexed id, uint16 items);
     /// @notice `keeper` claimed task `id`, locking `bond`, at `since`.
     event TaskClaimed(uint256 indexed id, address indexed keeper, uint96 bond, uint40 since);
     /// @notice A lapsed claim by `keeper` was taken over; `penalty` of its bond went to the requester.
@@ -152,6 +164,9 @@ interface ITaskMarketTypes is IGoverned {
     error WrongStatus(uint256 id, TaskStatus status);
     /// @notice The model is not approved (status as in IModelRegistry).
     error ModelNotApproved(uint32 modelId, uint8 status);
+    /// @notice `items` is 0 or above `maxItems` (MAX_ITEMS; 1 for the policy model, whose tasks carry
+    ///         one input), or the model's CU × items overflows uint32.
+    error InvalidItems(uint256 items, uint256 maxItems);
     /// @notice The inline input is longer than the model allows.
     error InputTooLarge(uint256 length, uint256 maxInputBytes);
     /// @notice Neither inline input nor an input hash was given.
@@ -162,7 +177,7 @@ interface ITaskMarketTypes is IGoverned {
     error InvalidDeadline(uint256 deadline);
     /// @notice Callback gas is 0 with a callback set, or above maxCallbackGas.
     error InvalidCallbackGas(uint256 gas, uint256 maxGas);
-    /// @notice `requester` used up its zero-fee tasks for this period; more from `resetsAt`.
+    /// @notice `requester` used up its zero-fee inputs for this period (a lot uses one per item); more from `resetsAt`.
     error ZeroFeeRateLimited(address requester, uint256 resetsAt);
     /// @notice Empty batch, or array lengths differ.
     error InvalidBatch();
@@ -206,6 +221,8 @@ interface ITaskMarketTypes is IGoverned {
     error InvalidResult();
     /// @notice `requester` asked for `needed` of its deposit, which holds `available`.
     error InsufficientDeposit(address requester, uint256 available, uint256 needed);
+    /// @notice The extension given to the constructor was built for another token, registry or pool.
+    error ExtensionMismatch(address extension);
     /// @notice The court is already set.
     error CourtAlreadySet(address court);
 }

@@ -43,6 +43,7 @@ abstract contract ParadigmConsumer is IParadigmCallback {
         taskId = paradigmMarket.post(
             ITaskMarketTypes.PostParams({
                 modelId: modelId,
+                items: 1,
                 fee: uint96(fee),
                 deadline: uint40(block.timestamp + requestTimeout()),
                 callback: address(this),

@@ -16,15 +16,22 @@ import {TaskMarketExtension} from "./TaskMarketExtension.sol";
 contract TaskMarket is TaskMarketBase {
     using SafeERC20 for IERC20;
 
-    /// @notice The contract holding the cold functions, deployed by this constructor.
+    /// @notice The contract holding the cold functions (immutable: its code is the market's).
     address public immutable extension;
 
     /// @param timelock DEFAULT_ADMIN_ROLE holder and treasury
-    constructor(address token_, address models_, address keepers_, address pool_, address timelock)
+    /// @param extension_ a `TaskMarketExtension` built with the same token, registries and pool
+    ///        (deployed apart: both together exceed the initcode size limit)
+    constructor(address token_, address models_, address keepers_, address pool_, address timelock, address extension_)
         TaskMarketBase(token_, models_, keepers_, pool_)
     {
-        if (timelock == address(0)) revert ZeroAddress();
-        extension = address(new TaskMarketExtension(token_, models_, keepers_, pool_));
+        if (timelock == address(0) || extension_ == address(0)) revert ZeroAddress();
+        TaskMarketExtension ext = TaskMarketExtension(extension_);
+        if (
+            address(ext.token()) != token_ || address(ext.models()) != models_ || address(ext.keepers()) != keepers_
+                || address(ext.pool()) != pool_
+        ) revert ExtensionMismatch(extension_);
+        extension = extension_;
         treasury = timelock;
         _grantRole(DEFAULT_ADMIN_ROLE, timelock);
         _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
@@ -346,6 +353,7 @@ contract TaskMarket is TaskMarketBase {
     function _spec(PostParams calldata p, uint256 minFeePerCU) internal pure returns (Spec memory) {
         return Spec({
             modelId: p.modelId,
+            items: p.items,
             fee: p.fee,
             deadline: p.deadline,
             callback: p.callback,

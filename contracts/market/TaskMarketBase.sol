@@ -29,8 +29,12 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     bytes32 public constant POLICY_REQUESTER_ROLE = keccak256("POLICY_REQUESTER_ROLE");
     /// @notice EIP-712 typehash of a signed `Request`.
     bytes32 public constant REQUEST_TYPEHASH = keccak256(
-        "Request(address requester,uint32 modelId,uint96 fee,uint40 deadline,address callback,uint32 callbackGas,bytes32 inputHash,uint96 relayerFee,uint256 nonce,uint40 expiry)"
+        "Request(address requester,uint32 modelId,uint16 items,uint96 fee,uint40 deadline,address callback,uint32 callbackGas,bytes32 inputHash,uint96 relayerFee,uint256 nonce,uint40 expiry)"
     );
+    /// @notice Most inputs one task (a lot) may carry: a juror re-executes all of them in one commit period.
+    uint256 public constant MAX_ITEMS = 1024;
+    /// @dev Bytes the lot encoding adds per item (its uint32 length).
+    uint256 internal constant LOT_ITEM_OVERHEAD = 4;
     /// @notice Longest time between post and deadline.
     uint256 public constant MAX_TASK_DURATION = 30 days;
     /// @notice Draws tried for an assignee that serves the model before the task is open to all.
@@ -77,6 +81,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     /// @dev What `_open` needs besides the requester and the input.
     struct Spec {
         uint32 modelId;
+        uint16 items;
         uint96 fee;
         uint40 deadline;
         address callback;
@@ -228,7 +233,14 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
             if (status != APPROVED) revert ModelNotApproved(s.modelId, status);
             (m.modelId, m.computeUnits, m.maxInputBytes) = (s.modelId, computeUnits, maxBytes);
         }
-        (uint32 cu, uint32 maxInputBytes) = (m.computeUnits, m.maxInputBytes);
+        (uint256 cu, uint256 maxInputBytes) = (m.computeUnits, m.maxInputBytes);
+        uint256 items = s.items;
+        if (items != 1) {
+            uint256 maxItems = s.modelId == _hot.policyModelId ? 1 : MAX_ITEMS;
+            if (items == 0 || items > maxItems || cu * items > type(uint32).max) revert InvalidItems(items, maxItems);
+            cu *= items;
+            maxInputBytes = (maxInputBytes + LOT_ITEM_OVERHEAD) * items;
+        }
         if (input.length != 0) {
             if (input.length > maxInputBytes) revert InputTooLarge(input.length, maxInputBytes);
             s.inputHash = keccak256(input);
@@ -245,7 +257,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
             if (s.callbackGas == 0 || s.callbackGas > maxGas) revert InvalidCallbackGas(s.callbackGas, maxGas);
         }
         if (s.fee == 0) {
-            _useZeroFee(requester);
+            _useZeroFee(requester, items);
         } else {
             uint256 minimum = s.minFeePerCU * cu;
             if (s.fee < minimum) revert FeeBelowMinimum(s.fee, minimum);
@@ -254,7 +266,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         t.requester = requester;
         t.fee = s.fee;
         t.modelId = s.modelId;
-        t.computeUnits = cu;
+        t.computeUnits = uint32(cu);
         t.deadline = s.deadline;
         t.postedAt = uint40(block.timestamp);
         t.postBlock = uint64(block.number);
@@ -262,6 +274,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         t.callbackGas = s.callbackGas;
         _tasks[id] = TaskLib.commitment(t, TaskStatus.Open);
         _emitPosted(id, t, s.inputHash, input, inputURI);
+        if (items != 1) emit LotPosted(id, uint16(items));
     }
 
     function _emitPosted(uint256 id, Task memory t, bytes32 inputHash, bytes calldata input, string calldata inputURI)
@@ -284,14 +297,15 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         );
     }
 
-    function _useZeroFee(address requester) internal {
+    /// @dev Counts `items` zero-fee inputs (a lot uses one per item) against the requester's limit.
+    function _useZeroFee(address requester, uint256 items) internal {
         Cold memory c = _cold;
         Requester storage r = _requesters[requester];
         uint256 start = r.zeroFeeStart;
         uint256 count = r.zeroFeeCount;
         if (block.timestamp >= start + c.zeroFeePeriod) (start, count) = (block.timestamp, 0);
-        if (count >= c.zeroFeeLimit) revert ZeroFeeRateLimited(requester, start + c.zeroFeePeriod);
-        (r.zeroFeeStart, r.zeroFeeCount) = (uint40(start), uint32(count + 1));
+        if (count + items > c.zeroFeeLimit) revert ZeroFeeRateLimited(requester, start + c.zeroFeePeriod);
+        (r.zeroFeeStart, r.zeroFeeCount) = (uint40(start), uint32(count + items));
     }
 
     /// @dev Takes `amount` from `requester` into escrow: from its deposit when the deposit covers

@@ -256,6 +256,7 @@ contract TaskMarketExtension is TaskMarketBase {
     function _requestSpec(Request calldata req) internal view returns (Spec memory) {
         return Spec({
             modelId: req.modelId,
+            items: req.items,
             fee: req.fee,
             deadline: req.deadline,
             callback: req.callback,

@@ -8,6 +8,7 @@ import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
 import {ITaskMarketTypes} from "../interfaces/ITaskMarketTypes.sol";
 import {TaskCourt} from "../market/TaskCourt.sol";
 import {TaskMarket} from "../market/TaskMarket.sol";
+import {TaskMarketExtension} from "../market/TaskMarketExtension.sol";
 import {KeeperRegistry} from "../registry/KeeperRegistry.sol";
 import {ModelRegistry} from "../registry/ModelRegistry.sol";
 import {ParadigmToken} from "../token/ParadigmToken.sol";
@@ -181,8 +182,10 @@ contract TaskMarketHandler {
         address r = requester(who);
         uint96 fee = feeSeed % 5 == 0 ? 0 : uint96(1e8 * (1 + feeSeed % 10));
         if (fee != 0) _mint(r, fee);
+        uint16 items = uint16(1 + (life >> 12) % 3); // plain tasks and lots of 2 or 3
         ITaskMarketTypes.PostParams memory p = ITaskMarketTypes.PostParams({
             modelId: MODEL,
+            items: items,
             fee: fee,
             deadline: uint40(block.timestamp + 60 + life % 3600),
             callback: address(0),
@@ -199,7 +202,7 @@ contract TaskMarketHandler {
             info.t.requester = r;
             info.t.fee = fee;
             info.t.modelId = MODEL;
-            info.t.computeUnits = 100;
+            info.t.computeUnits = 100 * items;
             info.t.deadline = p.deadline;
             info.t.postedAt = uint40(block.timestamp);
             info.t.postBlock = uint64(block.number);
@@ -800,7 +803,16 @@ contract TaskMarketInvariantTest {
         keepers = new KeeperRegistry(address(token), address(this), 0, 3600, 2000, 3600);
         pool = new EmissionPool(address(token), address(this), 600);
         market = ITaskMarket(
-            address(new TaskMarket(address(token), address(models), address(keepers), address(pool), address(this)))
+            address(
+                new TaskMarket(
+                    address(token),
+                    address(models),
+                    address(keepers),
+                    address(pool),
+                    address(this),
+                    address(new TaskMarketExtension(address(token), address(models), address(keepers), address(pool)))
+                )
+            )
         );
         court = new TaskCourt(address(token), address(keepers), address(pool), address(market), address(this));
         market.setCourt(address(court));

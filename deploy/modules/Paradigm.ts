@@ -81,7 +81,8 @@ export function paradigmModule({
       p("maxCommissionBps", 2_000n),
       p("commissionDelay", 7n * 86_400n),
     ]);
-    const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock]);
+    const extension = m.contract("TaskMarketExtension", [token, models, keepers, pool]);
+    const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock, extension]);
     // TaskMarket forwards its cold functions (setCourt, setParameter, ...) to an extension: call
     // them through the full ITaskMarket ABI at the market's address.
     const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });

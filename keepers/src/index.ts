@@ -8,18 +8,19 @@ import type { Address, Hex } from "viem";
 import { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 import { connect, type ParadigmClients } from "./chain/client.js";
 import { getModel, listModels, proposeModel } from "./chain/models.js";
-import { deposit, expireTasks, postTask, waitForResult, withdrawDeposit, type Input, type PostOptions, type VerifiedResult } from "./chain/requester.js";
+import { deposit, expireTasks, postLot, postTask, waitForResult, withdrawDeposit, type Input, type PostOptions, type VerifiedResult } from "./chain/requester.js";
 import { createTaskBook } from "./chain/taskbook.js";
 
 export * from "./amounts.js";
 export * from "./canonical.js";
 export * from "./tensors.js";
+export * from "./lot.js";
 export { MODELS, sha256 } from "./models.js";
 export { connect, fromClients, type ParadigmClients } from "./chain/client.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
-export { postTask, postTasks, waitForResult, finalizeTasks, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
+export { postTask, postTasks, postLot, waitForResult, finalizeTasks, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { startKeeper, type KeeperOptions } from "./keeper.js";
 
@@ -42,6 +43,8 @@ export function paradigmFrom(c: ParadigmClients) {
       return waitForResult(c, id, { fromBlock, timeoutMs: opts.timeoutMs });
     },
     postTask: (modelId: number, input: Input, opts?: PostOptions) => postTask(c, modelId, input, opts),
+    /** Posts a lot (many inputs of one model as one task, for less gas per input); see `postLot`. */
+    postLot: (modelId: number, inputs: Input[], opts?: PostOptions) => postLot(c, modelId, inputs, opts),
     waitForResult: (id: bigint, opts?: Parameters<typeof waitForResult>[2]) => waitForResult(c, id, opts),
     async reclaim(ids: bigint[]) {
       const book = createTaskBook(c);

@@ -9,13 +9,14 @@
  * logged reason.
  */
 import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
-import { withinTolerance } from "./canonical.js";
+import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { collectEarnings } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, finalizeTasks } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
+import { decodeLot, encodeLot, resultsAgree } from "./lot.js";
 import { createPool, type InferencePool, type PoolResult } from "./pool.js";
 import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
 import { decodeBundle } from "./tensors.js";
@@ -100,11 +101,17 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   };
   const chainNow = () => Math.floor(Date.now() / 1000 + skew);
 
+  /** A task's input bundles: one, or each item of a lot. */
+  const inputsOf = (t: TaskState) => (t.items === 1 ? [bytes(t.input)] : decodeLot(bytes(t.input), t.items));
+
+  /** Runs a task; a lot's items go to the pool together and their outputs are committed as one lot. */
   async function compute(t: TaskState): Promise<PoolResult> {
     const m = served.get(t.task.modelId)!;
-    const r = await pool.run(m.path, signatureOf(m.model), bytes(t.input));
-    metrics.observe("par_inference_ms", r.ms);
-    return r;
+    const rs = await Promise.all(inputsOf(t).map((input) => pool.run(m.path, signatureOf(m.model), input)));
+    rs.forEach((r) => metrics.observe("par_inference_ms", r.ms));
+    if (t.items === 1) return rs[0];
+    const canonical = encodeLot(rs.map((r) => r.canonical));
+    return { canonical, resultHash: resultHash(canonical), provider: rs[0].provider, ms: rs.reduce((a, r) => a + r.ms, 0) };
   }
 
   // ------------------------------------------------------------ claim + run + submit
@@ -121,7 +128,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       if (!m) continue;
       if (t.input === "0x") { decline(t, "input by URI is not supported by this keeper"); continue; }
       try {
-        decodeBundle(m.model.inputs, bytes(t.input), m.model.maxInputBytes);
+        for (const input of inputsOf(t)) decodeBundle(m.model.inputs, input, m.model.maxInputBytes);
       } catch (e) {
         decline(t, (e as Error).message);
         continue;
@@ -241,7 +248,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
           metrics.inc("par_checks_total");
           if (!r) return log("watch.skip", { id: t.id, reason: "cannot compute this task" });
           results.set(t.id, r);
-          if (t.output && t.output !== "0x" && withinTolerance(bytes(t.output), r.canonical, m.tolerance)) return;
+          if (t.output && t.output !== "0x" && resultsAgree(t.items, bytes(t.output), r.canonical, m.tolerance)) return;
           if (t.output === "0x" || !t.output) return log("watch.skip", { id: t.id, reason: "output by URI is not checked" });
           log("watch.mismatch", { id: t.id, keeper: t.task.keeper, posted: t.task.resultHash, mine: r.resultHash });
           const bond = BigInt(Math.max(Number(t.task.bond), challengeBond));
@@ -269,7 +276,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const r = results.get(t.id) ?? (await compute(t).catch(() => undefined));
     if (!r) return 3; // cannot compute: the task's input is invalid, so neither result stands
     results.set(t.id, r);
-    const ok = (o?: Hex) => !!o && o !== "0x" && withinTolerance(bytes(o), r.canonical, m.model.tolerance);
+    const ok = (o?: Hex) => !!o && o !== "0x" && resultsAgree(t.items, bytes(o), r.canonical, m.model.tolerance);
     return ok(t.output) ? 1 : ok(t.challenge?.output) ? 2 : 3;
   }
 

@@ -15,7 +15,8 @@ export const BURN = "0x000000000000000000000000000000000000dEaD" as Address;
 const ZERO32 = `0x${"00".repeat(32)}` as Hex;
 const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
-const modelSpec = (cu: number, hash: Hex) => ({
+/** A test model of `cu` compute units (4096-byte inputs) whose bytes hash to `hash`. */
+export const modelSpec = (cu: number, hash: Hex) => ({
   modelHash: hash,
   uri: "npm:@paradigm/models/vad.onnx",
   computeUnits: cu,
@@ -58,8 +59,9 @@ export async function deployMarket(
   }
   const keepers = await viem.deployContract("KeeperRegistry", [token.address, admin.account.address, 0n, 3600n, 2000n, 3600n]);
   const pool = await viem.deployContract("EmissionPool", [token.address, admin.account.address, 3600n]);
+  const extension = await viem.deployContract("TaskMarketExtension", [token.address, models.address, keepers.address, pool.address]);
   const impl = await viem.deployContract("TaskMarket", [
-    token.address, models.address, keepers.address, pool.address, admin.account.address,
+    token.address, models.address, keepers.address, pool.address, admin.account.address, extension.address,
   ]);
   const market = await viem.getContractAt("ITaskMarket", impl.address);
   const court = await viem.deployContract("TaskCourt", [
@@ -120,7 +122,7 @@ export async function deployMarket(
   /** Posts a task as `from` (approving the fee), returns its id. */
   async function post(
     from = requester,
-    opts: { fee?: bigint; modelId?: number; input?: Hex; deadlineIn?: number; callback?: Address; callbackGas?: number } = {},
+    opts: { fee?: bigint; modelId?: number; items?: number; input?: Hex; deadlineIn?: number; callback?: Address; callbackGas?: number } = {},
   ) {
     const fee = opts.fee ?? PAR;
     if (fee > 0n) {
@@ -131,6 +133,7 @@ export async function deployMarket(
       [
         {
           modelId: opts.modelId ?? 1,
+          items: opts.items ?? 1,
           fee,
           deadline: (await now()) + (opts.deadlineIn ?? 3600),
           callback: opts.callback ?? ZERO,

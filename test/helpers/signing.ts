@@ -6,6 +6,7 @@ export const REQUEST_TYPES = {
   Request: [
     { name: "requester", type: "address" },
     { name: "modelId", type: "uint32" },
+    { name: "items", type: "uint16" },
     { name: "fee", type: "uint96" },
     { name: "deadline", type: "uint40" },
     { name: "callback", type: "address" },

@@ -99,6 +99,17 @@ export const taskMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "extension",
+        "type": "address"
+      }
+    ],
+    "name": "ExtensionMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "fee",
         "type": "uint256"
@@ -222,6 +233,22 @@ export const taskMarketAbi = [
       }
     ],
     "name": "InvalidDeadline",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "items",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxItems",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidItems",
     "type": "error"
   },
   {
@@ -606,6 +633,25 @@ export const taskMarketAbi = [
       }
     ],
     "name": "Flushed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "items",
+        "type": "uint16"
+      }
+    ],
+    "name": "LotPosted",
     "type": "event"
   },
   {
@@ -1002,6 +1048,19 @@ export const taskMarketAbi = [
     ],
     "name": "TreasurySet",
     "type": "event"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_ITEMS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
   },
   {
     "inputs": [],
@@ -1960,6 +2019,11 @@ export const taskMarketAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint16",
+            "name": "items",
+            "type": "uint16"
+          },
+          {
             "internalType": "uint96",
             "name": "fee",
             "type": "uint96"
@@ -2019,6 +2083,11 @@ export const taskMarketAbi = [
             "internalType": "uint32",
             "name": "modelId",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "items",
+            "type": "uint16"
           },
           {
             "internalType": "uint96",
@@ -2085,6 +2154,11 @@ export const taskMarketAbi = [
             "internalType": "uint32",
             "name": "modelId",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "items",
+            "type": "uint16"
           },
           {
             "internalType": "uint96",
@@ -2198,6 +2272,11 @@ export const taskMarketAbi = [
             "internalType": "uint32",
             "name": "modelId",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "items",
+            "type": "uint16"
           },
           {
             "internalType": "uint96",
@@ -2346,6 +2425,11 @@ export const taskMarketAbi = [
             "internalType": "uint32",
             "name": "modelId",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "items",
+            "type": "uint16"
           },
           {
             "internalType": "uint96",
@@ -2983,6 +3067,11 @@ export const taskMarketAbi = [
       {
         "internalType": "address",
         "name": "timelock",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "extension_",
         "type": "address"
       }
     ],

@@ -46,6 +46,8 @@ export type TaskState = {
   input: Hex;
   inputHash: Hex;
   inputURI: string;
+  /** Inputs the task carries: 1, or more for a lot (`LotPosted`); input and output use the lot encoding. */
+  items: number;
   /** The submitter's canonical output (inline) and URI. */
   output?: Hex;
   outputUri?: string;
@@ -101,6 +103,7 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
         input: a.input,
         inputHash: a.inputHash,
         inputURI: a.inputURI,
+        items: 1,
         postedBlock: ev.blockNumber,
         task: {
           requester: a.requester, fee: a.fee, modelId: Number(a.modelId), computeUnits: Number(a.computeUnits),
@@ -115,6 +118,9 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
     if (!t) return;
     changed.add(id);
     switch (ev.eventName) {
+      case "LotPosted":
+        t.items = Number(a.items);
+        break;
       case "TaskClaimed":
         Object.assign(t.task, { keeper: a.keeper, bond: a.bond, since: Number(a.since) });
         t.phase = "Claimed";
