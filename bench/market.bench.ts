@@ -1,4 +1,5 @@
-import { keccak256, type Hex } from "viem";
+import { bytesToHex, hexToBytes, keccak256, type Hex } from "viem";
+import { encodeLot } from "../keepers/src/lot.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { gasOf, pinBlockTimes } from "./types.js";
 import { deployMarket, PAR, ZERO, ZERO32, type MarketFixture } from "../test/helpers/market.js";
@@ -72,6 +73,28 @@ async function batch(f: MarketFixture, n: number) {
   return Math.round(sum / n);
 }
 
+/**
+ * A lot of `n` inputs (one task: post by transferFrom, claim, submit, finalize) by one keeper;
+ * total gas / n, the cost per input when `n` inputs go in one batch as a lot.
+ */
+async function lot(f: MarketFixture, n: number) {
+  const k = f.keeperWallets[0];
+  const encode = (item: Hex) => bytesToHex(encodeLot(Array.from({ length: n }, () => hexToBytes(item))));
+  const id = await f.post(f.requester, { fee: BigInt(n) * PAR, items: n, input: encode(INPUT) }); // mints and approves the fee
+  const hashes: Hex[] = [f.last.hash];
+  await f.networkHelpers.time.increase(31); // past the exclusive window: keeper 0 takes it
+  hashes.push(await f.market.write.claim([id, f.book.get(id)!], { account: k.account }));
+  await f.track(hashes[1]);
+  hashes.push(await f.market.write.submit([id, f.book.get(id)!, encode(OUTPUT)], { account: k.account }));
+  await f.track(hashes[2]);
+  await f.networkHelpers.time.increase(600);
+  hashes.push(await f.market.write.finalize([[id], [f.book.get(id)!], []], { account: k.account }));
+  await f.track(hashes[3]);
+  let sum = 0;
+  for (const h of hashes) sum += await gasOf(f.connection, h);
+  return Math.round(sum / n);
+}
+
 /** challenge → drawJury → 5 commits → 5 reveals → resolve (honest submitter wins), summed. */
 async function dispute(f: MarketFixture) {
   const id = await f.post(f.requester, { fee: PAR, input: INPUT });
@@ -122,7 +145,7 @@ async function warmUp(f: MarketFixture) {
   await f.finalize([...f.book.keys()].filter((id) => f.book.get(id)!.resultHash !== ZERO32));
 }
 
-/** Market gas: single lifecycle per step, batched lifecycles per task, a whole dispute. */
+/** Market gas: single lifecycle per step, batched lifecycles per task, lots per input, a whole dispute. */
 const suite: BenchSuite = async (connection) => {
   pinBlockTimes(connection);
   const f = await deployMarket(connection);
@@ -145,6 +168,11 @@ const suite: BenchSuite = async (connection) => {
     await toNextEpoch(f);
     await batch(f, 1); // warm-up: keeper 0's first credit of the epoch is not measured
     rows.push({ name: `market.batch${n}.perTask`, value: await batch(f, n), unit: "gas" });
+  }
+  for (const n of [10, 100, 1000]) {
+    await toNextEpoch(f);
+    await batch(f, 1); // warm-up, as for batches
+    rows.push({ name: `market.lot${n}.perInput`, value: await lot(f, n), unit: "gas" });
   }
   rows.push({ name: "market.dispute", value: await dispute(f), unit: "gas" });
   return rows;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { keccak256, type Hex } from "viem";
+import { bytesToHex, hexToBytes, keccak256, type Hex } from "viem";
+import { encodeLot } from "../keepers/src/lot.js";
 import { BURN, deployMarket, PAR, WORK_PER_CU, ZERO, type MarketFixture } from "./helpers/market.js";
 
 const GOOD = "0x0a00000000000000f4ffffffffffffff" as Hex;
@@ -8,12 +9,12 @@ const BAD = "0x0b00000000000000f4ffffffffffffff" as Hex;
 const SALT = keccak256("0x5a");
 
 /** Seven keepers with 100 PAR each; a task posted, claimed by its assignee and answered `answer`. */
-async function submitted(answer: Hex) {
+async function submitted(answer: Hex, lot?: { items: number; input: Hex }) {
   const f = await deployMarket();
   // 14 keepers: a jury of 5 drawn at random (4 draws per seat) from the 12 non-parties fills
   // with near certainty, so the test doesn't depend on the block hash it happens to get.
   for (const w of f.keeperWallets) await f.register(w, 100n * PAR);
-  const id = await f.post(f.requester, { fee: PAR });
+  const id = await f.post(f.requester, { fee: PAR, ...lot });
   const submitter = await f.claimAsAssignee(id);
   await f.submit(id, answer);
   const challenger = f.keeperWallets.find((w) => w !== submitter)!;
@@ -98,6 +99,18 @@ describe("TaskCourt disputes", () => {
     assert.equal(await f.keepers.read.lockedBondOf([challenger.account.address]), 0n);
     assert.equal(await f.work(challenger.account.address), 100n * WORK_PER_CU);
     assert.equal(await f.work(submitter.account.address), 0n);
+  });
+
+  it("a lot is disputed as one task: a lie in one item loses the whole lot, whose fee and CU × items go to the honest challenger", async () => {
+    const lot = (...items: Hex[]) => bytesToHex(encodeLot(items.map((i) => hexToBytes(i))));
+    const { f, id, submitter, challenger } = await submitted(lot(GOOD, BAD, GOOD), { items: 3, input: lot("0x01", "0x02", "0x03") });
+    const jurors = await challengeAndDraw(f, id, challenger, lot(GOOD, GOOD, GOOD));
+    await vote(f, id, jurors, [2, 2, 2, 2, 2]);
+    await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
+    await f.flush([challenger.account.address]);
+    assert.equal(await f.keepers.read.stakeOf([submitter.account.address]), 90n * PAR);
+    assert.equal(await f.work(challenger.account.address), 3n * 100n * WORK_PER_CU);
+    assert.equal(await f.market.read.statusOf([id]), 0);
   });
 
   it("penalises a non-revealing and a minority juror and pays their penalties to the majority", async () => {

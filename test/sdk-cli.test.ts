@@ -26,17 +26,21 @@ describe("par CLI", function () {
     const keeper = await par(["keeper", "--help"]);
     for (const cmd of ["init", "stake", "unstake", "withdraw", "status", "run"]) assert.match(keeper.stdout, new RegExp(`\\n  ${cmd}`));
     assert.match((await par(["keeper", "run", "--help"])).stdout, /--sample-rate <r>[\s\S]*--metrics-port <port>/);
+    assert.match((await par(["task", "post", "--help"])).stdout, /--input-json <file>[\s\S]*--lot-json <file>/);
     const wallet = await par(["wallet", "--help"]);
     for (const cmd of ["balance", "send", "deposit", "withdraw", "address"]) assert.match(wallet.stdout, new RegExp(`\\n  ${cmd}`));
   });
 
-  it("rejects a ninth PAR decimal and a bad address before touching the chain", async () => {
+  it("rejects a ninth PAR decimal, a bad address and two inputs at once before touching the chain", async () => {
     const a = await par(["keeper", "stake", "1.000000001"]);
     assert.equal(a.code, 1);
     assert.match(a.stderr, /par: <amount>: "1.000000001" has 9 decimals; PAR has at most 8/);
     const b = await par(["wallet", "send", "0x1234", "1"]);
     assert.equal(b.code, 1);
     assert.match(b.stderr, /"0x1234" is not an address/);
+    const c = await par(["task", "post", "--model", "1", "--input-json", "a.json", "--lot-json", "b.json"]);
+    assert.equal(c.code, 1);
+    assert.match(c.stderr, /give exactly one of --input <file>, --input-json <file>, --sample <key>, --lot-json <file>/);
   });
 
   it("names the RPC it cannot reach and says how to fix it", async () => {

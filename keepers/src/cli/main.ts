@@ -5,7 +5,7 @@ import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex
 import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
-import { bundleFor, deposit, mined, postTask, waitForResult, expireTasks, withdrawDeposit } from "../chain/requester.js";
+import { bundleFor, deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
 import { createKeystore } from "../keystore.js";
@@ -159,6 +159,10 @@ keeper
   });
 
 // ------------------------------------------------------------------ tasks
+/** A verified result as printed: a plain task's outputs, or a lot's outputs per item. */
+const resultView = (r: VerifiedResult) =>
+  ({ task: r.id, keeper: r.keeper, resultHash: r.resultHash, ...(r.items ? { items: r.items } : { outputs: r.outputs }) });
+
 const task = program.command("task").description("post inference tasks and read their results");
 
 task
@@ -168,20 +172,27 @@ task
   .option("--input <file>", "input tensor bundle, binary (see docs/sdk.md)")
   .option("--input-json <file>", 'input as JSON: {"<input name>": {"dims": [..], "data": [..]}, ...}')
   .option("--sample <key>", `a built-in sample input (${Object.keys(MODELS).join(", ")})`)
-  .option("--fee <PAR>", "fee in PAR (default: the market's minimum quote)", parArg("--fee"))
+  .option("--lot-json <file>", "many inputs as one lot (one task, far less gas per input): a JSON array of --input-json objects, 2 to 1024")
+  .option("--fee <PAR>", "fee in PAR (default: the market's minimum quote, × inputs for a lot)", parArg("--fee"))
   .option("--ttl <seconds>", "deadline, seconds from now", intArg("--ttl"), 600)
   .option("--wait", "wait for the verified result and print it")
   .action(async (o) => {
-    const given = [o.input, o.inputJson, o.sample].filter(Boolean).length;
-    if (given !== 1) throw new Error("give exactly one of --input <file>, --input-json <file>, --sample <key>");
+    const given = [o.input, o.inputJson, o.sample, o.lotJson].filter(Boolean).length;
+    if (given !== 1) throw new Error("give exactly one of --input <file>, --input-json <file>, --sample <key>, --lot-json <file>");
     const { c } = await clients(g(), true);
-    const model = await getModel(c, o.model);
-    const input = o.input ? readFileSync(o.input) : o.inputJson ? bundleFor(model, JSON.parse(readFileSync(o.inputJson, "utf8"))) : sampleBundle(o.sample);
     const fromBlock = await c.publicClient.getBlockNumber();
-    const id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl });
+    let id: bigint;
+    if (o.lotJson) {
+      const inputs = JSON.parse(readFileSync(o.lotJson, "utf8"));
+      if (!Array.isArray(inputs)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
+      id = await postLot(c, o.model, inputs, { fee: o.fee, ttl: o.ttl });
+    } else {
+      const model = await getModel(c, o.model);
+      const input = o.input ? readFileSync(o.input) : o.inputJson ? bundleFor(model, JSON.parse(readFileSync(o.inputJson, "utf8"))) : sampleBundle(o.sample);
+      id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl });
+    }
     if (!o.wait) return print(g(), { task: id });
-    const r = await waitForResult(c, id, { fromBlock });
-    print(g(), { task: id, keeper: r.keeper, resultHash: r.resultHash, outputs: r.outputs });
+    print(g(), resultView(await waitForResult(c, id, { fromBlock })));
   });
 
 task
@@ -196,7 +207,7 @@ task
     if (!t) throw new Error(`task ${id} not found (next id is ${await c.contracts.market.read.nextTaskId()})`);
     print(g(), { task: id, phase: t.phase, model: t.task.modelId, requester: t.task.requester, fee: formatPar(t.task.fee),
       keeper: t.task.keeper, resultHash: t.task.resultHash, deadline: new Date(t.task.deadline * 1000).toISOString(),
-      challenged: !!t.challenge, inputBytes: (t.input.length - 2) / 2 });
+      challenged: !!t.challenge, items: t.items, inputBytes: (t.input.length - 2) / 2 });
   });
 
 task
@@ -205,8 +216,7 @@ task
   .option("--timeout <s>", "give up after <s> seconds", intArg("--timeout"), 900)
   .action(async (idText: string, o) => {
     const { c } = await clients(g(), !!process.env.PAR_PASSPHRASE);
-    const r = await waitForResult(c, BigInt(intArg("<id>")(idText)), { timeoutMs: o.timeout * 1000 });
-    print(g(), { task: r.id, keeper: r.keeper, resultHash: r.resultHash, outputs: r.outputs });
+    print(g(), resultView(await waitForResult(c, BigInt(intArg("<id>")(idText)), { timeoutMs: o.timeout * 1000 })));
   });
 
 task
