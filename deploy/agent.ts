@@ -1,13 +1,14 @@
 /**
  * The devnet's requester agent: an autonomous program with its own key that keeps buying
  * inference through the SDK. At genesis nobody holds PAR, so it posts zero-fee tasks (rate
- * limited by the market); once it holds PAR it would pass `fee`.
+ * limited by the market); once it holds PAR it would pass `fee`. AGENT_CONCURRENCY workers post
+ * single tasks and one more posts lots of LOT_ITEMS inputs.
  *
  * Env: PAR_RPC, PAR_DEPLOYMENTS, PAR_KEYSTORE, PAR_PASSPHRASE; AGENT_CONCURRENCY (default 4).
  */
 import path from "node:path";
 import { createPublicClient, http } from "viem";
-import { createParadigm, TaskFailedError } from "../keepers/src/index.js";
+import { createParadigm, TaskFailedError, type DecodedOutput } from "../keepers/src/index.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 import { addressBookPath } from "../keepers/src/chain/addresses.js";
 import { loadKeystore } from "../keepers/src/keystore.js";
@@ -19,18 +20,28 @@ const privateKey = loadKeystore(process.env.PAR_KEYSTORE!, process.env.PAR_PASSP
 const paradigm = createParadigm({ rpcUrl, addresses, privateKey });
 const concurrency = Number(process.env.AGENT_CONCURRENCY ?? 4);
 const MODEL = { id: 1, key: "mlp" } as const;
+const LOT_ITEMS = 8;
 
 let seed = 1;
 let done = 0;
 
-async function worker() {
+const labelsOf = (outputs: DecodedOutput[]) => [...(outputs.find((o) => o.name === "label")?.values ?? [])].join(",");
+
+/** Buys inference in a loop: single tasks, or lots of LOT_ITEMS inputs when `lots`. */
+async function worker(lots: boolean) {
   for (;;) {
-    const input = sampleBundle(MODEL.key, 4, seed++);
     try {
-      const result = await paradigm.infer(MODEL.id, input, { fee: 0n });
-      done++;
-      const labels = result.outputs.find((o) => o.name === "label")?.values ?? [];
-      console.log(`task ${result.id} verified: keeper ${result.keeper.slice(0, 10)}… labels [${[...labels].join(",")}] (${done} done)`);
+      if (lots) {
+        const fromBlock = await paradigm.clients.publicClient.getBlockNumber();
+        const inputs = Array.from({ length: LOT_ITEMS }, () => sampleBundle(MODEL.key, 4, seed++));
+        const result = await paradigm.waitForResult(await paradigm.postLot(MODEL.id, inputs, { fee: 0n }), { fromBlock });
+        done++;
+        console.log(`lot ${result.id} verified: ${LOT_ITEMS} inputs, keeper ${result.keeper.slice(0, 10)}… labels [${result.items!.map(labelsOf).join(" | ")}] (${done} done)`);
+      } else {
+        const result = await paradigm.infer(MODEL.id, sampleBundle(MODEL.key, 4, seed++), { fee: 0n });
+        done++;
+        console.log(`task ${result.id} verified: keeper ${result.keeper.slice(0, 10)}… labels [${labelsOf(result.outputs)}] (${done} done)`);
+      }
     } catch (e) {
       const message = (e as Error).message.split("\n")[0];
       if (e instanceof TaskFailedError) console.log(`task failed: ${message}`);
@@ -40,4 +51,5 @@ async function worker() {
   }
 }
 
-await Promise.all(Array.from({ length: concurrency }, worker));
+// One more worker posts lots: many inputs as one task, for far less gas per input.
+await Promise.all([...Array.from({ length: concurrency }, () => worker(false)), worker(true)]);

@@ -13,7 +13,7 @@ export const DEVNET = {
   },
   // At genesis every task is zero-fee (nobody holds PAR): zero-fee work is credited at the
   // default 10% of its CU, which is still the whole emission when it is the only work.
-  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6, zeroFeeLimit: 120, zeroFeePeriod: 60 },
+  market: { assignWindow: 4, claimTimeout: 20, challengeWindow: 6, zeroFeeLimit: 600, zeroFeePeriod: 60 },
   court: { commitPeriod: 10, revealPeriod: 10 },
   // Keepers' claimed emission vests into their own stake over 5 minutes (90 days by default).
   pool: { genesisVesting: 300 },
