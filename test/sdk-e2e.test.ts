@@ -125,6 +125,35 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
   });
 });
 
+describe("keeper e2e: a lot whose result would not fit one submit transaction", function () {
+  this.timeout(120_000);
+  let keeper: Keeper | undefined;
+  after(async () => {
+    await keeper?.stop();
+  });
+
+  it("is run before any claim and declined: the keeper risks no bond, the lot expires and the requester is refunded", async () => {
+    const conn = await network.create();
+    const fx = await deploySdkChain(conn);
+    const { url } = await serveRpc(conn);
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const key = await fundedKey(conn, fx, 100n * PAR);
+    const kc = clientsFor(url, fx.book, key);
+    await registerKeeper(kc, [fx.modelIds.mlp], 50n * PAR);
+    // Each mlp item's result is 36 bytes (4 int64 + its length): a lot of 3 is 108 bytes > 64.
+    keeper = await startKeeper({ clients: kc, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 200, log: quiet, maxSubmitBytes: 64 });
+    const c = clientsFor(url, fx.book, await fundedKey(conn, fx, PAR));
+    const x = (data: number[]) => ({ x: { dims: [1, 4], data } });
+    const fromBlock = await c.publicClient.getBlockNumber();
+    const id = await paradigmFrom(c).postLot(fx.modelIds.mlp, [x([1, 2, 3, 4]), x([4, 3, 2, 1]), x([0, 0, 0, 1])], { fee: PAR / 10n, ttl: 8 });
+    await assert.rejects(waitForResult(c, id, { fromBlock, timeoutMs: 60_000 }), /ended Expired without a result; the fee was refunded/);
+    const m = keeper.metrics.snapshot();
+    assert.equal(m.par_tasks_declined_total, 1);
+    assert.equal(m.par_tasks_claimed_total ?? 0, 0);
+    assert.equal(await fx.token.read.balanceOf([c.account!.address]), PAR);
+  });
+});
+
 describe("keeper e2e: a lying keeper is challenged by the honest watchtower, judged and slashed", function () {
   this.timeout(180_000);
   let conn: Connection;

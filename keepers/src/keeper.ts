@@ -31,6 +31,12 @@ export type KeeperOptions = {
   pollMs?: number;
   /** Most tasks per claim/submit/finalize transaction. */
   batchMax?: number;
+  /**
+   * Largest result this keeper submits inline (default 256 KiB: ~6M gas of calldata and log). A
+   * lot is run before it is claimed, and declined if its result is larger: a lot it could not
+   * submit would cost it the liveness penalty.
+   */
+  maxSubmitBytes?: number;
   /** Fraction of others' results (of models it serves) the watchtower re-runs, 0..1. */
   sampleRate?: number;
   /** Finalize tasks submitted by other keepers too (default true). */
@@ -61,6 +67,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const metrics = opts.metrics ?? createMetrics();
   const tx = { account: c.walletClient.account, chain: c.walletClient.chain };
   const batchMax = opts.batchMax ?? 32;
+  const maxSubmitBytes = opts.maxSubmitBytes ?? 256 * 1024;
   const sampleRate = opts.sampleRate ?? 1;
   const pool: InferencePool = createPool({ size: opts.poolSize, provider: opts.provider, onLog: (m) => log("inference", { msg: m }) });
   const book = createTaskBook(c);
@@ -163,7 +170,16 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         (r) => (results.set(t.id, r), r),
         (e) => { decline(t, `inference failed: ${errMsg(e)}`); return undefined; },
       ));
-      const toClaim = claimable.filter((t) => t.phase !== "Claimed");
+      // A lot is claimed only once its whole result is known to fit one submit transaction.
+      for (const [i, t] of claimable.entries()) {
+        if (t.items === 1 || t.phase === "Claimed") continue;
+        const r = await runs[i];
+        if (r && r.canonical.length > maxSubmitBytes) {
+          results.delete(t.id);
+          decline(t, `lot result of ${r.canonical.length} bytes exceeds ${maxSubmitBytes}, the most this keeper submits inline`);
+        }
+      }
+      const toClaim = claimable.filter((t) => t.phase !== "Claimed" && !declined.has(t.id));
       const claimed = toClaim.length ? await claimAll(toClaim) : [];
       await Promise.all(runs);
       await book.sync();

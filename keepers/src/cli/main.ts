@@ -134,6 +134,7 @@ keeper
   }, 1)
   .option("--poll <ms>", "chain poll interval", intArg("--poll"), 500)
   .option("--batch <n>", "most tasks per transaction", intArg("--batch"), 32)
+  .option("--max-submit-bytes <n>", "largest result submitted inline; bigger lots are declined before any claim", intArg("--max-submit-bytes"), 256 * 1024)
   .option("--metrics-port <port>", "serve Prometheus metrics on 127.0.0.1:<port>/metrics", intArg("--metrics-port"))
   .option("--status-every <s>", "print a status line every <s> seconds (0: never)", intArg("--status-every"), 10)
   .action(async (o) => {
@@ -144,7 +145,8 @@ keeper
     if (server) log("metrics.listening", { url: `http://127.0.0.1:${o.metricsPort}/metrics` });
     const k = await startKeeper({
       clients: c, cacheDir: g().cache, saltSecret: saltSecret(privateKey!), poolSize: o.workers,
-      provider: o.cuda ? "cuda" : "cpu", pollMs: o.poll, batchMax: o.batch, sampleRate: o.sampleRate, log, metrics,
+      provider: o.cuda ? "cuda" : "cpu", pollMs: o.poll, batchMax: o.batch, maxSubmitBytes: o.maxSubmitBytes,
+      sampleRate: o.sampleRate, log, metrics,
     });
     const status = o.statusEvery > 0 ? setInterval(() => log("status", metrics.snapshot()), o.statusEvery * 1000) : undefined;
     const shutdown = async () => {
