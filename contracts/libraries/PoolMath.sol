@@ -54,8 +54,6 @@ library PoolMath {
         return Math.mulDiv(held, acc, PRECISION, Math.Rounding.Ceil);
     }
 
-    /// @notice Splits a slash of `amount` already net of the bond part between free stake and
-    ///         unbonding stake, pro rata; takes everything when `amount` covers both.
     /// @notice What is left at `time` of `amount` vesting linearly from `start` to `end`.
     function unvested(uint256 amount, uint256 start, uint256 end, uint256 time) internal pure returns (uint256) {
         if (time >= end) return 0;
@@ -78,6 +76,8 @@ library PoolMath {
         if (short != 0) fromLocked += Math.min(short, locked - fromLocked);
     }
 
+    /// @notice Splits a slash of `amount` already net of the bond part between free stake and
+    ///         unbonding stake, pro rata; takes everything when `amount` covers both.
     function splitSlash(uint256 amount, uint256 free, uint256 unbonding)
         internal
         pure

@@ -101,7 +101,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     struct Requester {
         uint96 deposit; // PAR that pays its fees before any transferFrom
         uint40 zeroFeeStart; // start of its current zero-fee period
-        uint32 zeroFeeCount; // zero-fee tasks posted in that period
+        uint32 zeroFeeCount; // zero-fee inputs posted in that period (a lot counts its items)
     }
 
     /// @dev Running totals of a finalize batch for one keeper.
