@@ -32,9 +32,8 @@ async function worker(lots: boolean) {
   for (;;) {
     try {
       if (lots) {
-        const fromBlock = await paradigm.clients.publicClient.getBlockNumber();
         const inputs = Array.from({ length: LOT_ITEMS }, () => sampleBundle(MODEL.key, 4, seed++));
-        const result = await paradigm.waitForResult(await paradigm.postLot(MODEL.id, inputs, { fee: 0n }), { fromBlock });
+        const result = await paradigm.inferLot(MODEL.id, inputs, { fee: 0n });
         done++;
         console.log(`lot ${result.id} verified: ${LOT_ITEMS} inputs, keeper ${result.keeper.slice(0, 10)}… labels [${result.items!.map(labelsOf).join(" | ")}] (${done} done)`);
       } else {

@@ -107,13 +107,11 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     assert.deepEqual(labels, (decodeCanonical(MODELS.mlp.outputs, local.canonical, MODELS.mlp.outputDecimals)[1].values as bigint[]).map(Number));
   });
 
-  it("a lot of 3 inputs runs as one task: each input's output equals a local run of it, and one fee pays for all", async () => {
+  it("paradigm.inferLot: a lot of 3 inputs runs as one task: each input's output equals a local run of it, and one fee pays for all", async () => {
     const paradigm = paradigmFrom(clientsFor(url, fx.book, await fundedKey(conn, fx, PAR)));
     const me = paradigm.clients.account!.address;
     const inputs = [[0.1, 0.2, 0.3, 0.4], [-1, 2, -3, 4, 5, 6, 7, 8], [3, -2, 1, 0]].map((data) => ({ x: { dims: [data.length / 4, 4], data } }));
-    const fromBlock = await paradigm.clients.publicClient.getBlockNumber();
-    const id = await paradigm.postLot(fx.modelIds.mlp, inputs, { fee: 3n * (PAR / 10n) });
-    const r = await paradigm.waitForResult(id, { fromBlock, timeoutMs: 60_000 });
+    const r = await paradigm.inferLot(fx.modelIds.mlp, inputs, { fee: 3n * (PAR / 10n), timeoutMs: 60_000 });
     assert.equal(keccak256(r.output), r.resultHash);
     assert.equal(r.items?.length, 3);
     const { session } = await loadSession(MODELS.mlp.bytes());

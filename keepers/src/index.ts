@@ -42,6 +42,12 @@ export function paradigmFrom(c: ParadigmClients) {
       const id = await postTask(c, modelId, input, opts);
       return waitForResult(c, id, { fromBlock, timeoutMs: opts.timeoutMs });
     },
+    /** `infer` for many inputs at once, as one lot: the verified result's `items` holds each input's outputs. */
+    async inferLot(modelId: number, inputs: Input[], opts: PostOptions & { timeoutMs?: number } = {}): Promise<VerifiedResult> {
+      const fromBlock = await c.publicClient.getBlockNumber();
+      const id = await postLot(c, modelId, inputs, opts);
+      return waitForResult(c, id, { fromBlock, timeoutMs: opts.timeoutMs });
+    },
     postTask: (modelId: number, input: Input, opts?: PostOptions) => postTask(c, modelId, input, opts),
     /** Posts a lot (many inputs of one model as one task, for less gas per input); see `postLot`. */
     postLot: (modelId: number, inputs: Input[], opts?: PostOptions) => postLot(c, modelId, inputs, opts),

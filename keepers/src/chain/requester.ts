@@ -37,14 +37,30 @@ function wallet(c: ParadigmClients) {
   return c.walletClient;
 }
 
-/** Encodes an input for model `m`; raw bundle bytes are validated against its signature. */
-export function bundleFor(m: ModelRecord, input: Input): Uint8Array {
+/**
+ * Encodes an input for model `m` and checks it against `maxInputBytes`; raw bundle bytes are
+ * validated against its signature.
+ */
+function bundleFor(m: ModelRecord, input: Input): Uint8Array {
   if (typeof input === "string") return bundleFor(m, hexToBytes(input));
   if (input instanceof Uint8Array) {
     decodeBundle(m.inputs, input, m.maxInputBytes);
     return input;
   }
-  return encodeBundle(m.inputs, toTensors(m.inputs, input as Tensor[]));
+  const bytes = encodeBundle(m.inputs, toTensors(m.inputs, input as Tensor[]));
+  if (bytes.length > m.maxInputBytes) throw new Error(`input: ${bytes.length} bytes exceeds model ${m.id}'s maxInputBytes ${m.maxInputBytes}`);
+  return bytes;
+}
+
+/** `bundleFor` of each input; an error names the input's index. */
+function bundlesFor(m: ModelRecord, inputs: Input[]): Uint8Array[] {
+  return inputs.map((input, i) => {
+    try {
+      return bundleFor(m, input);
+    } catch (e) {
+      throw new Error(`input ${i}: ${(e as Error).message}`);
+    }
+  });
 }
 
 async function permitFor(c: ParadigmClients, value: bigint, deadline: bigint) {
@@ -59,9 +75,7 @@ async function permitFor(c: ParadigmClients, value: bigint, deadline: bigint) {
 /** Posts one task; returns its id. The input is validated against the model's signature first. */
 export async function postTask(c: ParadigmClients, modelId: number, input: Input, opts: PostOptions = {}): Promise<bigint> {
   const model = await approved(c, modelId);
-  const bytes = bundleFor(model, input);
-  if (bytes.length > model.maxInputBytes) throw new Error(`input: ${bytes.length} bytes exceeds model ${modelId}'s maxInputBytes ${model.maxInputBytes}`);
-  return postOne(c, modelId, 1, bytes, opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0], opts);
+  return postOne(c, modelId, 1, bundleFor(model, input), opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0], opts);
 }
 
 /**
@@ -71,11 +85,7 @@ export async function postTask(c: ParadigmClients, modelId: number, input: Input
  */
 export async function postLot(c: ParadigmClients, modelId: number, inputs: Input[], opts: PostOptions = {}): Promise<bigint> {
   const model = await approved(c, modelId);
-  const parts = inputs.map((input, i) => {
-    const bytes = bundleFor(model, input);
-    if (bytes.length > model.maxInputBytes) throw new Error(`input ${i}: ${bytes.length} bytes exceeds model ${modelId}'s maxInputBytes ${model.maxInputBytes}`);
-    return bytes;
-  });
+  const parts = bundlesFor(model, inputs);
   const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0] * BigInt(parts.length);
   return postOne(c, modelId, parts.length, encodeLot(parts), fee, opts);
 }
@@ -129,14 +139,12 @@ async function fromDeposit(c: ParadigmClients, fee: bigint) {
  */
 export async function postTasks(c: ParadigmClients, modelId: number, inputs: Input[], opts: PostOptions = {}): Promise<bigint[]> {
   const w = wallet(c);
-  const model = await getModel(c, modelId);
+  const model = await approved(c, modelId);
   const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0];
   const now = Number((await c.publicClient.getBlock()).timestamp);
-  const ps = inputs.map((input, i) => {
-    const bytes = bundleFor(model, input);
-    if (bytes.length > model.maxInputBytes) throw new Error(`input ${i}: ${bytes.length} bytes exceeds model ${modelId}'s maxInputBytes ${model.maxInputBytes}`);
-    return { modelId, items: 1, fee, deadline: now + (opts.ttl ?? 600), callback: opts.callback ?? ZERO, callbackGas: opts.callbackGas ?? 0, input: toHex(bytes), inputHash: ZERO32, inputURI: "" };
-  });
+  const ps = bundlesFor(model, inputs).map((bytes) => (
+    { modelId, items: 1, fee, deadline: now + (opts.ttl ?? 600), callback: opts.callback ?? ZERO, callbackGas: opts.callbackGas ?? 0, input: toHex(bytes), inputHash: ZERO32, inputURI: "" }
+  ));
   const tx = { account: w.account, chain: w.chain };
   const total = fee * BigInt(ps.length);
   if (!(await fromDeposit(c, total))) await mined(c, await c.contracts.token.write.approve([c.book.contracts.TaskMarket, total], tx), "approve");

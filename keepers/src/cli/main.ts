@@ -5,7 +5,7 @@ import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex
 import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
-import { bundleFor, deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
+import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
 import { createKeystore } from "../keystore.js";
@@ -189,8 +189,7 @@ task
       if (!Array.isArray(inputs)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
       id = await postLot(c, o.model, inputs, { fee: o.fee, ttl: o.ttl });
     } else {
-      const model = await getModel(c, o.model);
-      const input = o.input ? readFileSync(o.input) : o.inputJson ? bundleFor(model, JSON.parse(readFileSync(o.inputJson, "utf8"))) : sampleBundle(o.sample);
+      const input = o.input ? readFileSync(o.input) : o.inputJson ? JSON.parse(readFileSync(o.inputJson, "utf8")) : sampleBundle(o.sample);
       id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl });
     }
     if (!o.wait) return print(g(), { task: id });
