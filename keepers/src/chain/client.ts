@@ -1,7 +1,7 @@
 /**
  * Connects the SDK to a chain: a public client with retries and backoff, an optional wallet
- * client whose account has a nonce manager (many transactions in flight), and typed contract
- * instances from the address book.
+ * client whose account has a nonce manager (many transactions in flight), gas estimates with
+ * headroom, and typed contract instances from the address book.
  */
 import {
   createPublicClient,
@@ -9,8 +9,10 @@ import {
   defineChain,
   getContract,
   http,
+  toHex,
   type Account,
   type Chain,
+  type EIP1193RequestFn,
   type Hex,
   type PublicClient,
   type Transport,
@@ -51,10 +53,30 @@ function bindContracts(publicClient: PublicClient<Transport, Chain>, walletClien
   };
 }
 
+/**
+ * Gas limit = estimate × 6/5. A node's estimate is exact for the state it ran on, but the
+ * transaction executes in a later block: a branch on `block.timestamp` (a zero-fee window that
+ * rolls over, a deadline that passes) can cost a few more gas there and run out. Only the gas
+ * used is paid, so headroom costs nothing (Foundry's scripts use ×1.3 for the same reason).
+ */
+export const GAS_HEADROOM = { num: 6n, den: 5n } as const;
+
+/** `transport` with every `eth_estimateGas` answer raised by {@link GAS_HEADROOM}. */
+export function withGasHeadroom(transport: Transport): Transport {
+  return (params) => {
+    const t = transport(params);
+    const request = (async (args, options) => {
+      const result = await t.request(args, options);
+      return args.method === "eth_estimateGas" ? toHex((BigInt(result as Hex) * GAS_HEADROOM.num) / GAS_HEADROOM.den) : result;
+    }) as EIP1193RequestFn;
+    return { ...t, request };
+  };
+}
+
 /** Builds clients from an RPC URL (HTTP, retried with exponential backoff) and an optional key. */
 export function connect(opts: { rpcUrl: string; book: AddressBook; privateKey?: Hex; pollingInterval?: number }): ParadigmClients {
   const chain = chainFor(opts.book.chainId, opts.rpcUrl);
-  const transport = http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 });
+  const transport = withGasHeadroom(http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 }));
   const publicClient = createPublicClient({ chain, transport, pollingInterval: opts.pollingInterval ?? 500 }) as PublicClient<Transport, Chain>;
   const account = opts.privateKey ? privateKeyToAccount(opts.privateKey, { nonceManager }) : undefined;
   const walletClient = account ? createWalletClient({ chain, transport, account }) : undefined;
