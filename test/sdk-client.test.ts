@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { Server } from "node:http";
 import { network } from "hardhat";
-import { createWalletClient, http, toHex, zeroAddress, zeroHash, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { taskMarketAbi } from "../keepers/src/abi/index.js";
+import { createWalletClient, getContract, http, toHex, zeroAddress, zeroHash, type Hex } from "viem";
+import { nonceManager, privateKeyToAccount } from "viem/accounts";
+import { paradigmTokenAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
 import { chainFor, GAS_HEADROOM } from "../keepers/src/chain/client.js";
 import { postTask } from "../keepers/src/chain/requester.js";
 import { sampleBundle } from "../keepers/src/samples.js";
@@ -12,7 +12,7 @@ import { clientsFor, deploySdkChain, fundedKey, serveRpc, type Connection, type 
 
 const PAR = 10n ** 8n;
 
-describe("SDK client: gas estimates get headroom for the block that includes the transaction", function () {
+describe("SDK client: transactions in flight and gas", function () {
   this.timeout(60_000);
   let conn: Connection;
   let fx: SdkChain;
@@ -26,6 +26,31 @@ describe("SDK client: gas estimates get headroom for the block that includes the
     await fx.market.write.setParameter([param("zeroFeePeriod"), 60n]);
   });
   after(() => server.close());
+
+  it("one send that reverts in its estimate leaves the account's other sends in flight alone (viem alone: 'nonce higher than expected')", async () => {
+    const to = "0x000000000000000000000000000000000000dEaD";
+    const amounts = [1n, 100n * PAR, 2n, 3n, 100n * PAR, 4n]; // the 100 PAR transfers revert: the account holds 10
+    const burst = (transfer: (amount: bigint) => Promise<Hex>, c: { publicClient: typeof sdk.publicClient }) =>
+      Promise.allSettled(amounts.map((a) => transfer(a).then((hash) => c.publicClient.waitForTransactionReceipt({ hash, timeout: 10_000 }))));
+    const outcome = (rs: PromiseSettledResult<{ status: string }>[]) => rs.map((r) => (r.status === "fulfilled" ? r.value.status : (r.reason as Error).message.split("\n")[0]));
+
+    // viem's own order (nonce first, estimate after), on an account with viem's nonce manager
+    const sdk = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const key = await fundedKey(conn, fx, 10n * PAR);
+    const bare = getContract({
+      address: fx.book.contracts.ParadigmToken,
+      abi: paradigmTokenAbi,
+      client: createWalletClient({ chain: chainFor(fx.book.chainId, url), transport: http(url), account: privateKeyToAccount(key, { nonceManager }) }),
+    });
+    const viemOnly = outcome(await burst((a) => bare.write.transfer([to, a]), sdk));
+    assert.ok(viemOnly.some((o) => /nonce .*higher than/i.test(o)), `a valid transfer should have been refused for its nonce: ${viemOnly.join(" | ")}`);
+
+    const balance = await fx.token.read.balanceOf([sdk.account!.address]);
+    const tx = { account: sdk.account!, chain: sdk.walletClient!.chain };
+    const results = outcome(await burst((a) => sdk.contracts.token.write.transfer([to, a], tx), sdk));
+    assert.deepEqual(results.map((r) => (r === "success" ? r : /reverted/.test(r) ? "reverted" : r)), ["success", "reverted", "success", "success", "reverted", "success"]);
+    assert.equal(await fx.token.read.balanceOf([sdk.account!.address]), balance - 10n);
+  });
 
   it("a zero-fee post estimated inside the window and mined after it rolls over: the exact estimate runs out of gas, the SDK's does not", async () => {
     const key = await fundedKey(conn, fx, PAR);

@@ -1,7 +1,7 @@
 /**
  * Connects the SDK to a chain: a public client with retries and backoff, an optional wallet
- * client whose account has a nonce manager (many transactions in flight), gas estimates with
- * headroom, and typed contract instances from the address book.
+ * client whose account has a nonce manager (many transactions in flight) and that estimates gas,
+ * with headroom, before it takes a nonce, and typed contract instances from the address book.
  */
 import {
   createPublicClient,
@@ -15,10 +15,13 @@ import {
   type EIP1193RequestFn,
   type Hex,
   type PublicClient,
+  type EstimateContractGasParameters,
+  type WriteContractParameters,
   type Transport,
   type WalletClient,
 } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
+import { estimateContractGas, writeContract } from "viem/actions";
 import { emissionPoolAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { AddressBook } from "./addresses.js";
 
@@ -73,13 +76,29 @@ export function withGasHeadroom(transport: Transport): Transport {
   };
 }
 
+/**
+ * `wallet` with contract writes that estimate gas before the nonce manager hands out a nonce.
+ * viem takes the nonce first and estimates after. A call that reverts in its estimate (a race
+ * that another keeper or requester won) then resets the manager, and the account's other
+ * transactions in flight carry nonces above a gap, which the node refuses ("nonce higher than
+ * expected"). The estimate goes through the wallet's transport, so `withGasHeadroom` applies.
+ */
+export function estimateFirst(wallet: WalletClient<Transport, Chain, Account>): WalletClient<Transport, Chain, Account> {
+  return wallet.extend((client) => ({
+    writeContract: (async (args: WriteContractParameters) => {
+      const gas = args.gas ?? (await estimateContractGas(client, { ...args, account: args.account ?? client.account, prepare: false } as EstimateContractGasParameters));
+      return writeContract(client, { ...args, gas });
+    }) as typeof client.writeContract,
+  }));
+}
+
 /** Builds clients from an RPC URL (HTTP, retried with exponential backoff) and an optional key. */
 export function connect(opts: { rpcUrl: string; book: AddressBook; privateKey?: Hex; pollingInterval?: number }): ParadigmClients {
   const chain = chainFor(opts.book.chainId, opts.rpcUrl);
   const transport = withGasHeadroom(http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 }));
   const publicClient = createPublicClient({ chain, transport, pollingInterval: opts.pollingInterval ?? 500 }) as PublicClient<Transport, Chain>;
   const account = opts.privateKey ? privateKeyToAccount(opts.privateKey, { nonceManager }) : undefined;
-  const walletClient = account ? createWalletClient({ chain, transport, account }) : undefined;
+  const walletClient = account ? estimateFirst(createWalletClient({ chain, transport, account })) : undefined;
   return { publicClient, walletClient, account, book: opts.book, contracts: bindContracts(publicClient, walletClient, opts.book) };
 }
 

@@ -239,24 +239,15 @@ export async function finalizeTasks(c: ParadigmClients, ts: TaskState[]): Promis
   const policyId = Number(await c.contracts.market.read.policyModelId());
   const outputs = ts.map((t) => (t.task.callback !== ZERO || t.task.modelId === policyId ? (t.output ?? "0x") : "0x") as Hex);
   const needed = outputs.some((o) => o !== "0x");
-  const args = [ts.map((t) => t.id), ts.map((t) => t.task), needed ? outputs : []] as const;
-  await c.contracts.market.simulate.finalize(args, { account: w.account.address }); // see `expireTasks`
-  const hash = await c.contracts.market.write.finalize(args, { account: w.account, chain: w.chain });
+  const hash = await c.contracts.market.write.finalize([ts.map((t) => t.id), ts.map((t) => t.task), needed ? outputs : []], { account: w.account, chain: w.chain });
   await mined(c, hash, "finalize");
   return hash;
 }
 
-/**
- * Refunds tasks whose deadline passed without a result ("reclaim"). Like `finalizeTasks`, it is a
- * race anyone may win, so it is simulated first: a lost race reverts there, before the nonce
- * manager hands out a nonce (a send that fails after that resets the manager, and other sends in
- * flight from the same account can then collide on nonces).
- */
+/** Refunds tasks whose deadline passed without a result ("reclaim"). */
 export async function expireTasks(c: ParadigmClients, ts: TaskState[]): Promise<Hex> {
   const w = wallet(c);
-  const args = [ts.map((t) => t.id), ts.map((t) => t.task)] as const;
-  await c.contracts.market.simulate.expire(args, { account: w.account.address });
-  const hash = await c.contracts.market.write.expire(args, { account: w.account, chain: w.chain });
+  const hash = await c.contracts.market.write.expire([ts.map((t) => t.id), ts.map((t) => t.task)], { account: w.account, chain: w.chain });
   await mined(c, hash, "expire");
   return hash;
 }
