@@ -135,6 +135,28 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     }
   });
 
+  it("runs a task that arrives during a large lot before the lot ends (requests take turns at the runner)", async () => {
+    const pool = createPool({ size: 1 });
+    try {
+      const m = MODELS.silero;
+      const file = await fetchModel(m.uri, sha256(m.bytes()), cacheDir);
+      await pool.warm(file, m);
+      const lot = Array.from({ length: 160 }, (_, i) => sampleBundle("silero", 4, 300 + i)); // 20 hand-offs
+      const order: string[] = [];
+      const lotDone = pool.runBatch(file, m, lot).then((rs) => (order.push("lot"), rs));
+      await new Promise((r) => setImmediate(r)); // a later request, as a newly claimed task would be
+      const single = await pool.run(file, m, lot[150]).then((r) => (order.push("single"), r));
+      const rs = await lotDone;
+      assert.deepEqual(order, ["single", "lot"]);
+      const same = rs[150];
+      assert.ok(!("error" in same));
+      assert.equal(single.resultHash, same.resultHash);
+      assert.equal(rs.filter((r) => "error" in r).length, 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("reports an unloadable model on warm-up and per task, and keeps serving other models", async () => {
     const pool = createPool({ size: 1 });
     try {

@@ -5,6 +5,9 @@
  * task's stages over two threads: this one decodes and validates each bundle, hands the tensors
  * to its runner thread (`runner.ts`, which only runs inference) a few tasks at a time, and
  * canonicalises and hashes each hand-off's outputs while the runner computes the next ones.
+ * Only {@link AHEAD} hand-offs wait at the runner at once; the rest queue here, and requests
+ * take turns, so a single task that arrives while a large lot runs waits for a chunk of the
+ * lot, not for all of it.
  */
 import { parentPort, Worker } from "node:worker_threads";
 import { commitOutputs } from "./canonical.js";
@@ -20,6 +23,8 @@ export type WorkReply = { id: number; provider?: Provider; items: WorkItem[] } |
 
 /** Tasks per hand-off to the runner: few enough that it starts early, enough to amortise a message. */
 const CHUNK = 8;
+/** Hand-offs at the runner at once: one running, one queued, so it never waits for the next. */
+const AHEAD = 2;
 
 type Runner = { worker: Worker; waiting: Map<number, { resolve: (r: Ran) => void; reject: (e: Error) => void }> };
 
@@ -57,39 +62,66 @@ function run(req: Omit<RunRequest, "seq">): Promise<Ran> {
 
 type Decoded = { index: number; inputs: Tensor[]; ms: number };
 
+/** Requests with hand-offs not yet sent (`starts`), taking turns; `ahead`: hand-offs at the runner. */
+type Turn = { starts: (() => void)[] };
+const turns: Turn[] = [];
+let ahead = 0;
+
+function pump(): void {
+  while (ahead < AHEAD && turns.length > 0) {
+    const turn = turns.shift()!;
+    const start = turn.starts.shift()!;
+    if (turn.starts.length > 0) turns.push(turn);
+    ahead++;
+    start();
+  }
+}
+
+function enqueue(turn: Turn, start: () => void): void {
+  turn.starts.push(start);
+  if (turn.starts.length === 1) turns.push(turn); // not in line yet (or its last hand-off left)
+  pump();
+}
+
+/** Called first when a hand-off comes back: the next one leaves before this one's outputs are hashed. */
+function returned(): void {
+  ahead--;
+  pump();
+}
+
 async function serve(req: WorkRequest): Promise<void> {
   const { sig } = req;
   const items: WorkItem[] = new Array(req.bundles.length);
   let provider: Provider | undefined;
   const runs: Promise<void>[] = [];
-  const handOff = (tasks: Decoded[]) => {
-    const buffer = packTensors(tasks.map((t) => t.inputs));
-    const done = run({ modelPath: req.modelPath, provider: req.provider, inputs: sig.inputs, outputs: sig.outputs, buffer }).then(
-      (reply) => {
-        if ("error" in reply) {
-          if (tasks.length === 0) items.push({ ok: false, error: reply.error }); // a warm-up reports its failure
-          for (const t of tasks) items[t.index] = { ok: false, error: reply.error };
-          return;
-        }
-        provider = reply.provider;
-        unpackTensors(reply.buffer).forEach((outputs, i) => {
-          const { index, ms } = tasks[i];
-          const error = reply.errors[i];
-          if (error !== null) return void (items[index] = { ok: false, error });
-          const t0 = performance.now();
-          try {
-            items[index] = { ok: true, ...commitOutputs(sig, outputs), ms: ms + reply.ms[i] + performance.now() - t0 };
-          } catch (e) {
-            items[index] = { ok: false, error: (e as Error).message };
-          }
-        });
-      },
-      (e: Error) => {
-        for (const t of tasks) items[t.index] = { ok: false, error: e.message };
-      },
-    );
-    runs.push(done);
+  const fail = (tasks: Decoded[], error: string) => {
+    if (tasks.length === 0) items.push({ ok: false, error }); // a warm-up reports its failure
+    for (const t of tasks) items[t.index] ??= { ok: false, error };
   };
+  const send = async (tasks: Decoded[]) => {
+    let reply: Ran;
+    try {
+      reply = await run({ modelPath: req.modelPath, provider: req.provider, inputs: sig.inputs, outputs: sig.outputs, buffer: packTensors(tasks.map((t) => t.inputs)) });
+    } finally {
+      returned();
+    }
+    if ("error" in reply) return fail(tasks, reply.error);
+    provider = reply.provider;
+    unpackTensors(reply.buffer).forEach((outputs, i) => {
+      const { index, ms } = tasks[i];
+      const error = reply.errors[i];
+      if (error !== null) return void (items[index] = { ok: false, error });
+      const t0 = performance.now();
+      try {
+        items[index] = { ok: true, ...commitOutputs(sig, outputs), ms: ms + reply.ms[i] + performance.now() - t0 };
+      } catch (e) {
+        items[index] = { ok: false, error: (e as Error).message };
+      }
+    });
+  };
+  const turn: Turn = { starts: [] };
+  const handOff = (tasks: Decoded[]) =>
+    runs.push(new Promise<void>((done) => enqueue(turn, () => void send(tasks).catch((e: Error) => fail(tasks, e.message)).then(done))));
   let chunk: Decoded[] = [];
   req.bundles.forEach((bundle, index) => {
     const t0 = performance.now();
