@@ -59,6 +59,22 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     }
   });
 
+  it("commits to the same resultHash as another CPU and ORT binding did (test/fixtures/cross-machine-commitments.json)", async () => {
+    const { cases } = JSON.parse(readFileSync("test/fixtures/cross-machine-commitments.json", "utf8")) as {
+      cases: { model: string; rows: number; seed: number; resultHash: string }[];
+    };
+    assert.equal(cases.length, 120);
+    const sessions = new Map<string, Awaited<ReturnType<typeof loadSession>>["session"]>();
+    const differ: string[] = [];
+    for (const c of cases) {
+      const m = MODELS[c.model];
+      if (!sessions.has(c.model)) sessions.set(c.model, (await loadSession(m.bytes())).session);
+      const got = (await runBundle(sessions.get(c.model)!, m, sampleBundle(c.model, c.rows, c.seed))).resultHash;
+      if (got !== c.resultHash) differ.push(`${c.model} rows ${c.rows} seed ${c.seed}`);
+    }
+    assert.deepEqual(differ, [], "tasks whose commitment differs from the other machine's");
+  });
+
   it("computes the mixed integer model exactly (int32 + uint8, int64 scale, float mean)", async () => {
     const m = MODELS.mixed;
     const { session } = await loadSession(m.bytes());
