@@ -66,18 +66,43 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
+/** Whether any process of `child`'s group is still alive. */
+const groupAlive = (child: ChildProcess) => {
+  try {
+    process.kill(-child.pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stops `child`'s whole process group: SIGTERM, then SIGKILL if it is still there after
+ * `graceMs`. Resolves once no process of the group is left.
+ */
+async function stopGroup(child: ChildProcess, graceMs: number) {
+  if (!child.pid || !groupAlive(child)) return;
+  process.kill(-child.pid, "SIGTERM");
+  for (const until = Date.now() + graceMs; groupAlive(child) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(child)) {
+    log(`process group ${child.pid} still running after ${graceMs / 1000} s: killing it`);
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }
+}
+
+/**
+ * Stops the agent and the keepers first, so that their last transactions are still mined and
+ * their final logs written, then the chain.
+ */
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   log("stopping…");
-  for (const child of children.reverse()) {
-    if (child.exitCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {}
-    }
-  }
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  const [chain, ...others] = children;
+  await Promise.all(others.map((c) => stopGroup(c, 20_000)));
+  if (chain) await stopGroup(chain, 5_000);
   log("stopped");
   process.exit(code);
 }

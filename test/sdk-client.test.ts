@@ -4,15 +4,18 @@ import { network } from "hardhat";
 import { createWalletClient, getContract, http, toHex, zeroAddress, zeroHash, type Hex } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { paradigmTokenAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
-import { chainFor, GAS_HEADROOM } from "../keepers/src/chain/client.js";
-import { postTask } from "../keepers/src/chain/requester.js";
+import { chainFor, withHeadroom } from "../keepers/src/chain/client.js";
+import { finalizeTasks, postTask } from "../keepers/src/chain/requester.js";
+import { createTaskBook } from "../keepers/src/chain/taskbook.js";
+import { loadSession, runBundle } from "../keepers/src/inference.js";
+import { MODELS } from "../keepers/src/models.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 import { param } from "./helpers/market.js";
-import { clientsFor, deploySdkChain, fundedKey, serveRpc, type Connection, type SdkChain } from "./helpers/sdk-chain.js";
+import { clientsFor, deploySdkChain, fundedKey, registerKeeper, serveRpc, type Connection, type SdkChain } from "./helpers/sdk-chain.js";
 
 const PAR = 10n ** 8n;
 
-describe("SDK client: transactions in flight and gas", function () {
+describe("SDK client: transactions in flight, gas, the task book", function () {
   this.timeout(60_000);
   let conn: Connection;
   let fx: SdkChain;
@@ -52,6 +55,21 @@ describe("SDK client: transactions in flight and gas", function () {
     assert.equal(await fx.token.read.balanceOf([sdk.account!.address]), balance - 10n);
   });
 
+  it("task book: syncs called together apply each block once, in order (the second sees only what is newer)", async () => {
+    const sdk = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const from = await sdk.publicClient.getBlockNumber();
+    const book = createTaskBook(sdk, { fromBlock: from + 1n, chunk: 1n }); // one block per request: many awaits to interleave at
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(await postTask(sdk, fx.modelIds.mlp, sampleBundle("mlp", 1, i + 1), { fee: PAR / 100n }));
+    const [first, second] = await Promise.all([book.sync(), book.sync()]);
+    assert.deepEqual([...first].sort(), [...ids].sort());
+    assert.equal(second.size, 0);
+    const id = await postTask(sdk, fx.modelIds.mlp, sampleBundle("mlp", 1, 9), { fee: PAR / 100n });
+    const [third, fourth] = await Promise.all([book.sync(), book.sync()]);
+    assert.deepEqual([...third, ...fourth], [id]);
+    assert.equal(book.head, await sdk.publicClient.getBlockNumber());
+  });
+
   it("a zero-fee post estimated inside the window and mined after it rolls over: the exact estimate runs out of gas, the SDK's does not", async () => {
     const key = await fundedKey(conn, fx, PAR);
     const sdk = clientsFor(url, fx.book, key);
@@ -75,7 +93,7 @@ describe("SDK client: transactions in flight and gas", function () {
     const bare = createWalletClient({ chain: chainFor(fx.book.chainId, url), transport: http(url), account });
     const exact = await (await conn.viem.getPublicClient()).estimateContractGas({ ...call, account });
     const padded = await sdk.publicClient.estimateContractGas({ ...call, account });
-    assert.equal(padded, (exact * GAS_HEADROOM.num) / GAS_HEADROOM.den);
+    assert.equal(padded, withHeadroom(exact));
 
     await conn.provider.request({ method: "evm_increaseTime", params: [61] }); // the window rolls over
     await assert.rejects(bare.writeContract({ ...call, gas: exact }), /out of gas/i);
@@ -83,5 +101,38 @@ describe("SDK client: transactions in flight and gas", function () {
     const receipt = await sdk.publicClient.waitForTransactionReceipt({ hash });
     assert.equal(receipt.status, "success");
     assert.ok(receipt.gasUsed > exact, `the rolled-over post used ${receipt.gasUsed} gas, more than the ${exact} estimated before`);
+  });
+
+  it("a finalize estimated in one epoch and mined in the next (the keeper's earlier work is settled first): the exact estimate runs out of gas, the SDK's does not", async () => {
+    const keeperKey = await fundedKey(conn, fx, 1000n * PAR);
+    const keeper = clientsFor(url, fx.book, keeperKey);
+    await registerKeeper(keeper, [fx.modelIds.mlp], 900n * PAR);
+    const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const bundles = [1, 2].map((seed) => sampleBundle("mlp", 4, seed));
+    const ids = [];
+    for (const b of bundles) ids.push(await postTask(requester, fx.modelIds.mlp, b, { fee: PAR / 10n }));
+    const wait = (hash: Hex) => keeper.publicClient.waitForTransactionReceipt({ hash });
+    const tx = { account: keeper.account!, chain: keeper.walletClient!.chain };
+    const time = async (s: bigint) => conn.provider.request({ method: "evm_increaseTime", params: [Number(s) + 1] });
+    const book = createTaskBook(keeper, { fromBlock: 0n });
+    const task = async (id: bigint) => (await book.sync(), book.tasks.get(id)!);
+    await time(await fx.market.read.assignWindow());
+    await wait(await keeper.contracts.market.write.claimBatch([ids, await Promise.all(ids.map(async (id) => (await task(id)).task))], tx));
+    const { session } = await loadSession(MODELS.mlp.bytes());
+    const outputs = await Promise.all(bundles.map(async (b) => toHex((await runBundle(session, MODELS.mlp, b)).canonical)));
+    await wait(await keeper.contracts.market.write.submitBatch([ids, await Promise.all(ids.map(async (id) => (await task(id)).task)), outputs], tx));
+    await time(await fx.market.read.challengeWindow());
+    await finalizeTasks(keeper, [await task(ids[0])]); // work credited in this epoch
+
+    const second = await task(ids[1]);
+    const call = { address: fx.book.contracts.TaskMarket, abi: taskMarketAbi, functionName: "finalize", args: [[second.id], [second.task], []] } as const;
+    const exact = await (await conn.viem.getPublicClient()).estimateContractGas({ ...call, account: keeper.account! });
+    const padded = await keeper.publicClient.estimateContractGas({ ...call, account: keeper.account! });
+    await time(await fx.pool.read.epochLength()); // the next epoch: this finalize settles the first's work in the pool
+    const bare = createWalletClient({ chain: chainFor(fx.book.chainId, url), transport: http(url), account: privateKeyToAccount(keeperKey) });
+    await assert.rejects(bare.writeContract({ ...call, gas: exact }), /out of gas/i);
+    const receipt = await wait(await bare.writeContract({ ...call, gas: padded }));
+    assert.equal(receipt.status, "success");
+    assert.ok(receipt.gasUsed > (exact * 6n) / 5n, `the finalize used ${receipt.gasUsed} gas, ${exact} estimated in the epoch before: more than ×1.2`);
   });
 });

@@ -16,11 +16,11 @@ export * from "./canonical.js";
 export * from "./tensors.js";
 export * from "./lot.js";
 export { MODELS, sha256 } from "./models.js";
-export { connect, fromClients, estimateFirst, withGasHeadroom, GAS_HEADROOM, type ParadigmClients } from "./chain/client.js";
+export { connect, fromClients, estimateFirst, withGasHeadroom, withHeadroom, GAS_HEADROOM, type ParadigmClients } from "./chain/client.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
-export { postTask, postTasks, postLot, waitForResult, finalizeTasks, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
+export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GRACE, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { startKeeper, type KeeperOptions } from "./keeper.js";
 

@@ -13,7 +13,7 @@ import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { collectEarnings } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
-import { expireTasks, finalizeTasks } from "./chain/requester.js";
+import { expireTasks, FINALIZE_GRACE, finalizeTasks } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
 import { decodeLot, encodeLot, resultsAgree } from "./lot.js";
@@ -41,6 +41,8 @@ export type KeeperOptions = {
   sampleRate?: number;
   /** Finalize tasks submitted by other keepers too (default true). */
   finalizeOthers?: boolean;
+  /** Seconds after a challenge window closes before this keeper finalizes another keeper's task (default `FINALIZE_GRACE`). */
+  finalizeGrace?: number;
   log?: Logger;
   metrics?: Metrics;
   /** Test hook: alters this keeper's canonical outputs before it submits them (a lying keeper). */
@@ -52,6 +54,10 @@ export type KeeperOptions = {
 export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<void> };
 
 const ZERO = "0x0000000000000000000000000000000000000000";
+/** Claim/run/submit batches one keeper has going at once. */
+const MAX_BATCHES_IN_FLIGHT = 4;
+/** How long `stop()` waits for transactions in flight to be mined. */
+const STOP_WAIT_MS = 15_000;
 const hex = (b: Uint8Array) => toHex(b);
 const bytes = (h: Hex) => hexToBytes(h);
 const errMsg = (e: unknown) => {
@@ -69,6 +75,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const batchMax = opts.batchMax ?? 32;
   const maxSubmitBytes = opts.maxSubmitBytes ?? 256 * 1024;
   const sampleRate = opts.sampleRate ?? 1;
+  const finalizeGrace = opts.finalizeGrace ?? FINALIZE_GRACE;
   const pool: InferencePool = createPool({ size: opts.poolSize, provider: opts.provider, onLog: (m) => log("inference", { msg: m }) });
   const book = createTaskBook(c);
   const market = c.contracts.market;
@@ -122,7 +129,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   }
 
   // ------------------------------------------------------------ claim + run + submit
+  // A batch's claim, run and submit go on beside the loop, so that a task posted meanwhile is
+  // claimed at the next tick (within its assignment window), not after this batch's receipts.
+  const batches = new Set<Promise<void>>();
+  let bondInFlight = 0n; // bonds of claims sent and not yet mined: the chain's free stake still counts them
+
   async function work(now: number) {
+    if (batches.size >= MAX_BATCHES_IN_FLIGHT) return;
     const candidates: TaskState[] = [];
     for (const t of book.tasks.values()) {
       if (busy.has(t.id) || declined.has(t.id)) continue;
@@ -147,7 +160,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
 
     // exclusive window: only the drawn assignee may claim
     const claimable: TaskState[] = [];
-    let freeStake = await c.contracts.keepers.read.freeStakeOf([me!]);
+    let freeStake = (await c.contracts.keepers.read.freeStakeOf([me!])) - bondInFlight;
+    let reserved = 0n;
     for (const t of candidates) {
       if (t.phase === "Claimed") { claimable.push(t); continue; }
       if (now < t.task.postedAt + assignWindow) {
@@ -161,10 +175,25 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         continue;
       }
       freeStake -= bond;
+      reserved += bond;
       claimable.push(t);
     }
     if (claimable.length === 0) return;
     claimable.forEach((t) => busy.add(t.id));
+    bondInFlight += reserved;
+    const batch = runBatch(claimable, () => {
+      bondInFlight -= reserved;
+      reserved = 0n;
+    })
+      .catch((e) => {
+        log("batch.failed", { ids: claimable.map((t) => t.id).join(","), reason: errMsg(e) });
+      })
+      .finally(() => batches.delete(batch));
+    batches.add(batch);
+  }
+
+  /** Runs and claims `claimable` (already marked busy), then submits the results; `claimed()` once the claims are mined or failed. */
+  async function runBatch(claimable: TaskState[], claimed: () => void) {
     try {
       const runs = claimable.map((t) => (results.get(t.id) ? Promise.resolve(results.get(t.id)!) : compute(t)).then(
         (r) => (results.set(t.id, r), r),
@@ -180,13 +209,15 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         }
       }
       const toClaim = claimable.filter((t) => t.phase !== "Claimed" && !declined.has(t.id));
-      const claimed = toClaim.length ? await claimAll(toClaim) : [];
+      const got = toClaim.length ? await claimAll(toClaim) : [];
+      claimed();
       await Promise.all(runs);
       await book.sync();
-      const ready = claimable.filter((t) => (t.phase === "Claimed" || claimed.includes(t.id)) && results.has(t.id));
+      const ready = claimable.filter((t) => (t.phase === "Claimed" || got.includes(t.id)) && results.has(t.id));
       const mine = ready.map((t) => book.tasks.get(t.id)!).filter((t) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase());
       if (mine.length) await submitAll(mine);
     } finally {
+      claimed();
       claimable.forEach((t) => busy.delete(t.id));
     }
   }
@@ -222,7 +253,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     for (const t of book.tasks.values()) {
       if (busy.has(t.id) || (cooldown.get(t.id) ?? 0) > Date.now()) continue;
       const mine = t.task.keeper.toLowerCase() === me!.toLowerCase();
-      if (t.phase === "Submitted" && now > t.task.since + challengeWindow && (mine || opts.finalizeOthers !== false)) due.push(t);
+      if (t.phase === "Submitted" && now > t.task.since + challengeWindow + (mine ? 0 : finalizeGrace) && (mine || opts.finalizeOthers !== false)) due.push(t);
       if ((t.phase === "Open" || t.phase === "Claimed") && now > t.task.deadline && served.has(t.task.modelId)) expired.push(t);
     }
     for (const [list, what] of [[due, "finalize"], [expired, "expire"]] as const) {
@@ -363,9 +394,9 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   async function earn() {
     const pool = c.contracts.pool;
     if (!pool) return;
-    const epoch = await pool.read.currentEpoch();
-    if (epoch === earningsEpoch) return; // once per epoch is enough: work settles per epoch
     try {
+      const epoch = await pool.read.currentEpoch();
+      if (epoch === earningsEpoch) return; // once per epoch is enough: work settles per epoch
       const step = await collectEarnings(c, finalizers);
       if (!step.more) earningsEpoch = epoch;
       finalizers.clear();
@@ -415,8 +446,15 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     done,
     async stop() {
       stopped = true;
-      await done;
-      await earning;
+      // Work in flight gets STOP_WAIT_MS to land; past that (an RPC that stopped answering) the
+      // keeper stops anyway: the chain holds every claim, and a restart picks them up.
+      let timer: NodeJS.Timeout | undefined;
+      const landed = await Promise.race([
+        Promise.all([done, ...batches, earning]).then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
+      if (!landed) log("keeper.stop.timeout", { waitedMs: STOP_WAIT_MS, inFlight: batches.size });
       await pool.close();
       log("keeper.stop", metrics.snapshot());
     },

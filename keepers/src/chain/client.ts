@@ -57,12 +57,16 @@ function bindContracts(publicClient: PublicClient<Transport, Chain>, walletClien
 }
 
 /**
- * Gas limit = estimate × 6/5. A node's estimate is exact for the state it ran on, but the
- * transaction executes in a later block: a branch on `block.timestamp` (a zero-fee window that
- * rolls over, a deadline that passes) can cost a few more gas there and run out. Only the gas
- * used is paid, so headroom costs nothing (Foundry's scripts use ×1.3 for the same reason).
+ * Gas limit = estimate × 6/5 + 100,000. A node's estimate is exact for the state it ran on, but
+ * the transaction executes in a later block, where a branch on `block.timestamp` can cost more:
+ * a zero-fee window that rolls over costs a few gas more; a finalize mined in the epoch after
+ * its estimate settles the keeper's earlier work in the pool first, ~72,000 more (test
+ * `sdk-client`). Only the gas used is paid, so headroom costs nothing but the balance to cover it.
  */
-export const GAS_HEADROOM = { num: 6n, den: 5n } as const;
+export const GAS_HEADROOM = { num: 6n, den: 5n, extra: 100_000n } as const;
+
+/** `gas` raised by {@link GAS_HEADROOM}. */
+export const withHeadroom = (gas: bigint) => (gas * GAS_HEADROOM.num) / GAS_HEADROOM.den + GAS_HEADROOM.extra;
 
 /** `transport` with every `eth_estimateGas` answer raised by {@link GAS_HEADROOM}. */
 export function withGasHeadroom(transport: Transport): Transport {
@@ -70,7 +74,7 @@ export function withGasHeadroom(transport: Transport): Transport {
     const t = transport(params);
     const request = (async (args, options) => {
       const result = await t.request(args, options);
-      return args.method === "eth_estimateGas" ? toHex((BigInt(result as Hex) * GAS_HEADROOM.num) / GAS_HEADROOM.den) : result;
+      return args.method === "eth_estimateGas" ? toHex(withHeadroom(BigInt(result as Hex))) : result;
     }) as EIP1193RequestFn;
     return { ...t, request };
   };

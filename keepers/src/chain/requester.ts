@@ -190,9 +190,17 @@ export class TaskFailedError extends Error {
 export type VerifiedResult = { id: bigint; resultHash: Hex; output: Uint8Array; keeper: Address; outputs: DecodedOutput[]; items?: DecodedOutput[][] };
 
 /**
+ * Seconds after a task's challenge window closes during which only its keeper, whom the
+ * finalize pays, is expected to finalize it. Anyone else (another keeper, the requester) waits
+ * this long first, so two finalizes of one task rarely race and revert one of them.
+ */
+export const FINALIZE_GRACE = 5;
+
+/**
  * Waits until task `id` finalizes and returns its output, verified: keccak256(output) must equal
  * the result hash that stood on chain. With `finalize` (default true) it finalizes the task itself
- * once the challenge window has passed, and expires it once its deadline has passed.
+ * once the challenge window and {@link FINALIZE_GRACE} have passed, and expires it once its
+ * deadline has passed.
  */
 export async function waitForResult(
   c: ParadigmClients,
@@ -210,7 +218,7 @@ export async function waitForResult(
     if (t && opts.finalize !== false && c.walletClient) {
       const now = Number((await c.publicClient.getBlock({ blockTag: "latest" })).timestamp);
       try {
-        if (t.phase === "Submitted" && now > t.task.since + window) await finalizeTasks(c, [t]);
+        if (t.phase === "Submitted" && now > t.task.since + window + FINALIZE_GRACE) await finalizeTasks(c, [t]);
         else if ((t.phase === "Open" || t.phase === "Claimed") && now > t.task.deadline) await expireTasks(c, [t]);
       } catch {
         // someone else got there first, or the window closes a block later: poll again

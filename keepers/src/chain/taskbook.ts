@@ -66,7 +66,11 @@ export type TaskBook = {
   tasks: Map<bigint, TaskState>;
   /** Last block applied. */
   head: bigint;
-  /** Fetches and applies events up to the latest block; returns the ids that changed. */
+  /**
+   * Fetches and applies events up to the latest block; returns the ids that changed. Calls run
+   * one after another: a call made during another starts when it ends, so no range is applied
+   * twice or out of order.
+   */
   sync(): Promise<Set<bigint>>;
 };
 
@@ -74,22 +78,29 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
   const tasks = new Map<bigint, TaskState>();
   const addresses = [c.book.contracts.TaskMarket, ...(c.book.contracts.TaskCourt ? [c.book.contracts.TaskCourt] : [])];
   const chunk = opts.chunk ?? 5_000n;
+  let last: Promise<unknown> = Promise.resolve();
   const book: TaskBook = {
     tasks,
     head: (opts.fromBlock ?? BigInt(c.book.deployBlock)) - 1n,
-    async sync() {
-      const changed = new Set<bigint>();
-      const latest = await c.publicClient.getBlockNumber({ cacheTime: 0 });
-      while (book.head < latest) {
-        const from = book.head + 1n;
-        const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
-        const logs = await c.publicClient.getLogs({ address: addresses, fromBlock: from, toBlock: to });
-        for (const ev of parseEventLogs({ abi, logs, strict: false })) apply(ev as unknown as Ev, changed);
-        book.head = to;
-      }
-      return changed;
+    sync() {
+      const next = last.then(pull, pull);
+      last = next.catch(() => undefined);
+      return next;
     },
   };
+
+  async function pull(): Promise<Set<bigint>> {
+    const changed = new Set<bigint>();
+    const latest = await c.publicClient.getBlockNumber({ cacheTime: 0 });
+    while (book.head < latest) {
+      const from = book.head + 1n;
+      const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
+      const logs = await c.publicClient.getLogs({ address: addresses, fromBlock: from, toBlock: to });
+      for (const ev of parseEventLogs({ abi, logs, strict: false })) apply(ev as unknown as Ev, changed);
+      book.head = to;
+    }
+    return changed;
+  }
 
   type Ev = { eventName: string; args: Record<string, unknown>; blockNumber: bigint };
   function apply(ev: Ev, changed: Set<bigint>) {
