@@ -54,8 +54,8 @@ export type KeeperOptions = {
 export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<void> };
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-/** Claim/run/submit batches one keeper has going at once. */
-const MAX_BATCHES_IN_FLIGHT = 4;
+/** Claim transactions one keeper has in flight at once (a batch's submit no longer counts). */
+const MAX_CLAIMS_IN_FLIGHT = 4;
 /** How long `stop()` waits for transactions in flight to be mined. */
 const STOP_WAIT_MS = 15_000;
 const hex = (b: Uint8Array) => toHex(b);
@@ -132,10 +132,11 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // A batch's claim, run and submit go on beside the loop, so that a task posted meanwhile is
   // claimed at the next tick (within its assignment window), not after this batch's receipts.
   const batches = new Set<Promise<void>>();
-  let bondInFlight = 0n; // bonds of claims sent and not yet mined: the chain's free stake still counts them
+  let claiming = 0; // batches whose claims are not mined yet
+  let bondInFlight = 0n; // their bonds: the chain's free stake still counts them
 
   async function work(now: number) {
-    if (batches.size >= MAX_BATCHES_IN_FLIGHT) return;
+    if (claiming >= MAX_CLAIMS_IN_FLIGHT) return;
     const candidates: TaskState[] = [];
     for (const t of book.tasks.values()) {
       if (busy.has(t.id) || declined.has(t.id)) continue;
@@ -181,9 +182,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     if (claimable.length === 0) return;
     claimable.forEach((t) => busy.add(t.id));
     bondInFlight += reserved;
+    claiming++;
+    let pending = true;
     const batch = runBatch(claimable, () => {
+      if (!pending) return;
+      pending = false;
+      claiming--;
       bondInFlight -= reserved;
-      reserved = 0n;
     })
       .catch((e) => {
         log("batch.failed", { ids: claimable.map((t) => t.id).join(","), reason: errMsg(e) });
