@@ -131,7 +131,12 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ claim + run + submit
   // A batch's claim, run and submit go on beside the loop, so that a task posted meanwhile is
   // claimed at the next tick (within its assignment window), not after this batch's receipts.
-  const batches = new Set<Promise<void>>();
+  const batches = new Set<Promise<void>>(); // claim/run/submit and finalize/expire work beside the loop
+  const inFlight = (p: Promise<void>) => {
+    const done = () => void batches.delete(p);
+    batches.add(p);
+    p.then(done, done);
+  };
   let claiming = 0; // batches whose claims are not mined yet
   let bondInFlight = 0n; // their bonds: the chain's free stake still counts them
 
@@ -184,17 +189,14 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     bondInFlight += reserved;
     claiming++;
     let pending = true;
-    const batch = runBatch(claimable, () => {
-      if (!pending) return;
-      pending = false;
-      claiming--;
-      bondInFlight -= reserved;
-    })
-      .catch((e) => {
-        log("batch.failed", { ids: claimable.map((t) => t.id).join(","), reason: errMsg(e) });
-      })
-      .finally(() => batches.delete(batch));
-    batches.add(batch);
+    inFlight(
+      runBatch(claimable, () => {
+        if (!pending) return;
+        pending = false;
+        claiming--;
+        bondInFlight -= reserved;
+      }).catch((e) => log("batch.failed", { ids: claimable.map((t) => t.id).join(","), reason: errMsg(e) })),
+    );
   }
 
   /** Runs and claims `claimable` (already marked busy), then submits the results; `claimed()` once the claims are mined or failed. */
@@ -235,11 +237,23 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       return ts.map((t) => t.id);
     } catch (e) {
       if (ts.length === 1) { log("claim.failed", { id: ts[0].id, reason: errMsg(e) }); return []; }
-      const ok: bigint[] = []; // one bad apple (claimed by someone else) fails the batch: claim one by one
+      // Usually another keeper claimed some of them: claim again those the chain still has as
+      // they were chosen, and one by one only if the chain shows no change.
+      const chosen = new Map(ts.map((t) => [t.id, claimState(t)]));
+      await book.sync();
+      const left = ts.filter((t) => claimState(t) === chosen.get(t.id));
+      if (left.length < ts.length) {
+        log("claim.lost", { ids: ts.filter((t) => !left.includes(t)).map((t) => t.id).join(","), reason: "claimed or settled by someone else first" });
+        return left.length ? claimAll(left) : [];
+      }
+      const ok: bigint[] = [];
       for (const t of ts) ok.push(...(await claimAll([t])));
       return ok;
     }
   }
+
+  /** What a claim depends on: the phase, the claimant and since when. */
+  const claimState = (t: TaskState) => `${t.phase}|${t.task.keeper}|${t.task.since}`;
 
   async function submitAll(ts: TaskState[]) {
     const outputs = ts.map((t) => {
@@ -261,25 +275,29 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       if (t.phase === "Submitted" && now > t.task.since + challengeWindow + (mine ? 0 : finalizeGrace) && (mine || opts.finalizeOthers !== false)) due.push(t);
       if ((t.phase === "Open" || t.phase === "Claimed") && now > t.task.deadline && served.has(t.task.modelId)) expired.push(t);
     }
+    // beside the loop, like claim batches: waiting for these receipts would hold back new claims
     for (const [list, what] of [[due, "finalize"], [expired, "expire"]] as const) {
       for (let i = 0; i < list.length; i += batchMax) {
         const batch = list.slice(i, i + batchMax);
         batch.forEach((t) => busy.add(t.id));
-        try {
-          if (what === "finalize") {
-            await finalizeTasks(c, batch);
-            for (const t of batch) finalizers.add(t.task.keeper);
-          }
-          else await expireTasks(c, batch);
-          metrics.inc(what === "finalize" ? "par_tasks_finalized_total" : "par_tasks_expired_total", batch.length);
-          log(`task.${what}d`, { ids: batch.map((t) => t.id).join(","), n: batch.length });
-        } catch (e) {
-          batch.forEach((t) => cooldown.set(t.id, Date.now() + 1_000));
-          log(`${what}.failed`, { ids: batch.map((t) => t.id).join(","), reason: errMsg(e) });
-        } finally {
-          batch.forEach((t) => busy.delete(t.id));
-        }
+        inFlight(settleBatch(batch, what));
       }
+    }
+  }
+
+  async function settleBatch(batch: TaskState[], what: "finalize" | "expire") {
+    try {
+      if (what === "finalize") {
+        await finalizeTasks(c, batch);
+        for (const t of batch) finalizers.add(t.task.keeper);
+      } else await expireTasks(c, batch);
+      metrics.inc(what === "finalize" ? "par_tasks_finalized_total" : "par_tasks_expired_total", batch.length);
+      log(`task.${what}d`, { ids: batch.map((t) => t.id).join(","), n: batch.length });
+    } catch (e) {
+      batch.forEach((t) => cooldown.set(t.id, Date.now() + 1_000));
+      log(`${what}.failed`, { ids: batch.map((t) => t.id).join(","), reason: errMsg(e) });
+    } finally {
+      batch.forEach((t) => busy.delete(t.id));
     }
   }
 
