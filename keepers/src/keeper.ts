@@ -473,7 +473,11 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       // keeper stops anyway: the chain holds every claim, and a restart picks them up.
       let timer: NodeJS.Timeout | undefined;
       const landed = await Promise.race([
-        Promise.all([done, ...batches, earning]).then(() => true),
+        (async () => {
+          await done; // its last tick may still start work: wait for the loop first
+          await Promise.all([...batches, earning]);
+          return true;
+        })(),
         new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_WAIT_MS))),
       ]);
       clearTimeout(timer);
