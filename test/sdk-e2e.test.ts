@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Worker } from "node:worker_threads";
 import { network } from "hardhat";
 import { keccak256, toHex } from "viem";
 import { createTaskBook, paradigmFrom, postTask, waitForResult } from "../keepers/src/index.js";
@@ -192,6 +193,56 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
     const slashed = await fx.keepers.getEvents.Slashed({ keeper: liar.c.account!.address }, { fromBlock: 0n });
     assert.equal(slashed.length, 1);
     assert.ok(((await fx.keepers.read.stakeOf([liar.c.account!.address])) as bigint) < liarStake);
+  });
+});
+
+describe("keeper e2e: an inference worker that dies mid-task is replaced", function () {
+  this.timeout(120_000);
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("the task is not declined: the keeper runs it again on a fresh worker, submits it and keeps its whole stake", async () => {
+    const conn = await network.create();
+    const fx = await deploySdkChain(conn);
+    const { url } = await serveRpc(conn);
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const key = await fundedKey(conn, fx, 60n * PAR);
+    const c = clientsFor(url, fx.book, key);
+    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    // the keeper's first inference worker exits as soon as it is handed a task, before running it
+    let crashed = false;
+    const sabotage = (w: Worker) => {
+      if (w.threadName !== "par-inference" || crashed) return;
+      const post = w.postMessage.bind(w);
+      w.postMessage = (m: { bundles?: unknown[] }) => {
+        if (crashed || !m.bundles?.length) return post(m);
+        crashed = true;
+        post({ close: true });
+      };
+    };
+    process.on("worker", sabotage);
+    const logs: string[] = [];
+    try {
+      running.push(await startKeeper({ clients: c, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 100, log: createLogger({ json: true, write: (l) => logs.push(l) }) }));
+      const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+      const fromBlock = await requester.publicClient.getBlockNumber();
+      const bundle = sampleBundle("silero", 4, 77);
+      const id = await postTask(requester, fx.modelIds.silero, bundle, { fee: PAR / 10n });
+      const r = await waitForResult(requester, id, { fromBlock, timeoutMs: 60_000 });
+      assert.ok(crashed, "the worker was made to exit");
+      assert.equal(r.keeper, c.account!.address);
+      const { session } = await loadSession(MODELS.silero.bytes());
+      assert.equal(r.resultHash, (await runBundle(session, MODELS.silero, bundle)).resultHash);
+      assert.match(logs.join("\n"), /"event":"task.retry".*inference worker exited/);
+      assert.match(logs.join("\n"), /started a fresh one/);
+      assert.equal(running[0].metrics.snapshot().par_tasks_declined_total ?? 0, 0);
+      assert.equal(await fx.keepers.read.stakeOf([c.account!.address]), 50n * PAR);
+      assert.equal(await fx.keepers.read.freeStakeOf([c.account!.address]), 50n * PAR, "the bond is released");
+    } finally {
+      process.off("worker", sabotage);
+    }
   });
 });
 

@@ -4,11 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Worker } from "node:worker_threads";
 import { fetchModel, ModelFetchError } from "../keepers/src/cache.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
 import { MODELS, sha256 } from "../keepers/src/models.js";
-import { createPool } from "../keepers/src/pool.js";
+import { createPool, InferenceCrashError } from "../keepers/src/pool.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 
 const cacheDir = mkdtempSync(path.join(tmpdir(), "par-cache-"));
@@ -171,6 +172,49 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     } finally {
       await pool.close();
     }
+  });
+
+  it("replaces a worker that exits mid-lot: its tasks fail as crashed (not their fault) and run again on a fresh worker", async () => {
+    const workers: Worker[] = [];
+    const seen = (w: Worker) => w.threadName === "par-inference" && workers.push(w);
+    process.on("worker", seen);
+    const logs: string[] = [];
+    const pool = createPool({ size: 1, onLog: (l) => logs.push(l) });
+    try {
+      const m = MODELS.silero;
+      const file = await fetchModel(m.uri, sha256(m.bytes()), cacheDir);
+      await pool.warm(file, m);
+      const lot = Array.from({ length: 160 }, (_, i) => sampleBundle("silero", 4, 500 + i));
+      const lotDone = pool.runBatch(file, m, lot);
+      const single = pool.run(file, m, lot[7]);
+      await new Promise((r) => setImmediate(r));
+      assert.equal(workers.length, 1);
+      workers[0].postMessage({ close: true }); // the worker goes away between two tasks, as if it had crashed
+      const rs = await lotDone;
+      assert.equal(rs.length, 160);
+      for (const r of rs) assert.ok("error" in r && r.crashed && /inference worker exited \(code 0\)/.test(r.error), JSON.stringify(r));
+      await assert.rejects(single, (e) => e instanceof InferenceCrashError && /inference worker exited/.test(e.message));
+      assert.match(logs.join("\n"), /inference worker exited \(code 0\); started a fresh one/);
+      const again = await pool.run(file, m, lot[7]);
+      const { session } = await loadSession(m.bytes());
+      assert.equal(again.resultHash, (await runBundle(session, m, lot[7])).resultHash);
+      assert.equal(workers.length, 2, "a fresh worker took its place");
+    } finally {
+      process.off("worker", seen);
+      await pool.close();
+    }
+  });
+
+  it("closes while a lot runs without aborting the process (onnxruntime-node aborts if a thread is terminated mid-run)", async () => {
+    const pool = createPool({ size: 1 });
+    const m = MODELS.silero;
+    const file = await fetchModel(m.uri, sha256(m.bytes()), cacheDir);
+    await pool.warm(file, m);
+    const lot = pool.runBatch(file, m, Array.from({ length: 160 }, (_, i) => sampleBundle("silero", 4, 700 + i)));
+    await new Promise((r) => setTimeout(r, 20));
+    await pool.close();
+    await assert.rejects(lot, /inference pool closed/);
+    await assert.rejects(pool.run(file, m, sampleBundle("silero", 4, 1)), /inference pool is closed/);
   });
 
   it("reports an unloadable model on warm-up and per task, and keeps serving other models", async () => {

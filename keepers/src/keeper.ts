@@ -17,7 +17,7 @@ import { expireTasks, FINALIZE_GRACE, finalizeTasks } from "./chain/requester.js
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
 import { decodeLot, encodeLot, resultsAgree } from "./lot.js";
-import { createPool, type InferencePool, type PoolResult } from "./pool.js";
+import { createPool, InferenceCrashError, type InferencePool, type PoolResult } from "./pool.js";
 import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
 import { decodeBundle } from "./tensors.js";
 
@@ -56,6 +56,8 @@ export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<vo
 const ZERO = "0x0000000000000000000000000000000000000000";
 /** Claim transactions one keeper has in flight at once (a batch's submit no longer counts). */
 const MAX_CLAIMS_IN_FLIGHT = 4;
+/** Inference crashes a task may meet before it is declined (a task that keeps killing the worker). */
+const MAX_CRASHES = 3;
 /** How long `stop()` waits for transactions in flight to be mined. */
 const STOP_WAIT_MS = 15_000;
 const hex = (b: Uint8Array) => toHex(b);
@@ -104,6 +106,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const checked = new Set<bigint>(); // watchtower: already sampled
   const results = new Map<bigint, PoolResult>(); // my own computed results, by task id
   const cooldown = new Map<bigint, number>(); // task id → wall time before which a failed action is not retried
+  const crashes = new Map<bigint, number>(); // task id → inference crashes met (the task is run again)
   let skew = 0; // chain time − wall time, from the newest block seen
   let lastBlock = -1n;
 
@@ -204,7 +207,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     try {
       const runs = claimable.map((t) => (results.get(t.id) ? Promise.resolve(results.get(t.id)!) : compute(t)).then(
         (r) => (results.set(t.id, r), r),
-        (e) => { decline(t, `inference failed: ${errMsg(e)}`); return undefined; },
+        (e) => {
+          const n = (crashes.get(t.id) ?? 0) + 1;
+          if (!(e instanceof InferenceCrashError)) decline(t, `inference failed: ${errMsg(e)}`);
+          else if (n >= MAX_CRASHES) decline(t, `inference crashed ${n} times: ${errMsg(e)}`);
+          else (crashes.set(t.id, n), log("task.retry", { id: t.id, reason: errMsg(e) })); // run again at a later tick
+          return undefined;
+        },
       ));
       // A lot is claimed only once its whole result is known to fit one submit transaction.
       for (const [i, t] of claimable.entries()) {
@@ -314,9 +323,14 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       jobs.push((async () => {
         try {
           const m = served.get(t.task.modelId)!.model;
-          const r = await compute(t).catch(() => undefined);
+          let why = "";
+          const r = await compute(t).catch((e) => {
+            if (e instanceof InferenceCrashError) checked.delete(t.id); // not the task's fault: sample it again
+            why = errMsg(e);
+            return undefined;
+          });
           metrics.inc("par_checks_total");
-          if (!r) return log("watch.skip", { id: t.id, reason: "cannot compute this task" });
+          if (!r) return log("watch.skip", { id: t.id, reason: `cannot compute this task: ${why}` });
           results.set(t.id, r);
           if (t.output && t.output !== "0x" && resultsAgree(t.items, bytes(t.output), r.canonical, m.tolerance)) return;
           if (t.output === "0x" || !t.output) return log("watch.skip", { id: t.id, reason: "output by URI is not checked" });
@@ -343,7 +357,10 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   async function voteFor(t: TaskState): Promise<number> {
     const m = served.get(t.task.modelId);
     if (!m) return 3;
-    const r = results.get(t.id) ?? (await compute(t).catch(() => undefined));
+    const r = results.get(t.id) ?? (await compute(t).catch((e) => {
+      if (e instanceof InferenceCrashError) throw e; // no vote yet: jury() retries after its cooldown
+      return undefined;
+    }));
     if (!r) return 3; // cannot compute: the task's input is invalid, so neither result stands
     results.set(t.id, r);
     const ok = (o?: Hex) => !!o && o !== "0x" && resultsAgree(t.items, bytes(o), r.canonical, m.model.tolerance);

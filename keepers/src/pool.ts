@@ -5,18 +5,26 @@
  * canonicalises and hashes the last outputs. A batch is spread over the workers, each task to
  * the least loaded one, and leaves in one message per worker, which amortises the thread
  * hand-off; `run` calls made in the same tick for the same model leave together as one batch.
+ * A worker that dies is replaced at once; the tasks it held fail with {@link InferenceCrashError}.
  */
+import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { ModelSignature, Provider, TaskResult } from "./inference.js";
-import type { WorkItem, WorkReply, WorkRequest } from "./worker.js";
+import type { Close, WorkItem, WorkReply, WorkRequest } from "./worker.js";
 
 export type PoolResult = TaskResult & { provider: Provider; ms: number };
-export type PoolOutcome = PoolResult | { error: string };
+/** `crashed`: the inference thread died, not the task's fault; running it again may succeed. */
+export type PoolOutcome = PoolResult | { error: string; crashed?: true };
+
+/** An inference thread died while it held the task: the task itself may be fine, so run it again. */
+export class InferenceCrashError extends Error {
+  override name = "InferenceCrashError";
+}
 export type InferencePool = {
-  /** One task; rejects with the task's error (bad input, invalid output, unloadable model). Calls in one tick share a hand-off. */
+  /** One task; rejects with the task's error (bad input, invalid output, unloadable model) or an {@link InferenceCrashError}. Calls in one tick share a hand-off. */
   run(modelPath: string, sig: ModelSignature, bundle: Uint8Array): Promise<PoolResult>;
-  /** Many tasks of one model, one hand-off per worker; per-task outcomes, never rejects for a bad task. */
+  /** Many tasks of one model, one hand-off per worker; per-task outcomes, never rejects for a bad task or a worker's crash (`crashed` outcomes). */
   runBatch(modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]>;
   /** Starts every worker and loads the model's session in each (so the first task is not slow). */
   warm(modelPath: string, sig: ModelSignature): Promise<void>;
@@ -44,25 +52,35 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
     slot.inFlight -= n;
     if (--slot.requests === 0) slot.worker.unref();
   };
-  const slots: Slot[] = Array.from({ length: size }, () => {
-    const slot: Slot = { worker: new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: { module: "./worker.ts" } }), inFlight: 0, requests: 0 };
-    slot.worker.on("message", (m: WorkReply) => {
+  function spawn(slot: Slot): Worker {
+    const worker = new Worker(new URL("./thread-entry.mjs", import.meta.url), { name: "par-inference", workerData: { module: "./worker.ts" } });
+    let reason = "";
+    worker.on("message", (m: WorkReply) => {
       if ("log" in m) return opts.onLog?.(m.log);
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
       done(slot, p.n);
-      p.resolve(m.items.map((i: WorkItem) => (i.ok ? { canonical: i.canonical, resultHash: i.resultHash, ms: i.ms, provider: m.provider! } : { error: i.error })));
+      p.resolve(m.items.map((i: WorkItem) => (i.ok ? { canonical: i.canonical, resultHash: i.resultHash, ms: i.ms, provider: m.provider! } : i.crashed ? { error: i.error, crashed: true } : { error: i.error })));
     });
-    slot.worker.on("error", (e) => {
+    worker.on("error", (e) => (reason = e.message));
+    worker.on("exit", (code) => {
+      if (closed) return; // close() answers what is left
+      const e = new InferenceCrashError(reason ? `inference worker crashed: ${reason}` : `inference worker exited (code ${code})`);
       for (const [id, p] of pending) {
         if (p.slot !== slot) continue;
         pending.delete(id);
-        done(slot, p.n);
-        p.reject(new Error(`inference worker crashed: ${e.message}`));
+        p.reject(e);
       }
+      Object.assign(slot, { worker: spawn(slot), inFlight: 0, requests: 0 });
+      opts.onLog?.(`${e.message}; started a fresh one`);
     });
-    slot.worker.unref();
+    worker.unref();
+    return worker;
+  }
+  const slots: Slot[] = Array.from({ length: size }, () => {
+    const slot = { inFlight: 0, requests: 0 } as Slot;
+    slot.worker = spawn(slot);
     return slot;
   });
 
@@ -76,7 +94,13 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
     });
     const out: PoolOutcome[] = new Array(bundles.length);
     const sent = shares.map((idx, k) =>
-      idx.length === 0 ? undefined : dispatch(slots[k], modelPath, sig, idx.map((i) => bundles[i])).then((rs) => rs.forEach((r, j) => (out[idx[j]] = r))),
+      idx.length === 0 ? undefined : dispatch(slots[k], modelPath, sig, idx.map((i) => bundles[i])).then(
+        (rs) => rs.forEach((r, j) => (out[idx[j]] = r)),
+        (e: Error) => {
+          if (!(e instanceof InferenceCrashError)) throw e;
+          for (const i of idx) out[i] = { error: e.message, crashed: true };
+        },
+      ),
     );
     return Promise.all(sent).then(() => out);
   }
@@ -93,7 +117,7 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
       queueMicrotask(() => {
         queued.delete(key);
         runBatch(modelPath, sig, batch.bundles).then(
-          (rs) => rs.forEach((r, i) => ("error" in r ? batch.waiters[i].reject(new Error(r.error)) : batch.waiters[i].resolve(r))),
+          (rs) => rs.forEach((r, i) => ("error" in r ? batch.waiters[i].reject(r.crashed ? new InferenceCrashError(r.error) : new Error(r.error)) : batch.waiters[i].resolve(r))),
           (e: Error) => batch.waiters.forEach((w) => w.reject(e)),
         );
       });
@@ -123,8 +147,15 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
     },
     run,
     async close() {
+      if (closed) return;
       closed = true;
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      // each worker stops its runner between two tasks, then exits (terminate() mid-run would abort the process)
+      await Promise.all(slots.map((s) => {
+        const exited = once(s.worker, "exit");
+        s.worker.ref();
+        s.worker.postMessage({ close: true } satisfies Close);
+        return exited;
+      }));
       for (const p of pending.values()) p.reject(new Error("inference pool closed"));
       pending.clear();
     },

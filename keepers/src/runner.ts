@@ -1,11 +1,13 @@
 /**
  * Runner thread: one per pool worker (`worker.ts` starts it). It owns that worker's ORT
  * sessions and only runs inference: validated input tensors arrive packed in one transferred
- * buffer, the outputs leave the same way. Requests run one at a time, in arrival order.
+ * buffer, the outputs leave the same way. Requests run one at a time, in arrival order; a
+ * {@link Close} message ends the thread before the next task.
  */
 import { parentPort } from "node:worker_threads";
 import { checkSignature, loadSession, runTensors, type LoadedSession, type Provider } from "./inference.js";
 import { packTensors, unpackTensors, type Tensor, type TensorSpec } from "./tensors.js";
+import type { Close } from "./worker.js";
 
 export type RunRequest = {
   seq: number;
@@ -69,6 +71,9 @@ async function serve(req: RunRequest): Promise<void> {
   port.postMessage({ seq: req.seq, provider: ls.provider, buffer, errors, ms } satisfies RunReply, [buffer]);
 }
 
-port.on("message", (req: RunRequest) => {
+port.on("message", (req: RunRequest | Close) => {
+  // Messages are handled between two tasks (each `session.run` starts from a setImmediate), never
+  // during one, so exiting here is safe; terminating the thread mid-run would abort the process.
+  if ("close" in req) process.exit(0);
   chain = chain.then(() => serve(req)).catch((e) => port.postMessage({ seq: req.seq, error: (e as Error).message } satisfies RunReply));
 });

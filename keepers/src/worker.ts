@@ -8,6 +8,9 @@
  * Only {@link AHEAD} hand-offs wait at the runner at once; the rest queue here, and requests
  * take turns, so a single task that arrives while a large lot runs waits for a chunk of the
  * lot, not for all of it.
+ *
+ * Never terminate a thread while it runs inference: onnxruntime-node aborts the whole process.
+ * A {@link Close} message stops the runner between two tasks, then this thread.
  */
 import { parentPort, Worker } from "node:worker_threads";
 import { commitOutputs } from "./canonical.js";
@@ -18,8 +21,10 @@ import { decodeBundle, packTensors, unpackTensors, type Tensor } from "./tensors
 export type WorkRequest = { id: number; modelPath: string; sig: ModelSignature; bundles: Uint8Array[]; provider: Provider };
 export type WorkItem =
   | { ok: true; canonical: Uint8Array; resultHash: `0x${string}`; ms: number }
-  | { ok: false; error: string };
+  | { ok: false; error: string; crashed?: true }; // crashed: the runner thread died, not the task's fault
 export type WorkReply = { id: number; provider?: Provider; items: WorkItem[] } | { log: string };
+/** Asks a worker or runner thread to exit at a safe point (between two tasks). */
+export type Close = { close: true };
 
 /** Tasks per hand-off to the runner: few enough that it starts early, enough to amortise a message. */
 const CHUNK = 8;
@@ -31,9 +36,10 @@ type Runner = { worker: Worker; waiting: Map<number, { resolve: (r: Ran) => void
 const port = parentPort!;
 let runner: Runner | undefined;
 let nextSeq = 1;
+let closing = false;
 
 function startRunner(): Runner {
-  const r: Runner = { worker: new Worker(new URL("./thread-entry.mjs", import.meta.url), { workerData: { module: "./runner.ts" } }), waiting: new Map() };
+  const r: Runner = { worker: new Worker(new URL("./thread-entry.mjs", import.meta.url), { name: "par-runner", workerData: { module: "./runner.ts" } }), waiting: new Map() };
   const fail = (e: Error) => {
     if (runner === r) runner = undefined; // the next request starts a fresh runner
     for (const p of r.waiting.values()) p.reject(e);
@@ -68,7 +74,7 @@ const turns: Turn[] = [];
 let ahead = 0;
 
 function pump(): void {
-  while (ahead < AHEAD && turns.length > 0) {
+  while (!closing && ahead < AHEAD && turns.length > 0) {
     const turn = turns.shift()!;
     const start = turn.starts.shift()!;
     if (turn.starts.length > 0) turns.push(turn);
@@ -94,14 +100,17 @@ async function serve(req: WorkRequest): Promise<void> {
   const items: WorkItem[] = new Array(req.bundles.length);
   let provider: Provider | undefined;
   const runs: Promise<void>[] = [];
-  const fail = (tasks: Decoded[], error: string) => {
-    if (tasks.length === 0) items.push({ ok: false, error }); // a warm-up reports its failure
-    for (const t of tasks) items[t.index] ??= { ok: false, error };
+  const fail = (tasks: Decoded[], error: string, crashed?: true) => {
+    const item: WorkItem = crashed ? { ok: false, error, crashed } : { ok: false, error };
+    if (tasks.length === 0) items.push(item); // a warm-up reports its failure
+    for (const t of tasks) items[t.index] ??= item;
   };
   const send = async (tasks: Decoded[]) => {
     let reply: Ran;
     try {
       reply = await run({ modelPath: req.modelPath, provider: req.provider, inputs: sig.inputs, outputs: sig.outputs, buffer: packTensors(tasks.map((t) => t.inputs)) });
+    } catch (e) {
+      return fail(tasks, (e as Error).message, true); // the runner died; a fresh one takes the next hand-off
     } finally {
       returned();
     }
@@ -141,4 +150,17 @@ async function serve(req: WorkRequest): Promise<void> {
   port.postMessage({ id: req.id, provider, items } satisfies WorkReply, transfer);
 }
 
-port.on("message", (req: WorkRequest) => void serve(req));
+function close(): void {
+  closing = true;
+  if (!runner) process.exit(0);
+  runner.worker.once("exit", () => process.exit(0));
+  runner.worker.postMessage({ close: true } satisfies Close);
+}
+
+port.on("message", (m: WorkRequest | Close) => {
+  if ("close" in m) return close();
+  serve(m).catch((e: Error) => {
+    const error = `inference worker failed: ${e.message}`;
+    port.postMessage({ id: m.id, items: m.bundles.map(() => ({ ok: false, error, crashed: true })) } satisfies WorkReply);
+  });
+});
