@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { network } from "hardhat";
-import { keccak256, toHex } from "viem";
-import { createTaskBook, paradigmFrom, postTask, waitForResult } from "../keepers/src/index.js";
+import { decodeFunctionData, keccak256, parseTransaction, toHex, type Hex } from "viem";
+import { taskMarketAbi } from "../keepers/src/abi/taskMarket.js";
+import { createTaskBook, paradigmFrom, postTask, postTasks, waitForResult } from "../keepers/src/index.js";
 import { createKeystore } from "../keepers/src/keystore.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
@@ -243,6 +244,60 @@ describe("keeper e2e: an inference worker that dies mid-task is replaced", funct
     } finally {
       process.off("worker", sabotage);
     }
+  });
+});
+
+describe("keeper e2e: a batch claim that loses a task to another keeper", function () {
+  this.timeout(120_000);
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("re-syncs and claims the rest in one transaction: claim.lost names the lost task, nothing is claimed one by one", async () => {
+    const conn = await network.create();
+    const fx = await deploySdkChain(conn);
+    let rival: (() => Promise<void>) | undefined; // runs once, in front of the keeper's first batch claim
+    const { url } = await serveRpc(conn, {
+      intercept: async (req) => {
+        if (req.method !== "eth_sendRawTransaction" || !rival) return;
+        const { data } = parseTransaction(req.params![0] as Hex);
+        const call = data && decodeFunctionData({ abi: taskMarketAbi, data });
+        if (call?.functionName !== "claimBatch" || call.args[0].length !== 2) return;
+        const front = rival;
+        rival = undefined;
+        await front();
+      },
+    });
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const keys = [await fundedKey(conn, fx, 60n * PAR), await fundedKey(conn, fx, 60n * PAR)];
+    const [mine, other] = keys.map((k) => clientsFor(url, fx.book, k));
+    for (const c of [mine, other]) await registerKeeper(c, [fx.modelIds.mlp], 50n * PAR);
+
+    const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const fromBlock = await requester.publicClient.getBlockNumber();
+    const ids = await postTasks(requester, fx.modelIds.mlp, [sampleBundle("mlp", 2, 1), sampleBundle("mlp", 2, 2)], { fee: PAR / 10n });
+    const book = createTaskBook(requester, { fromBlock });
+    await book.sync();
+    const lost = ids[1];
+    rival = async () => {
+      const t = book.tasks.get(lost)!.task;
+      const hash = await other.contracts.market.write.claim([lost, t], { account: other.walletClient!.account, chain: other.walletClient!.chain });
+      await other.publicClient.waitForTransactionReceipt({ hash });
+    };
+    await sleep(3_000); // past the 2 s exclusive window: either task is anyone's to claim
+
+    const logs: string[] = [];
+    running.push(await startKeeper({ clients: mine, cacheDir, saltSecret: keccak256(keys[0]), poolSize: 1, pollMs: 100, log: createLogger({ json: true, write: (l) => logs.push(l) }) }));
+    const r = await waitForResult(requester, ids[0], { fromBlock, timeoutMs: 60_000 });
+    assert.equal(r.keeper, mine.account!.address);
+    assert.equal(rival, undefined, "the rival claimed in front of the batch");
+    await book.sync();
+    assert.equal(book.tasks.get(lost)!.task.keeper, other.account!.address);
+    const events = logs.map((l) => JSON.parse(l) as { event: string; ids?: string; id?: string });
+    assert.deepEqual(events.filter((e) => e.event === "claim.lost").map((e) => e.ids), [String(lost)]);
+    assert.deepEqual(events.filter((e) => e.event === "task.claimed").map((e) => e.ids), [String(ids[0])]);
+    assert.equal(events.filter((e) => e.event === "claim.failed").length, 0, "no one-by-one claims");
   });
 });
 

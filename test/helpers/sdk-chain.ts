@@ -58,10 +58,16 @@ export async function deploySdkChain(conn: Connection) {
 
 export type SdkChain = Awaited<ReturnType<typeof deploySdkChain>>;
 
-/** Serves the in-process chain as a JSON-RPC endpoint on 127.0.0.1 (for keeper processes). */
-export async function serveRpc(conn: Connection): Promise<{ url: string; server: Server }> {
-  const call = async (req: { id: unknown; method: string; params?: unknown[] }) => {
+type RpcRequest = { id: unknown; method: string; params?: unknown[] };
+
+/**
+ * Serves the in-process chain as a JSON-RPC endpoint on 127.0.0.1 (for keeper processes).
+ * `intercept` runs before each request is forwarded, so a test can act in front of a client.
+ */
+export async function serveRpc(conn: Connection, opts: { intercept?: (req: RpcRequest) => Promise<void> } = {}): Promise<{ url: string; server: Server }> {
+  const call = async (req: RpcRequest) => {
     try {
+      await opts.intercept?.(req);
       return { jsonrpc: "2.0", id: req.id, result: await conn.provider.request({ method: req.method, params: req.params ?? [] }) };
     } catch (e) {
       const err = e as { code?: number; message: string; data?: unknown };
