@@ -30,29 +30,59 @@ describe("SDK client: transactions in flight, gas, the task book", function () {
   });
   after(() => server.close());
 
-  it("one send that reverts in its estimate leaves the account's other sends in flight alone (viem alone: 'nonce higher than expected')", async () => {
-    const to = "0x000000000000000000000000000000000000dEaD";
-    const amounts = [1n, 100n * PAR, 2n, 3n, 100n * PAR, 4n]; // the 100 PAR transfers revert: the account holds 10
-    const burst = (transfer: (amount: bigint) => Promise<Hex>, c: { publicClient: typeof sdk.publicClient }) =>
-      Promise.allSettled(amounts.map((a) => transfer(a).then((hash) => c.publicClient.waitForTransactionReceipt({ hash, timeout: 10_000 }))));
-    const outcome = (rs: PromiseSettledResult<{ status: string }>[]) => rs.map((r) => (r.status === "fulfilled" ? r.value.status : (r.reason as Error).message.split("\n")[0]));
-
-    // viem's own order (nonce first, estimate after), on an account with viem's nonce manager
-    const sdk = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
-    const key = await fundedKey(conn, fx, 10n * PAR);
-    const bare = getContract({
+  const to = "0x000000000000000000000000000000000000dEaD";
+  /** Transfers sent side by side from one account; each one's receipt status or error. */
+  const burst = async (amounts: bigint[], transfer: (amount: bigint) => Promise<Hex>) => {
+    const chain = await conn.viem.getPublicClient();
+    const rs = await Promise.allSettled(amounts.map((a) => transfer(a).then((hash) => chain.waitForTransactionReceipt({ hash, timeout: 10_000 }))));
+    return rs.map((r) => (r.status === "fulfilled" ? r.value.status : (r.reason as Error).message.split("\n")[0]));
+  };
+  /** The token, written through a bare viem wallet with viem's nonce manager (nonce first, estimate after, sent side by side). */
+  const bareToken = (rpc: string, key: Hex) =>
+    getContract({
       address: fx.book.contracts.ParadigmToken,
       abi: paradigmTokenAbi,
-      client: createWalletClient({ chain: chainFor(fx.book.chainId, url), transport: http(url), account: privateKeyToAccount(key, { nonceManager }) }),
+      client: createWalletClient({ chain: chainFor(fx.book.chainId, rpc), transport: http(rpc), account: privateKeyToAccount(key, { nonceManager }) }),
     });
-    const viemOnly = outcome(await burst((a) => bare.write.transfer([to, a]), sdk));
+
+  it("one send that reverts in its estimate leaves the account's other sends in flight alone (viem alone: 'nonce higher than expected')", async () => {
+    const amounts = [1n, 100n * PAR, 2n, 3n, 100n * PAR, 4n]; // the 100 PAR transfers revert: the account holds 10
+    const sdk = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const bare = bareToken(url, await fundedKey(conn, fx, 10n * PAR));
+    const viemOnly = await burst(amounts, (a) => bare.write.transfer([to, a]));
     assert.ok(viemOnly.some((o) => /nonce .*higher than/i.test(o)), `a valid transfer should have been refused for its nonce: ${viemOnly.join(" | ")}`);
 
     const balance = await fx.token.read.balanceOf([sdk.account!.address]);
     const tx = { account: sdk.account!, chain: sdk.walletClient!.chain };
-    const results = outcome(await burst((a) => sdk.contracts.token.write.transfer([to, a], tx), sdk));
+    const results = await burst(amounts, (a) => sdk.contracts.token.write.transfer([to, a], tx));
     assert.deepEqual(results.map((r) => (r === "success" ? r : /reverted/.test(r) ? "reverted" : r)), ["success", "reverted", "success", "success", "reverted", "success"]);
     assert.equal(await fx.token.read.balanceOf([sdk.account!.address]), balance - 10n);
+  });
+
+  it("sends reach the node in nonce order when an earlier one's request is slow (viem alone: the later ones are refused for their nonce)", async () => {
+    let slowNext = false; // holds the next eth_sendRawTransaction back 300 ms, as a slow connection would
+    const slow = await serveRpc(conn, {
+      intercept: async (req) => {
+        if (req.method !== "eth_sendRawTransaction" || !slowNext) return;
+        slowNext = false;
+        await new Promise((r) => setTimeout(r, 300));
+      },
+    });
+    try {
+      const amounts = [1n, 2n, 3n, 4n];
+      const bare = bareToken(slow.url, await fundedKey(conn, fx, 10n * PAR));
+      slowNext = true;
+      const viemOnly = await burst(amounts, (a) => bare.write.transfer([to, a]));
+      assert.ok(viemOnly.some((o) => /nonce .*higher than/i.test(o)), `a later nonce should have arrived first and been refused: ${viemOnly.join(" | ")}`);
+
+      const sdk = clientsFor(slow.url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+      slowNext = true;
+      const results = await burst(amounts, (a) => sdk.contracts.token.write.transfer([to, a], { account: sdk.account!, chain: sdk.walletClient!.chain }));
+      assert.deepEqual(results, ["success", "success", "success", "success"]);
+      assert.equal(await fx.token.read.balanceOf([sdk.account!.address]), 10n * PAR - 10n);
+    } finally {
+      slow.server.close();
+    }
   });
 
   it("task book: syncs called together apply each block once, in order (the second sees only what is newer)", async () => {

@@ -255,6 +255,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         log("claim.lost", { ids: ts.filter((t) => !left.includes(t)).map((t) => t.id).join(","), reason: "claimed or settled by someone else first" });
         return left.length ? claimAll(left) : [];
       }
+      log("claim.retry", { ids: ts.map((t) => t.id).join(","), reason: `${errMsg(e)}; the chain shows no change, claiming one by one` });
       const ok: bigint[] = [];
       for (const t of ts) ok.push(...(await claimAll([t])));
       return ok;

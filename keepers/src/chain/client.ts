@@ -1,7 +1,8 @@
 /**
  * Connects the SDK to a chain: a public client with retries and backoff, an optional wallet
  * client whose account has a nonce manager (many transactions in flight) and that estimates gas,
- * with headroom, before it takes a nonce, and typed contract instances from the address book.
+ * with headroom, before it takes a nonce and sends in nonce order, and typed contract instances
+ * from the address book.
  */
 import {
   createPublicClient,
@@ -81,17 +82,23 @@ export function withGasHeadroom(transport: Transport): Transport {
 }
 
 /**
- * `wallet` with contract writes that estimate gas before the nonce manager hands out a nonce.
- * viem takes the nonce first and estimates after. A call that reverts in its estimate (a race
- * that another keeper or requester won) then resets the manager, and the account's other
- * transactions in flight carry nonces above a gap, which the node refuses ("nonce higher than
- * expected"). The estimate goes through the wallet's transport, so `withGasHeadroom` applies.
+ * `wallet` with contract writes that are safe for many transactions in flight from one account:
+ * - each estimates its gas before the nonce manager hands out a nonce. viem takes the nonce first
+ *   and estimates after, so a call that reverts in its estimate (a race that another keeper or
+ *   requester won) resets the manager, and the account's other transactions in flight carry
+ *   nonces above a gap, which the node refuses ("nonce higher than expected");
+ * - they take their nonces and reach the node one at a time, in nonce order. Sent side by side
+ *   over HTTP, a later nonce can arrive first, and a node that mines at once refuses it.
+ * The estimate goes through the wallet's transport, so `withGasHeadroom` applies.
  */
-export function estimateFirst(wallet: WalletClient<Transport, Chain, Account>): WalletClient<Transport, Chain, Account> {
+export function nonceSafe(wallet: WalletClient<Transport, Chain, Account>): WalletClient<Transport, Chain, Account> {
+  let sending: Promise<unknown> = Promise.resolve();
   return wallet.extend((client) => ({
     writeContract: (async (args: WriteContractParameters) => {
       const gas = args.gas ?? (await estimateContractGas(client, { ...args, account: args.account ?? client.account, prepare: false } as EstimateContractGasParameters));
-      return writeContract(client, { ...args, gas });
+      const sent = sending.then(() => writeContract(client, { ...args, gas }));
+      sending = sent.catch(() => undefined);
+      return sent;
     }) as typeof client.writeContract,
   }));
 }
@@ -102,7 +109,7 @@ export function connect(opts: { rpcUrl: string; book: AddressBook; privateKey?: 
   const transport = withGasHeadroom(http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 }));
   const publicClient = createPublicClient({ chain, transport, pollingInterval: opts.pollingInterval ?? 500 }) as PublicClient<Transport, Chain>;
   const account = opts.privateKey ? privateKeyToAccount(opts.privateKey, { nonceManager }) : undefined;
-  const walletClient = account ? estimateFirst(createWalletClient({ chain, transport, account })) : undefined;
+  const walletClient = account ? nonceSafe(createWalletClient({ chain, transport, account })) : undefined;
   return { publicClient, walletClient, account, book: opts.book, contracts: bindContracts(publicClient, walletClient, opts.book) };
 }
 
