@@ -237,7 +237,7 @@ describe("keeper e2e: an inference worker that dies mid-task is replaced", funct
       const { session } = await loadSession(MODELS.silero.bytes());
       assert.equal(r.resultHash, (await runBundle(session, MODELS.silero, bundle)).resultHash);
       assert.match(logs.join("\n"), /"event":"task.retry".*inference worker exited/);
-      assert.match(logs.join("\n"), /started a fresh one/);
+      assert.match(logs.join("\n"), /the next task starts a fresh one/);
       assert.equal(running[0].metrics.snapshot().par_tasks_declined_total ?? 0, 0);
       assert.equal(await fx.keepers.read.stakeOf([c.account!.address]), 50n * PAR);
       assert.equal(await fx.keepers.read.freeStakeOf([c.account!.address]), 50n * PAR, "the bond is released");

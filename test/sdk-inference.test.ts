@@ -194,7 +194,7 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
       assert.equal(rs.length, 160);
       for (const r of rs) assert.ok("error" in r && r.crashed && /inference worker exited \(code 0\)/.test(r.error), JSON.stringify(r));
       await assert.rejects(single, (e) => e instanceof InferenceCrashError && /inference worker exited/.test(e.message));
-      assert.match(logs.join("\n"), /inference worker exited \(code 0\); started a fresh one/);
+      assert.match(logs.join("\n"), /inference worker exited \(code 0\); the next task starts a fresh one/);
       const again = await pool.run(file, m, lot[7]);
       const { session } = await loadSession(m.bytes());
       assert.equal(again.resultHash, (await runBundle(session, m, lot[7])).resultHash);

@@ -5,7 +5,7 @@
  * canonicalises and hashes the last outputs. A batch is spread over the workers, each task to
  * the least loaded one, and leaves in one message per worker, which amortises the thread
  * hand-off; `run` calls made in the same tick for the same model leave together as one batch.
- * A worker that dies is replaced at once; the tasks it held fail with {@link InferenceCrashError}.
+ * A worker that dies is replaced by the next request; the tasks it held fail as crashed.
  */
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
@@ -33,7 +33,7 @@ export type InferencePool = {
 };
 
 /** inFlight: tasks sent and not answered (the load); requests: messages not answered (a warm-up has no tasks). */
-type Slot = { worker: Worker; inFlight: number; requests: number };
+type Slot = { worker?: Worker; inFlight: number; requests: number }; // no worker: it died, the next request starts one
 
 /** The signature's own fields (a caller may pass a richer object, e.g. a model definition). */
 const plain = ({ inputs, outputs, outputDecimals, maxInputBytes, maxOutputBytes }: ModelSignature): ModelSignature =>
@@ -50,7 +50,7 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   // a worker keeps the process alive only while it owes an answer
   const done = (slot: Slot, n: number) => {
     slot.inFlight -= n;
-    if (--slot.requests === 0) slot.worker.unref();
+    if (--slot.requests === 0) slot.worker?.unref();
   };
   function spawn(slot: Slot): Worker {
     const worker = new Worker(new URL("./thread-entry.mjs", import.meta.url), { name: "par-inference", workerData: { module: "./worker.ts" } });
@@ -72,14 +72,15 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
         pending.delete(id);
         p.reject(e);
       }
-      Object.assign(slot, { worker: spawn(slot), inFlight: 0, requests: 0 });
-      opts.onLog?.(`${e.message}; started a fresh one`);
+      // replaced when next needed, so a worker that cannot start does not restart in a loop
+      Object.assign(slot, { worker: undefined, inFlight: 0, requests: 0 });
+      opts.onLog?.(`${e.message}; the next task starts a fresh one`);
     });
     worker.unref();
     return worker;
   }
   const slots: Slot[] = Array.from({ length: size }, () => {
-    const slot = { inFlight: 0, requests: 0 } as Slot;
+    const slot: Slot = { inFlight: 0, requests: 0 };
     slot.worker = spawn(slot);
     return slot;
   });
@@ -129,12 +130,13 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
   function dispatch(slot: Slot, modelPath: string, sig: ModelSignature, bundles: Uint8Array[]): Promise<PoolOutcome[]> {
     if (closed) return Promise.reject(new Error("inference pool is closed"));
     const id = nextId++;
-    if (slot.requests++ === 0) slot.worker.ref();
+    const worker = (slot.worker ??= spawn(slot));
+    if (slot.requests++ === 0) worker.ref();
     slot.inFlight += bundles.length;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject, slot, n: bundles.length });
       const req: WorkRequest = { id, modelPath, sig: plain(sig), bundles, provider };
-      slot.worker.postMessage(req);
+      worker.postMessage(req);
     });
   }
 
@@ -150,10 +152,11 @@ export function createPool(opts: { size?: number; provider?: Provider; onLog?: (
       if (closed) return;
       closed = true;
       // each worker stops its runner between two tasks, then exits (terminate() mid-run would abort the process)
-      await Promise.all(slots.map((s) => {
-        const exited = once(s.worker, "exit");
-        s.worker.ref();
-        s.worker.postMessage({ close: true } satisfies Close);
+      await Promise.all(slots.map(({ worker }) => {
+        if (!worker) return;
+        const exited = once(worker, "exit");
+        worker.ref();
+        worker.postMessage({ close: true } satisfies Close);
         return exited;
       }));
       for (const p of pending.values()) p.reject(new Error("inference pool closed"));
