@@ -100,6 +100,28 @@ describe("SDK client: transactions in flight, gas, the task book", function () {
     assert.equal(book.head, await sdk.publicClient.getBlockNumber());
   });
 
+  it("task book: a reorg that replaces the last block it applied makes it rebuild, and a reused task id then holds the new task", async () => {
+    const sdk = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const other = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR)); // posts on the new chain (sdk's nonce manager remembers the old one)
+    const book = createTaskBook(sdk, { fromBlock: await sdk.publicClient.getBlockNumber() });
+    await book.sync();
+    const snapshot = await conn.provider.request({ method: "evm_snapshot", params: [] });
+    const a = sampleBundle("mlp", 1, 1);
+    const id = await postTask(sdk, fx.modelIds.mlp, a, { fee: PAR / 100n });
+    await book.sync();
+    assert.equal(book.tasks.get(id)!.input, toHex(a));
+    await conn.provider.request({ method: "evm_revert", params: [snapshot] });
+    const b = sampleBundle("mlp", 1, 2);
+    assert.equal(await postTask(other, fx.modelIds.mlp, b, { fee: PAR / 100n }), id, "the id is reused on the new chain");
+    const changed = await book.sync();
+    assert.equal(book.rebuilds, 1);
+    assert.ok(changed.has(id));
+    assert.equal(book.tasks.get(id)!.input, toHex(b));
+    assert.equal(book.tasks.size, 1);
+    await book.sync();
+    assert.equal(book.rebuilds, 1, "no rebuild without a reorg");
+  });
+
   it("a zero-fee post estimated inside the window and mined after it rolls over: the exact estimate runs out of gas, the SDK's does not", async () => {
     const key = await fundedKey(conn, fx, PAR);
     const sdk = clientsFor(url, fx.book, key);

@@ -301,6 +301,42 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
   });
 });
 
+describe("keeper e2e: a reorg replaces a task the keeper already ran", function () {
+  this.timeout(120_000);
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("the keeper rescans, runs the task that now holds the id, and its result is that task's (not the cached one)", async () => {
+    const conn = await network.create();
+    const fx = await deploySdkChain(conn);
+    const { url } = await serveRpc(conn);
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const key = await fundedKey(conn, fx, 60n * PAR);
+    const c = clientsFor(url, fx.book, key);
+    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    const [first, second] = [await fundedKey(conn, fx, 10n * PAR), await fundedKey(conn, fx, 10n * PAR)].map((k) => clientsFor(url, fx.book, k));
+    const logs: string[] = [];
+    running.push(await startKeeper({ clients: c, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 100, log: createLogger({ json: true, write: (l) => logs.push(l) }) }));
+
+    const fromBlock = await first.publicClient.getBlockNumber();
+    const snapshot = await conn.provider.request({ method: "evm_snapshot", params: [] });
+    const id = await postTask(first, fx.modelIds.silero, sampleBundle("silero", 4, 1), { fee: PAR / 10n });
+    const book = createTaskBook(first, { fromBlock });
+    while ((await book.sync(), book.tasks.get(id)?.phase) !== "Submitted") await sleep(50);
+
+    await conn.provider.request({ method: "evm_revert", params: [snapshot] }); // the post and the keeper's result are gone
+    const b = sampleBundle("silero", 4, 2);
+    assert.equal(await postTask(second, fx.modelIds.silero, b, { fee: PAR / 10n }), id, "the id now stands for another task");
+    const r = await waitForResult(second, id, { fromBlock, timeoutMs: 60_000 });
+    assert.equal(r.keeper, c.account!.address);
+    const { session } = await loadSession(MODELS.silero.bytes());
+    assert.equal(r.resultHash, (await runBundle(session, MODELS.silero, b)).resultHash);
+    assert.match(logs.join("\n"), /"event":"chain.reorg"/);
+  });
+});
+
 describe("keeper e2e: a keeper process killed mid-task resumes from chain state", function () {
   this.timeout(180_000);
   let child: ChildProcess | undefined;

@@ -453,8 +453,15 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
+  let rebuilds = 0;
   async function tick() {
     await book.sync();
+    if (book.rebuilds !== rebuilds) {
+      // a reorg: a task id may now stand for another task, so nothing kept by id still holds
+      rebuilds = book.rebuilds;
+      for (const m of [results, declined, checked, crashes, lowStake, cooldown]) m.clear();
+      log("chain.reorg", { rescanned: book.head, tasks: book.tasks.size });
+    }
     const blk = await c.publicClient.getBlock({ blockTag: "latest" });
     if (blk.number !== lastBlock) {
       lastBlock = blk.number;

@@ -2,8 +2,12 @@
  * Rebuilds every task's calldata struct and state from chain events (TaskMarket stores only a
  * hash per task). The keeper and the requester SDK both read tasks through a TaskBook, so a
  * restarted process recovers everything from the chain, scanning from the deploy block.
+ *
+ * Reorgs: the book remembers the hash of the last block it applied. If that block is no longer
+ * on the chain, the book drops everything and scans again from its first block (`rebuilds`
+ * counts these), since a task id may now stand for another task.
  */
-import { parseEventLogs, type Address, type Hex } from "viem";
+import { parseEventLogs, type Address, type Block, type Hex } from "viem";
 import { taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { ParadigmClients } from "./client.js";
 
@@ -66,6 +70,8 @@ export type TaskBook = {
   tasks: Map<bigint, TaskState>;
   /** Last block applied. */
   head: bigint;
+  /** Times a reorg made the book start again from its first block: state kept by task id elsewhere is stale when this changes. */
+  rebuilds: number;
   /**
    * Fetches and applies events up to the latest block; returns the ids that changed. Calls run
    * one after another: a call made during another starts when it ends, so no range is applied
@@ -79,9 +85,12 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
   const addresses = [c.book.contracts.TaskMarket, ...(c.book.contracts.TaskCourt ? [c.book.contracts.TaskCourt] : [])];
   const chunk = opts.chunk ?? 5_000n;
   let last: Promise<unknown> = Promise.resolve();
+  const first = opts.fromBlock ?? BigInt(c.book.deployBlock);
+  let headHash: Hex | undefined; // hash of block `head` when it was applied
   const book: TaskBook = {
     tasks,
-    head: (opts.fromBlock ?? BigInt(c.book.deployBlock)) - 1n,
+    head: first - 1n,
+    rebuilds: 0,
     sync() {
       const next = last.then(pull, pull);
       last = next.catch(() => undefined);
@@ -91,7 +100,15 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
 
   async function pull(): Promise<Set<bigint>> {
     const changed = new Set<bigint>();
-    const latest = await c.publicClient.getBlockNumber({ cacheTime: 0 });
+    const tip = await c.publicClient.getBlock({ blockTag: "latest" });
+    if (headHash && !(await stillOnChain(book.head, headHash, tip))) {
+      for (const id of tasks.keys()) changed.add(id);
+      tasks.clear();
+      book.head = first - 1n;
+      headHash = undefined;
+      book.rebuilds++;
+    }
+    const latest = tip.number;
     while (book.head < latest) {
       const from = book.head + 1n;
       const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
@@ -99,7 +116,14 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
       for (const ev of parseEventLogs({ abi, logs, strict: false })) apply(ev as unknown as Ev, changed);
       book.head = to;
     }
+    if (book.head === latest) headHash = tip.hash; // the logs were read after the tip, from its chain or a newer one
     return changed;
+  }
+
+  async function stillOnChain(n: bigint, hash: Hex, tip: Block<bigint, false, "latest">): Promise<boolean> {
+    if (n > tip.number) return false;
+    if (n === tip.number) return tip.hash === hash;
+    return (await c.publicClient.getBlock({ blockNumber: n })).hash === hash;
   }
 
   type Ev = { eventName: string; args: Record<string, unknown>; blockNumber: bigint };
