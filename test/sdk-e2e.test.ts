@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -97,6 +99,41 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     }
     keepers.forEach((k, i) => assert.equal(k.metrics.snapshot().par_tasks_declined_total, declinedBefore[i] + 1));
     assert.equal(await fx.token.read.balanceOf([me]), PAR);
+  });
+
+  it("runs a task whose input is at an http URI; declines an unreachable URI and one serving other bytes (both expire, refunded)", async () => {
+    const input = sampleBundle("mlp", 3, 11);
+    const server = createServer((req, res) => {
+      if (req.url === "/input") return res.end(input);
+      if (req.url === "/other") return res.end(sampleBundle("mlp", 3, 12));
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const c = clientsFor(url, fx.book, await fundedKey(conn, fx, 2n * PAR));
+      const fromBlock = await c.publicClient.getBlockNumber();
+      const declinedBefore = keepers.map((k) => k.metrics.snapshot().par_tasks_declined_total ?? 0);
+      const fee = PAR / 10n;
+      const id = await postTask(c, fx.modelIds.mlp, input, { fee, inputURI: `${base}/input` });
+      const bad = [await postTask(c, fx.modelIds.mlp, input, { fee, ttl: 6, inputURI: `${base}/missing` }), await postTask(c, fx.modelIds.mlp, input, { fee, ttl: 6, inputURI: `${base}/other` })];
+      const book = createTaskBook(c, { fromBlock });
+      await book.sync();
+      assert.equal(book.tasks.get(id)!.input, "0x", "only the hash and the URI went on chain");
+      const r = await waitForResult(c, id, { fromBlock, timeoutMs: 60_000 });
+      const { session } = await loadSession(MODELS.mlp.bytes());
+      assert.equal(r.resultHash, (await runBundle(session, MODELS.mlp, input)).resultHash);
+      for (let i = 0; bad.some((b) => book.tasks.get(b)!.phase !== "Expired"); i++) {
+        if (i > 300) assert.fail(`tasks did not expire: ${bad.map((b) => book.tasks.get(b)!.phase).join(", ")}`);
+        await sleep(100);
+        await book.sync();
+      }
+      keepers.forEach((k, i) => assert.equal(k.metrics.snapshot().par_tasks_declined_total, declinedBefore[i] + 2));
+      assert.equal(await fx.token.read.balanceOf([c.account!.address]), 2n * PAR - fee, "only the task that ran is paid for");
+    } finally {
+      server.close();
+    }
   });
 
   it("runs the agent example from docs/sdk.md: labels agree with a local run of the same model", async () => {

@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { keccak256 } from "viem";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { fetchModel, ModelFetchError } from "../keepers/src/cache.js";
+import { fetchInput, fetchModel, ModelFetchError } from "../keepers/src/cache.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
 import { MODELS, sha256 } from "../keepers/src/models.js";
@@ -258,5 +261,32 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     await assert.rejects(fetchModel("file:///nonexistent/model.onnx", wrong, cacheDir), /cannot fetch: ENOENT/);
     await assert.rejects(fetchModel("http://127.0.0.1:9/model.onnx", wrong, cacheDir, 2000), /cannot fetch/);
     await assert.rejects(fetchModel("ipfs://Qm123", wrong, cacheDir), /unsupported URI scheme "ipfs:"/);
+  });
+
+  it("fetches a task input by URI: checks its keccak256 and size, and says which check failed", async () => {
+    const input = sampleBundle("mlp", 2, 5);
+    const big = new Uint8Array(4096);
+    const server = createServer((req, res) => {
+      if (req.url === "/input") return res.end(input);
+      if (req.url === "/chunked") { res.write(big.subarray(0, 2048)); return res.end(big.subarray(2048)); } // no content-length
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      assert.deepEqual(new Uint8Array(await fetchInput(`${base}/input`, keccak256(input), input.length)), input);
+      const file = path.join(cacheDir, "input.bin");
+      writeFileSync(file, input);
+      assert.deepEqual(new Uint8Array(await fetchInput(pathToFileURL(file).href, keccak256(input), 1000)), input);
+      await assert.rejects(fetchInput(`${base}/input`, keccak256(big), 1000), /keccak256 mismatch: the task says 0x[0-9a-f]{64}, the fetched bytes hash to 0x/);
+      await assert.rejects(fetchInput(`${base}/input`, keccak256(input), input.length - 1), new RegExp(`cannot fetch: more than ${input.length - 1} bytes`));
+      await assert.rejects(fetchInput(`${base}/chunked`, keccak256(big), 1000), /cannot fetch: more than 1000 bytes/);
+      await assert.rejects(fetchInput(pathToFileURL(file).href, keccak256(input), 10), /cannot fetch: more than 10 bytes/);
+      await assert.rejects(fetchInput(`${base}/gone`, keccak256(input), 1000), /cannot fetch: HTTP 404/);
+      await assert.rejects(fetchInput("http://127.0.0.1:9/input", keccak256(input), 1000, 2000), /cannot fetch/);
+    } finally {
+      server.close();
+    }
   });
 });

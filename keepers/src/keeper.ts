@@ -16,7 +16,8 @@ import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, FINALIZE_GRACE, finalizeTasks } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
-import { decodeLot, encodeLot, resultsAgree } from "./lot.js";
+import { fetchInput } from "./cache.js";
+import { decodeLot, encodeLot, LOT_ITEM_OVERHEAD, resultsAgree } from "./lot.js";
 import { createPool, InferenceCrashError, type InferencePool, type PoolResult } from "./pool.js";
 import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
 import { decodeBundle } from "./tensors.js";
@@ -118,13 +119,29 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   };
   const chainNow = () => Math.floor(Date.now() / 1000 + skew);
 
+  // Inputs published by URI: fetched once, beside the loop, and checked against the task's inputHash.
+  const fetched = new Map<bigint, Uint8Array>();
+  const fetching = new Map<bigint, Promise<Uint8Array>>();
+  function fetchInputOf(t: TaskState): Promise<Uint8Array> {
+    let p = fetching.get(t.id);
+    if (!p) {
+      const { maxInputBytes } = served.get(t.task.modelId)!.model;
+      const most = t.items === 1 ? maxInputBytes : (maxInputBytes + LOT_ITEM_OVERHEAD) * t.items;
+      p = fetchInput(t.inputURI, t.inputHash, most).then((b) => (fetched.set(t.id, b), b));
+      fetching.set(t.id, p);
+    }
+    return p;
+  }
+  /** A task's input: inline, or fetched by URI (undefined until it is). */
+  const inputOf = (t: TaskState) => (t.input !== "0x" ? bytes(t.input) : fetched.get(t.id));
   /** A task's input bundles: one, or each item of a lot. */
-  const inputsOf = (t: TaskState) => (t.items === 1 ? [bytes(t.input)] : decodeLot(bytes(t.input), t.items));
+  const bundlesOf = (t: TaskState, input: Uint8Array) => (t.items === 1 ? [input] : decodeLot(input, t.items));
 
   /** Runs a task; a lot's items go to the pool together and their outputs are committed as one lot. */
   async function compute(t: TaskState): Promise<PoolResult> {
     const m = served.get(t.task.modelId)!;
-    const rs = await Promise.all(inputsOf(t).map((input) => pool.run(m.path, signatureOf(m.model), input)));
+    const input = inputOf(t) ?? (await fetchInputOf(t));
+    const rs = await Promise.all(bundlesOf(t, input).map((b) => pool.run(m.path, signatureOf(m.model), b)));
     rs.forEach((r) => metrics.observe("par_inference_ms", r.ms));
     if (t.items === 1) return rs[0];
     const canonical = encodeLot(rs.map((r) => r.canonical));
@@ -155,9 +172,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       if (now >= t.task.deadline) continue;
       const m = served.get(t.task.modelId);
       if (!m) continue;
-      if (t.input === "0x") { decline(t, "input by URI is not supported by this keeper"); continue; }
+      const input = inputOf(t);
+      if (!input) {
+        if (!fetching.has(t.id)) fetchInputOf(t).catch((e: Error) => decline(t, e.message)); // a later tick takes it
+        continue;
+      }
       try {
-        for (const input of inputsOf(t)) decodeBundle(m.model.inputs, input, m.model.maxInputBytes);
+        for (const b of bundlesOf(t, input)) decodeBundle(m.model.inputs, b, m.model.maxInputBytes);
       } catch (e) {
         decline(t, (e as Error).message);
         continue;
@@ -459,7 +480,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     if (book.rebuilds !== rebuilds) {
       // a reorg: a task id may now stand for another task, so nothing kept by id still holds
       rebuilds = book.rebuilds;
-      for (const m of [results, declined, checked, crashes, lowStake, cooldown]) m.clear();
+      for (const m of [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]) m.clear();
       log("chain.reorg", { rescanned: book.head, tasks: book.tasks.size });
     }
     const blk = await c.publicClient.getBlock({ blockTag: "latest" });

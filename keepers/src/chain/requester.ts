@@ -25,6 +25,13 @@ export type PostOptions = {
    * instead of a separate approve (default true).
    */
   permit?: boolean;
+  /**
+   * Publish the input at this URI (file:, http(s):, data: or npm:) instead of inline: the post
+   * carries only keccak256 of the input and the URI, and keepers fetch and check it (the model's
+   * maxInputBytes still applies). It saves the calldata and log gas of a large input; keep the
+   * input reachable there until the task closes, or keepers decline it and it expires.
+   */
+  inputURI?: string;
 };
 
 export type Input = Uint8Array | Hex | readonly TensorLike[] | Record<string, TensorLike>;
@@ -107,9 +114,7 @@ async function postOne(c: ParadigmClients, modelId: number, items: number, input
     deadline: now + (opts.ttl ?? 600),
     callback: opts.callback ?? ZERO,
     callbackGas: opts.callbackGas ?? 0,
-    input: toHex(input),
-    inputHash: ZERO32,
-    inputURI: "",
+    ...(opts.inputURI ? { input: "0x" as Hex, inputHash: keccak256(input), inputURI: opts.inputURI } : { input: toHex(input), inputHash: ZERO32, inputURI: "" }),
   };
   const tx = { account: w.account, chain: w.chain };
   let hash: Hex;
@@ -138,6 +143,7 @@ async function fromDeposit(c: ParadigmClients, fee: bigint) {
  * deposit if it covers it, else after one approve); returns their ids.
  */
 export async function postTasks(c: ParadigmClients, modelId: number, inputs: Input[], opts: PostOptions = {}): Promise<bigint[]> {
+  if (opts.inputURI) throw new Error("postTasks sends every input inline; post a task whose input is at a URI with postTask or postLot");
   const w = wallet(c);
   const model = await approved(c, modelId);
   const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0];

@@ -175,6 +175,7 @@ task
   .option("--input-json <file>", 'input as JSON: {"<input name>": {"dims": [..], "data": [..]}, ...}')
   .option("--sample <key>", `a built-in sample input (${Object.keys(MODELS).join(", ")})`)
   .option("--lot-json <file>", "many inputs as one lot (one task, far less gas per input): a JSON array of --input-json objects, 2 to 1024")
+  .option("--input-uri <uri>", "the input is published at this URI (file:, http(s):, data:): the post carries only its keccak256 and the URI, and keepers fetch it; keep it reachable until the task closes")
   .option("--fee <PAR>", "fee in PAR (default: the market's minimum quote, × inputs for a lot)", parArg("--fee"))
   .option("--ttl <seconds>", "deadline, seconds from now", intArg("--ttl"), 600)
   .option("--wait", "wait for the verified result and print it")
@@ -187,10 +188,10 @@ task
     if (o.lotJson) {
       const inputs = JSON.parse(readFileSync(o.lotJson, "utf8"));
       if (!Array.isArray(inputs)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
-      id = await postLot(c, o.model, inputs, { fee: o.fee, ttl: o.ttl });
+      id = await postLot(c, o.model, inputs, { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri });
     } else {
       const input = o.input ? readFileSync(o.input) : o.inputJson ? JSON.parse(readFileSync(o.inputJson, "utf8")) : sampleBundle(o.sample);
-      id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl });
+      id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri });
     }
     if (!o.wait) return print(g(), { task: id });
     print(g(), resultView(await waitForResult(c, id, { fromBlock })));
@@ -208,7 +209,7 @@ task
     if (!t) throw new Error(`task ${id} not found (next id is ${await c.contracts.market.read.nextTaskId()})`);
     print(g(), { task: id, phase: t.phase, model: t.task.modelId, requester: t.task.requester, fee: formatPar(t.task.fee),
       keeper: t.task.keeper, resultHash: t.task.resultHash, deadline: new Date(t.task.deadline * 1000).toISOString(),
-      challenged: !!t.challenge, items: t.items, inputBytes: (t.input.length - 2) / 2 });
+      challenged: !!t.challenge, items: t.items, ...(t.inputURI ? { inputURI: t.inputURI, inputHash: t.inputHash } : { inputBytes: (t.input.length - 2) / 2 }) });
   });
 
 task
