@@ -5,7 +5,7 @@ import { createWalletClient, getContract, http, toHex, zeroAddress, zeroHash, ty
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { paradigmTokenAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
 import { chainFor, withHeadroom } from "../keepers/src/chain/client.js";
-import { finalizeTasks, postTask } from "../keepers/src/chain/requester.js";
+import { expireTasks, finalizeTasks, postTask } from "../keepers/src/chain/requester.js";
 import { createTaskBook } from "../keepers/src/chain/taskbook.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
 import { MODELS } from "../keepers/src/models.js";
@@ -120,6 +120,22 @@ describe("SDK client: transactions in flight, gas, the task book", function () {
     assert.equal(book.tasks.size, 1);
     await book.sync();
     assert.equal(book.rebuilds, 1, "no rebuild without a reorg");
+  });
+
+  it("task book: with dropClosed it forgets a task once it closes (a keeper's memory follows the open tasks)", async () => {
+    const sdk = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const fromBlock = await sdk.publicClient.getBlockNumber();
+    const [keeping, dropping] = [createTaskBook(sdk, { fromBlock }), createTaskBook(sdk, { fromBlock, dropClosed: true })];
+    const ids = [];
+    for (let i = 0; i < 2; i++) ids.push(await postTask(sdk, fx.modelIds.mlp, sampleBundle("mlp", 1, 40 + i), { fee: PAR / 100n, ttl: 60 }));
+    await Promise.all([keeping.sync(), dropping.sync()]);
+    assert.deepEqual([...dropping.tasks.keys()], ids);
+    await conn.networkHelpers.time.increase(61);
+    await expireTasks(sdk, [keeping.tasks.get(ids[0])!]);
+    const [changedKeeping, changedDropping] = await Promise.all([keeping.sync(), dropping.sync()]);
+    assert.equal(keeping.tasks.get(ids[0])!.phase, "Expired");
+    assert.deepEqual([...dropping.tasks.keys()], [ids[1]], "the expired task is forgotten, the open one kept");
+    assert.ok(changedKeeping.has(ids[0]) && changedDropping.has(ids[0]), "both report it as changed");
   });
 
   it("a zero-fee post estimated inside the window and mined after it rolls over: the exact estimate runs out of gas, the SDK's does not", async () => {

@@ -278,6 +278,10 @@ describe("keeper e2e: an inference worker that dies mid-task is replaced", funct
       assert.equal(running[0].metrics.snapshot().par_tasks_declined_total ?? 0, 0);
       assert.equal(await fx.keepers.read.stakeOf([c.account!.address]), 50n * PAR);
       assert.equal(await fx.keepers.read.freeStakeOf([c.account!.address]), 50n * PAR, "the bond is released");
+      for (let i = 0; running[0].metrics.snapshot().par_tasks_open !== 0; i++) {
+        if (i > 50) assert.fail("the keeper still tracks the finalized task");
+        await sleep(100);
+      }
     } finally {
       process.off("worker", sabotage);
     }

@@ -80,7 +80,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const sampleRate = opts.sampleRate ?? 1;
   const finalizeGrace = opts.finalizeGrace ?? FINALIZE_GRACE;
   const pool: InferencePool = createPool({ size: opts.poolSize, provider: opts.provider, onLog: (m) => log("inference", { msg: m }) });
-  const book = createTaskBook(c);
+  const book = createTaskBook(c, { dropClosed: true });
   const market = c.contracts.market;
   const court = c.contracts.court;
 
@@ -251,7 +251,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       await Promise.all(runs);
       await book.sync();
       const ready = claimable.filter((t) => (t.phase === "Claimed" || got.includes(t.id)) && results.has(t.id));
-      const mine = ready.map((t) => book.tasks.get(t.id)!).filter((t) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase());
+      const mine = ready.flatMap((t) => book.tasks.get(t.id) ?? []).filter((t) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase());
       if (mine.length) await submitAll(mine);
     } finally {
       claimed();
@@ -483,6 +483,11 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       for (const m of [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]) m.clear();
       log("chain.reorg", { rescanned: book.head, tasks: book.tasks.size });
     }
+    // what is kept by task id goes once the task closes (the book drops closed tasks)
+    for (const m of [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]) {
+      for (const id of m.keys()) if (!book.tasks.has(id)) m.delete(id);
+    }
+    metrics.set("par_tasks_open", book.tasks.size);
     const blk = await c.publicClient.getBlock({ blockTag: "latest" });
     if (blk.number !== lastBlock) {
       lastBlock = blk.number;

@@ -34,6 +34,7 @@ const HELP: Record<string, string> = {
   par_rpc_errors_total: "failed RPC calls and reverted transactions",
   par_inference_ms: "inference time per task, ms (summary)",
   par_last_block: "last block synced",
+  par_tasks_open: "tasks not yet closed that the keeper tracks (closed ones are forgotten)",
 };
 
 export function createMetrics(): Metrics {

@@ -80,7 +80,14 @@ export type TaskBook = {
   sync(): Promise<Set<bigint>>;
 };
 
-export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; chunk?: bigint } = {}): TaskBook {
+const CLOSED: ReadonlySet<TaskPhase> = new Set(["Finalized", "Expired", "Refunded"]);
+
+/**
+ * `dropClosed`: forget a task once it closes (finalized, expired or refunded), so the memory of
+ * a long-running reader (a keeper) follows the open tasks, not the chain's history. A reader
+ * that waits for results keeps them (the default).
+ */
+export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; chunk?: bigint; dropClosed?: boolean } = {}): TaskBook {
   const tasks = new Map<bigint, TaskState>();
   const addresses = [c.book.contracts.TaskMarket, ...(c.book.contracts.TaskCourt ? [c.book.contracts.TaskCourt] : [])];
   const chunk = opts.chunk ?? 5_000n;
@@ -114,6 +121,12 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
       const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
       const logs = await c.publicClient.getLogs({ address: addresses, fromBlock: from, toBlock: to });
       for (const ev of parseEventLogs({ abi, logs, strict: false })) apply(ev as unknown as Ev, changed);
+      if (opts.dropClosed) {
+        for (const id of changed) {
+          const phase = tasks.get(id)?.phase;
+          if (phase && CLOSED.has(phase)) tasks.delete(id);
+        }
+      }
       book.head = to;
     }
     if (book.head === latest) headHash = tip.hash; // the logs were read after the tip, from its chain or a newer one
