@@ -474,21 +474,20 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
+  const byId = [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]; // all the keeper keeps by task id
   let rebuilds = 0;
   async function tick() {
     await book.sync();
     if (book.rebuilds !== rebuilds) {
       // a reorg: a task id may now stand for another task, so nothing kept by id still holds
       rebuilds = book.rebuilds;
-      for (const m of [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]) m.clear();
+      for (const m of byId) m.clear();
       log("chain.reorg", { rescanned: book.head, tasks: book.tasks.size });
     }
     // what is kept by task id goes once the task closes (the book drops closed tasks)
-    for (const m of [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]) {
-      for (const id of m.keys()) if (!book.tasks.has(id)) m.delete(id);
-    }
+    for (const m of byId) for (const id of m.keys()) if (!book.tasks.has(id)) m.delete(id);
     metrics.set("par_tasks_open", book.tasks.size);
-    const blk = await c.publicClient.getBlock({ blockTag: "latest" });
+    const blk = book.tip!;
     if (blk.number !== lastBlock) {
       lastBlock = blk.number;
       skew = Math.max(skew, Number(blk.timestamp) - Date.now() / 1000);

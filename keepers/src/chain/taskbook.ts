@@ -72,6 +72,8 @@ export type TaskBook = {
   head: bigint;
   /** Times a reorg made the book start again from its first block: state kept by task id elsewhere is stale when this changes. */
   rebuilds: number;
+  /** The chain's latest block as the last sync saw it (undefined before the first). */
+  tip?: Block<bigint, false, "latest">;
   /**
    * Fetches and applies events up to the latest block; returns the ids that changed. Calls run
    * one after another: a call made during another starts when it ends, so no range is applied
@@ -107,7 +109,7 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
 
   async function pull(): Promise<Set<bigint>> {
     const changed = new Set<bigint>();
-    const tip = await c.publicClient.getBlock({ blockTag: "latest" });
+    const tip = (book.tip = await c.publicClient.getBlock({ blockTag: "latest" }));
     if (headHash && !(await stillOnChain(book.head, headHash, tip))) {
       for (const id of tasks.keys()) changed.add(id);
       tasks.clear();
@@ -133,9 +135,11 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
     return changed;
   }
 
+  /** Whether block `n` still has `hash`; asks the node only when the tip is 2 or more blocks past it. */
   async function stillOnChain(n: bigint, hash: Hex, tip: Block<bigint, false, "latest">): Promise<boolean> {
     if (n > tip.number) return false;
     if (n === tip.number) return tip.hash === hash;
+    if (n === tip.number - 1n) return tip.parentHash === hash;
     return (await c.publicClient.getBlock({ blockNumber: n })).hash === hash;
   }
 
