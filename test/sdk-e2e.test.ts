@@ -234,6 +234,84 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
   });
 });
 
+describe("keeper e2e: results submitted by hash and URI (submitHash)", function () {
+  this.timeout(180_000);
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("the watchtower fetches and checks them: an honest one stands; a wrong one and one whose URI is unreachable are challenged, and the submitter is slashed", async () => {
+    const conn = await network.create();
+    const fx = await deploySdkChain(conn);
+    const { url } = await serveRpc(conn);
+    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const served = new Map<string, Uint8Array>();
+    const server = createServer((req, res) => {
+      const body = served.get(req.url ?? "");
+      if (body) return res.end(body);
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const make = async (stake: bigint) => {
+        const key = await fundedKey(conn, fx, stake + 10n * PAR);
+        const c = clientsFor(url, fx.book, key);
+        await registerKeeper(c, [fx.modelIds.mlp], stake);
+        return { key, c };
+      };
+      const submitter = await make(50n * PAR); // no keeper process: the test claims and submits for it
+      const watchtower = await make(50n * PAR);
+      const juror = await make(2000n * PAR); // most of the stake, so the draw seats it
+      running.push(await startKeeper({ clients: watchtower.c, cacheDir, saltSecret: keccak256(watchtower.key), poolSize: 1, pollMs: 200, log: quiet, onlyTasks: () => false }));
+      running.push(await startKeeper({ clients: juror.c, cacheDir, saltSecret: keccak256(juror.key), poolSize: 1, pollMs: 200, log: quiet, onlyTasks: () => false, sampleRate: 0 }));
+      const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+      const { session } = await loadSession(MODELS.mlp.bytes());
+      const tx = { account: submitter.c.walletClient!.account, chain: submitter.c.walletClient!.chain };
+
+      /** Posts a task, claims it for the submitter after the exclusive window, and submits `output` (default: the right one) by hash at `path`. */
+      const run = async (seed: number, path: string, output?: (right: Uint8Array) => Uint8Array) => {
+        const input = sampleBundle("mlp", 2, seed);
+        const fromBlock = await requester.publicClient.getBlockNumber();
+        const id = await postTask(requester, fx.modelIds.mlp, input, { fee: PAR / 10n });
+        const book = createTaskBook(submitter.c, { fromBlock });
+        await book.sync();
+        await sleep(2_500); // past the 2 s exclusive window
+        await submitter.c.publicClient.waitForTransactionReceipt({ hash: await submitter.c.contracts.market.write.claim([id, book.tasks.get(id)!.task], tx) });
+        await book.sync();
+        const right = (await runBundle(session, MODELS.mlp, input)).canonical;
+        const posted = output ? output(right) : right;
+        if (path !== "/gone") served.set(path, posted);
+        await submitter.c.publicClient.waitForTransactionReceipt({ hash: await submitter.c.contracts.market.write.submitHash([id, book.tasks.get(id)!.task, keccak256(posted), `${base}${path}`], tx) });
+        return { id, fromBlock, right };
+      };
+      const slashes = async () => (await fx.keepers.getEvents.Slashed({ keeper: submitter.c.account!.address }, { fromBlock: 0n })).length;
+
+      const honest = await run(1, "/honest");
+      const r = await waitForResult(requester, honest.id, { fromBlock: honest.fromBlock, timeoutMs: 60_000 });
+      assert.equal(r.keeper, submitter.c.account!.address, "the honest result stands");
+      assert.deepEqual(new Uint8Array(r.output), honest.right, "the requester fetched it from the URI and checked its hash");
+      assert.equal(running[0].metrics.snapshot().par_checks_total, 1);
+      assert.equal(running[0].metrics.snapshot().par_challenges_total ?? 0, 0);
+
+      const wrong = (b: Uint8Array) => { const x = new Uint8Array(b); x[0] ^= 0x7f; return x; };
+      for (const [n, path] of [[2, "/wrong"], [3, "/gone"]] as const) { // /gone: a wrong hash whose bytes nobody can fetch
+        const output = wrong;
+        const t = await run(n, path, output);
+        const r = await waitForResult(requester, t.id, { fromBlock: t.fromBlock, timeoutMs: 120_000 });
+        assert.equal(r.keeper, watchtower.c.account!.address, `${path}: the watchtower's result stands`);
+        assert.deepEqual(new Uint8Array(r.output), t.right);
+        assert.equal(await slashes(), n - 1, `${path}: the submitter is slashed`);
+      }
+      assert.equal(running[0].metrics.snapshot().par_challenges_total, 2);
+    } finally {
+      server.close();
+    }
+  });
+});
+
 describe("keeper e2e: an inference worker that dies mid-task is replaced", function () {
   this.timeout(120_000);
   const running: Keeper[] = [];

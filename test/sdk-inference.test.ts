@@ -8,7 +8,7 @@ import path from "node:path";
 import { keccak256 } from "viem";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { fetchInput, fetchModel, ModelFetchError } from "../keepers/src/cache.js";
+import { fetchCommitted, fetchModel, ModelFetchError } from "../keepers/src/cache.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
 import { MODELS, sha256 } from "../keepers/src/models.js";
@@ -275,16 +275,16 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      assert.deepEqual(new Uint8Array(await fetchInput(`${base}/input`, keccak256(input), input.length)), input);
+      assert.deepEqual(new Uint8Array(await fetchCommitted("input", `${base}/input`, keccak256(input), input.length)), input);
       const file = path.join(cacheDir, "input.bin");
       writeFileSync(file, input);
-      assert.deepEqual(new Uint8Array(await fetchInput(pathToFileURL(file).href, keccak256(input), 1000)), input);
-      await assert.rejects(fetchInput(`${base}/input`, keccak256(big), 1000), /keccak256 mismatch: the task says 0x[0-9a-f]{64}, the fetched bytes hash to 0x/);
-      await assert.rejects(fetchInput(`${base}/input`, keccak256(input), input.length - 1), new RegExp(`cannot fetch: more than ${input.length - 1} bytes`));
-      await assert.rejects(fetchInput(`${base}/chunked`, keccak256(big), 1000), /cannot fetch: more than 1000 bytes/);
-      await assert.rejects(fetchInput(pathToFileURL(file).href, keccak256(input), 10), /cannot fetch: more than 10 bytes/);
-      await assert.rejects(fetchInput(`${base}/gone`, keccak256(input), 1000), /cannot fetch: HTTP 404/);
-      await assert.rejects(fetchInput("http://127.0.0.1:9/input", keccak256(input), 1000, 2000), /cannot fetch/);
+      assert.deepEqual(new Uint8Array(await fetchCommitted("input", pathToFileURL(file).href, keccak256(input), 1000)), input);
+      await assert.rejects(fetchCommitted("input", `${base}/input`, keccak256(big), 1000), /keccak256 mismatch: the chain committed 0x[0-9a-f]{64}, the fetched bytes hash to 0x/);
+      await assert.rejects(fetchCommitted("input", `${base}/input`, keccak256(input), input.length - 1), new RegExp(`cannot fetch: more than ${input.length - 1} bytes`));
+      await assert.rejects(fetchCommitted("input", `${base}/chunked`, keccak256(big), 1000), /cannot fetch: more than 1000 bytes/);
+      await assert.rejects(fetchCommitted("input", pathToFileURL(file).href, keccak256(input), 10), /cannot fetch: more than 10 bytes/);
+      await assert.rejects(fetchCommitted("input", `${base}/gone`, keccak256(input), 1000), /cannot fetch: HTTP 404/);
+      await assert.rejects(fetchCommitted("input", "http://127.0.0.1:9/input", keccak256(input), 1000, 2000), /cannot fetch/);
     } finally {
       server.close();
     }

