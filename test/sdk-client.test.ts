@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
-import { createWalletClient, getContract, http, toHex, zeroAddress, zeroHash, type Hex } from "viem";
+import { createWalletClient, getContract, http, keccak256, toHex, zeroAddress, zeroHash, type Hex } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { paradigmTokenAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
 import { chainFor, withHeadroom } from "../keepers/src/chain/client.js";
@@ -136,6 +137,38 @@ describe("SDK client: transactions in flight, gas, the task book", function () {
     assert.equal(keeping.tasks.get(ids[0])!.phase, "Expired");
     assert.deepEqual([...dropping.tasks.keys()], [ids[1]], "the expired task is forgotten, the open one kept");
     assert.ok(changedKeeping.has(ids[0]) && changedDropping.has(ids[0]), "both report it as changed");
+  });
+
+  it("finalizes a task with a callback whose result was given by URI: the output is fetched, checked and sent along", async () => {
+    const input = sampleBundle("mlp", 2, 60);
+    const { session } = await loadSession(MODELS.mlp.bytes());
+    const output = (await runBundle(session, MODELS.mlp, input)).canonical;
+    const server = createServer((_req, res) => res.end(output));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+      const keeper = clientsFor(url, fx.book, await fundedKey(conn, fx, 60n * PAR));
+      await registerKeeper(keeper, [fx.modelIds.mlp], 50n * PAR);
+      const fromBlock = await requester.publicClient.getBlockNumber();
+      const callback = privateKeyToAccount(await fundedKey(conn, fx, 0n)).address; // the output must go along to any callback
+      const id = await postTask(requester, fx.modelIds.mlp, input, { fee: PAR / 100n, callback, callbackGas: 50_000 });
+      const book = createTaskBook(requester, { fromBlock });
+      await book.sync();
+      await conn.networkHelpers.time.increase(3); // past the exclusive window
+      const tx = { account: keeper.account!, chain: keeper.walletClient!.chain };
+      await keeper.publicClient.waitForTransactionReceipt({ hash: await keeper.contracts.market.write.claim([id, book.tasks.get(id)!.task], tx) });
+      await book.sync();
+      const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/out`;
+      await keeper.publicClient.waitForTransactionReceipt({ hash: await keeper.contracts.market.write.submitHash([id, book.tasks.get(id)!.task, keccak256(output), uri], tx) });
+      await book.sync();
+      assert.equal(book.tasks.get(id)!.output, "0x");
+      await conn.networkHelpers.time.increase(60);
+      await finalizeTasks(requester, [book.tasks.get(id)!]);
+      await book.sync();
+      assert.equal(book.tasks.get(id)!.phase, "Finalized");
+    } finally {
+      server.close();
+    }
   });
 
   it("a zero-fee post estimated inside the window and mined after it rolls over: the exact estimate runs out of gas, the SDK's does not", async () => {

@@ -261,11 +261,19 @@ async function verify(c: ParadigmClients, t: TaskState): Promise<VerifiedResult>
   return t.items === 1 ? { ...result, outputs: decode(output) } : { ...result, outputs: [], items: decodeLot(output, t.items).map(decode) };
 }
 
-/** Finalizes submitted tasks whose window passed (anyone may). Outputs go along for tasks with callbacks. */
+/**
+ * Finalizes submitted tasks whose window passed (anyone may). Outputs go along for tasks with
+ * callbacks and policy tasks; one given by URI is fetched and checked against its hash first.
+ */
 export async function finalizeTasks(c: ParadigmClients, ts: TaskState[]): Promise<Hex> {
   const w = wallet(c);
   const policyId = Number(await c.contracts.market.read.policyModelId());
-  const outputs = ts.map((t) => (t.task.callback !== ZERO || t.task.modelId === policyId ? (t.output ?? "0x") : "0x") as Hex);
+  const outputs = await Promise.all(ts.map(async (t): Promise<Hex> => {
+    if (t.task.callback === ZERO && t.task.modelId !== policyId) return "0x";
+    if (t.output && t.output !== "0x") return t.output;
+    const model = await getModel(c, t.task.modelId);
+    return toHex(await resultBytes({ uri: t.outputUri, resultHash: t.task.resultHash }, maxResultBytes(model, t.items)));
+  }));
   const needed = outputs.some((o) => o !== "0x");
   const hash = await c.contracts.market.write.finalize([ts.map((t) => t.id), ts.map((t) => t.task), needed ? outputs : []], { account: w.account, chain: w.chain });
   await mined(c, hash, "finalize");
