@@ -101,10 +101,13 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
     assert.equal(await fx.token.read.balanceOf([me]), PAR);
   });
 
-  it("runs a task whose input is at an http URI; declines an unreachable URI and one serving other bytes (both expire, refunded)", async () => {
+  it("runs a task whose input is at an http URI, and one whose URI fails twice first (503); declines a 404 URI and one serving other bytes (both expire, refunded)", async () => {
     const input = sampleBundle("mlp", 3, 11);
+    let flaky = 0;
     const server = createServer((req, res) => {
       if (req.url === "/input") return res.end(input);
+      if (req.url === "/flaky" && ++flaky > 2) return res.end(input);
+      if (req.url === "/flaky") return void ((res.statusCode = 503), res.end());
       if (req.url === "/other") return res.end(sampleBundle("mlp", 3, 12));
       res.statusCode = 404;
       res.end();
@@ -117,6 +120,7 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
       const declinedBefore = keepers.map((k) => k.metrics.snapshot().par_tasks_declined_total ?? 0);
       const fee = PAR / 10n;
       const id = await postTask(c, fx.modelIds.mlp, input, { fee, inputURI: `${base}/input` });
+      const retried = await postTask(c, fx.modelIds.mlp, input, { fee, inputURI: `${base}/flaky` });
       const bad = [await postTask(c, fx.modelIds.mlp, input, { fee, ttl: 6, inputURI: `${base}/missing` }), await postTask(c, fx.modelIds.mlp, input, { fee, ttl: 6, inputURI: `${base}/other` })];
       const book = createTaskBook(c, { fromBlock });
       await book.sync();
@@ -124,13 +128,15 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
       const r = await waitForResult(c, id, { fromBlock, timeoutMs: 60_000 });
       const { session } = await loadSession(MODELS.mlp.bytes());
       assert.equal(r.resultHash, (await runBundle(session, MODELS.mlp, input)).resultHash);
+      assert.equal((await waitForResult(c, retried, { fromBlock, timeoutMs: 60_000 })).resultHash, r.resultHash, "a URI that answers on a later try is not declined");
+      assert.ok(flaky > 2);
       for (let i = 0; bad.some((b) => book.tasks.get(b)!.phase !== "Expired"); i++) {
         if (i > 300) assert.fail(`tasks did not expire: ${bad.map((b) => book.tasks.get(b)!.phase).join(", ")}`);
         await sleep(100);
         await book.sync();
       }
       keepers.forEach((k, i) => assert.equal(k.metrics.snapshot().par_tasks_declined_total, declinedBefore[i] + 2));
-      assert.equal(await fx.token.read.balanceOf([c.account!.address]), 2n * PAR - fee, "only the task that ran is paid for");
+      assert.equal(await fx.token.read.balanceOf([c.account!.address]), 2n * PAR - 2n * fee, "only the tasks that ran are paid for");
     } finally {
       server.close();
     }

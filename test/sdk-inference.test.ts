@@ -8,7 +8,7 @@ import path from "node:path";
 import { keccak256 } from "viem";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
-import { fetchCommitted, fetchModel, ModelFetchError } from "../keepers/src/cache.js";
+import { CommittedFetchError, fetchCommitted, fetchModel, ModelFetchError } from "../keepers/src/cache.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
 import { MODELS, sha256 } from "../keepers/src/models.js";
@@ -283,8 +283,9 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
       await assert.rejects(fetchCommitted("input", `${base}/input`, keccak256(input), input.length - 1), new RegExp(`cannot fetch: more than ${input.length - 1} bytes`));
       await assert.rejects(fetchCommitted("input", `${base}/chunked`, keccak256(big), 1000), /cannot fetch: more than 1000 bytes/);
       await assert.rejects(fetchCommitted("input", pathToFileURL(file).href, keccak256(input), 10), /cannot fetch: more than 10 bytes/);
-      await assert.rejects(fetchCommitted("input", `${base}/gone`, keccak256(input), 1000), /cannot fetch: HTTP 404/);
-      await assert.rejects(fetchCommitted("input", "http://127.0.0.1:9/input", keccak256(input), 1000, 2000), /cannot fetch/);
+      await assert.rejects(fetchCommitted("input", `${base}/gone`, keccak256(input), 1000), (e) => e instanceof CommittedFetchError && !e.retryable && /cannot fetch: HTTP 404/.test(e.message));
+      await assert.rejects(fetchCommitted("input", `${base}/input`, keccak256(big), 1000), (e) => e instanceof CommittedFetchError && !e.retryable);
+      await assert.rejects(fetchCommitted("input", "http://127.0.0.1:9/input", keccak256(input), 1000, 2000), (e) => e instanceof CommittedFetchError && e.retryable && /cannot fetch/.test(e.message));
     } finally {
       server.close();
     }

@@ -28,7 +28,9 @@ async function fetchBytes(uri: string, timeoutMs: number, maxBytes = Infinity): 
   return bytes;
 }
 
-const tooLarge = (maxBytes: number) => new Error(`more than ${maxBytes} bytes`);
+/** An error that asking again will not change (too large, or an HTTP 4xx other than 408/429). */
+const final = (message: string) => Object.assign(new Error(message), { final: true });
+const tooLarge = (maxBytes: number) => final(`more than ${maxBytes} bytes`);
 
 async function read(uri: string, timeoutMs: number, maxBytes: number): Promise<Uint8Array> {
   const scheme = uri.slice(0, uri.indexOf(":") + 1);
@@ -57,7 +59,10 @@ async function read(uri: string, timeoutMs: number, maxBytes: number): Promise<U
     case "http:":
     case "https:": {
       const res = await fetch(uri, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
+      if (!res.ok) {
+        const message = `HTTP ${res.status} ${res.statusText}`;
+        throw res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429 ? final(message) : new Error(message);
+      }
       if (Number(res.headers.get("content-length") ?? 0) > maxBytes) {
         await res.body?.cancel();
         throw tooLarge(maxBytes);
@@ -112,11 +117,23 @@ export async function fetchCommitted(what: "input" | "output", uri: string, hash
   try {
     bytes = await fetchBytes(uri, timeoutMs, maxBytes);
   } catch (e) {
-    throw new Error(`${what} ${short(uri)}: cannot fetch: ${(e as Error).message}`);
+    throw new CommittedFetchError(`${what} ${short(uri)}: cannot fetch: ${(e as Error).message}`, !(e as { final?: boolean }).final);
   }
   const got = keccak256(bytes);
-  if (got !== hash.toLowerCase()) throw new Error(`${what} ${short(uri)}: keccak256 mismatch: the chain committed ${hash}, the fetched bytes hash to ${got}`);
+  if (got !== hash.toLowerCase()) throw new CommittedFetchError(`${what} ${short(uri)}: keccak256 mismatch: the chain committed ${hash}, the fetched bytes hash to ${got}`, false);
   return bytes;
+}
+
+/**
+ * Why {@link fetchCommitted} failed. `retryable`: the URI may answer later (no connection, a
+ * timeout, HTTP 5xx, 408 or 429, a missing file); not when the bytes were wrong or too large, or
+ * the server said the request itself was wrong (other HTTP 4xx).
+ */
+export class CommittedFetchError extends Error {
+  override name = "CommittedFetchError";
+  constructor(message: string, readonly retryable: boolean) {
+    super(message);
+  }
 }
 
 const short = (uri: string) => (uri.length > 80 ? uri.slice(0, 77) + "..." : uri);

@@ -16,7 +16,7 @@ import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, FINALIZE_GRACE, finalizeTasks, maxResultBytes, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
-import { fetchCommitted } from "./cache.js";
+import { CommittedFetchError, fetchCommitted } from "./cache.js";
 import { decodeLot, encodeLot, LOT_ITEM_OVERHEAD, resultsAgree } from "./lot.js";
 import { createPool, InferenceCrashError, type InferencePool, type PoolResult } from "./pool.js";
 import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
@@ -57,6 +57,8 @@ export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<vo
 const ZERO = "0x0000000000000000000000000000000000000000";
 /** Claim transactions one keeper has in flight at once (a batch's submit no longer counts). */
 const MAX_CLAIMS_IN_FLIGHT = 4;
+/** Attempts to fetch an input by URI that does not answer before the task is declined (2 s, then 4 s apart). */
+const INPUT_FETCH_TRIES = 3;
 /** Inference crashes a task may meet before it is declined (a task that keeps killing the worker). */
 const MAX_CRASHES = 3;
 /** How long `stop()` waits for transactions in flight to be mined. */
@@ -122,15 +124,29 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // Inputs published by URI: fetched once, beside the loop, and checked against the task's inputHash.
   const fetched = new Map<bigint, Uint8Array>();
   const fetching = new Map<bigint, Promise<Uint8Array>>();
+  const unanswered = new Map<bigint, { tries: number; until: number }>(); // inputs whose URI did not answer yet
   function fetchInputOf(t: TaskState): Promise<Uint8Array> {
     let p = fetching.get(t.id);
     if (!p) {
       const { maxInputBytes } = served.get(t.task.modelId)!.model;
       const most = t.items === 1 ? maxInputBytes : (maxInputBytes + LOT_ITEM_OVERHEAD) * t.items;
-      p = fetchCommitted("input", t.inputURI, t.inputHash, most).then((b) => (fetched.set(t.id, b), b));
+      p = fetchCommitted("input", t.inputURI, t.inputHash, most).then(
+        (b) => (fetched.set(t.id, b), b),
+        (e: Error) => {
+          if (e instanceof CommittedFetchError && e.retryable) fetching.delete(t.id); // the next caller asks again
+          throw e;
+        },
+      );
       fetching.set(t.id, p);
     }
     return p;
+  }
+  /** A URI that did not answer is tried again a few ticks later; wrong or too large bytes decline the task at once. */
+  function inputFailed(t: TaskState, e: Error) {
+    const tries = (unanswered.get(t.id)?.tries ?? 0) + 1;
+    if (!(e instanceof CommittedFetchError && e.retryable) || tries >= INPUT_FETCH_TRIES) return decline(t, e.message);
+    unanswered.set(t.id, { tries, until: Date.now() + 2_000 * tries });
+    log("input.retry", { id: t.id, tries, reason: e.message });
   }
   /** A task's input: inline, or fetched by URI (undefined until it is). */
   const inputOf = (t: TaskState) => (t.input !== "0x" ? bytes(t.input) : fetched.get(t.id));
@@ -174,8 +190,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       if (!m) continue;
       const input = inputOf(t);
       if (!input) {
-        if (!fetching.has(t.id)) fetchInputOf(t).catch((e: Error) => decline(t, e.message)); // a later tick takes it
-        continue;
+        if (!fetching.has(t.id) && (unanswered.get(t.id)?.until ?? 0) <= Date.now()) fetchInputOf(t).catch((e: Error) => inputFailed(t, e));
+        continue; // a later tick takes it once fetched
       }
       try {
         for (const b of bundlesOf(t, input)) decodeBundle(m.model.inputs, b, m.model.maxInputBytes);
@@ -385,7 +401,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const m = served.get(t.task.modelId);
     if (!m) return 3;
     const r = results.get(t.id) ?? (await compute(t).catch((e) => {
-      if (e instanceof InferenceCrashError) throw e; // no vote yet: jury() retries after its cooldown
+      // not the task's fault (a dead thread, a URI that did not answer): no vote yet, jury() retries after its cooldown
+      if (e instanceof InferenceCrashError || (e instanceof CommittedFetchError && e.retryable)) throw e;
       return undefined;
     }));
     if (!r) return 3; // cannot compute: the task's input is invalid, so neither result stands
@@ -480,7 +497,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
-  const byId = [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching]; // all the keeper keeps by task id
+  const byId = [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching, unanswered]; // all the keeper keeps by task id
   let rebuilds = 0;
   async function tick() {
     await book.sync();
