@@ -276,22 +276,22 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   }
 
   async function claimAll(ts: TaskState[]): Promise<bigint[]> {
+    const chosen = new Map(ts.map((t) => [t.id, claimState(t)])); // what the claim is sent against
     try {
       await send("claim", () => market.write.claimBatch([ts.map((t) => t.id), ts.map((t) => t.task)], tx));
       metrics.inc("par_tasks_claimed_total", ts.length);
       log("task.claimed", { ids: ts.map((t) => t.id).join(","), n: ts.length });
       return ts.map((t) => t.id);
     } catch (e) {
-      if (ts.length === 1) { log("claim.failed", { id: ts[0].id, reason: errMsg(e) }); return []; }
-      // Usually another keeper claimed some of them: claim again those the chain still has as
-      // they were chosen, and one by one only if the chain shows no change.
-      const chosen = new Map(ts.map((t) => [t.id, claimState(t)]));
+      // Usually another keeper claimed or settled some of them first: claim again those the
+      // chain still has as they were sent, and one by one only if the chain shows no change.
       await book.sync();
       const left = ts.filter((t) => claimState(t) === chosen.get(t.id));
       if (left.length < ts.length) {
         log("claim.lost", { ids: ts.filter((t) => !left.includes(t)).map((t) => t.id).join(","), reason: "claimed or settled by someone else first" });
         return left.length ? claimAll(left) : [];
       }
+      if (ts.length === 1) { log("claim.failed", { id: ts[0].id, reason: errMsg(e) }); return []; }
       log("claim.retry", { ids: ts.map((t) => t.id).join(","), reason: `${errMsg(e)}; the chain shows no change, claiming one by one` });
       const ok: bigint[] = [];
       for (const t of ts) ok.push(...(await claimAll([t])));
@@ -333,6 +333,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   }
 
   async function settleBatch(batch: TaskState[], what: "finalize" | "expire") {
+    const phases = new Map(batch.map((t) => [t.id, t.phase])); // what the transaction is sent against
     try {
       if (what === "finalize") {
         await finalizeTasks(c, batch);
@@ -341,8 +342,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       metrics.inc(what === "finalize" ? "par_tasks_finalized_total" : "par_tasks_expired_total", batch.length);
       log(`task.${what}d`, { ids: batch.map((t) => t.id).join(","), n: batch.length });
     } catch (e) {
-      batch.forEach((t) => cooldown.set(t.id, Date.now() + 1_000));
-      log(`${what}.failed`, { ids: batch.map((t) => t.id).join(","), reason: errMsg(e) });
+      // usually another keeper or the requester settled some of them first: those are lost, the rest retried
+      await book.sync().catch(() => undefined);
+      const lost = batch.filter((t) => t.phase !== phases.get(t.id));
+      const left = batch.filter((t) => !lost.includes(t));
+      if (lost.length) log(`${what}.lost`, { ids: lost.map((t) => t.id).join(","), reason: "settled by someone else first" });
+      left.forEach((t) => cooldown.set(t.id, Date.now() + 1_000));
+      if (left.length && !lost.length) log(`${what}.failed`, { ids: left.map((t) => t.id).join(","), reason: errMsg(e) });
     } finally {
       batch.forEach((t) => busy.delete(t.id));
     }
