@@ -7,7 +7,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
-import { network } from "hardhat";
 import { decodeFunctionData, keccak256, parseTransaction, toHex, type Hex } from "viem";
 import { taskMarketAbi } from "../keepers/src/abi/taskMarket.js";
 import { createTaskBook, paradigmFrom, postTask, postTasks, waitForResult } from "../keepers/src/index.js";
@@ -20,7 +19,7 @@ import { classifyReadings } from "../keepers/examples/agent.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
 import { createLogger } from "../keepers/src/telemetry.js";
-import { clientsFor, deploySdkChain, fundedKey, registerKeeper, serveRpc, writeBook, type Connection, type SdkChain } from "./helpers/sdk-chain.js";
+import { clientsFor, fundedKey, liveChain, registerKeeper, stakedKeeper, writeBook, type Connection, type SdkChain } from "./helpers/sdk-chain.js";
 
 const PAR = 10n ** 8n;
 const cacheDir = mkdtempSync(path.join(tmpdir(), "par-e2e-cache-"));
@@ -35,10 +34,7 @@ describe("keeper e2e: post → claim → run → submit → finalize", function 
   const keepers: Keeper[] = [];
 
   before(async () => {
-    conn = await network.create();
-    fx = await deploySdkChain(conn);
-    ({ url } = await serveRpc(conn));
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    ({ conn, fx, url } = await liveChain());
   });
   after(async () => {
     await Promise.all(keepers.map((k) => k.stop()));
@@ -176,13 +172,9 @@ describe("keeper e2e: a lot whose result would not fit one submit transaction", 
   });
 
   it("is run before any claim and declined: the keeper risks no bond, the lot expires and the requester is refunded", async () => {
-    const conn = await network.create();
-    const fx = await deploySdkChain(conn);
-    const { url } = await serveRpc(conn);
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
-    const key = await fundedKey(conn, fx, 100n * PAR);
-    const kc = clientsFor(url, fx.book, key);
-    await registerKeeper(kc, [fx.modelIds.mlp], 50n * PAR);
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
+    const { key, c: kc } = await stakedKeeper(chain, [fx.modelIds.mlp], 50n * PAR);
     // Each mlp item's result is 36 bytes (4 int64 + its length): a lot of 3 is 108 bytes > 64.
     keeper = await startKeeper({ clients: kc, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 200, log: quiet, maxSubmitBytes: 64 });
     const c = clientsFor(url, fx.book, await fundedKey(conn, fx, PAR));
@@ -208,17 +200,10 @@ describe("keeper e2e: a lying keeper is challenged by the honest watchtower, jud
   });
 
   it("slashes the liar; the watchtower's result stands and the requester gets it", async () => {
-    conn = await network.create();
-    fx = await deploySdkChain(conn);
-    ({ url } = await serveRpc(conn));
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
-    const models = [fx.modelIds.mlp];
-    const make = async (opts: Partial<Parameters<typeof startKeeper>[0]>, stake = 50n * PAR) => {
-      const key = await fundedKey(conn, fx, stake + 10n * PAR);
-      const c = clientsFor(url, fx.book, key);
-      await registerKeeper(c, models, stake);
-      return { key, c, opts };
-    };
+    const chain = await liveChain();
+    ({ conn, fx, url } = chain);
+    const make = async (opts: Partial<Parameters<typeof startKeeper>[0]>, stake = 50n * PAR) =>
+      ({ ...(await stakedKeeper(chain, [fx.modelIds.mlp], stake)), opts });
     // the liar claims every task; the honest watchtower and the juror never claim
     const liar = await make({ tamper: (b) => { const x = new Uint8Array(b); x[0] ^= 0x7f; return x; } });
     const honest = await make({ onlyTasks: () => false });
@@ -248,10 +233,8 @@ describe("keeper e2e: results submitted by hash and URI (submitHash)", function 
   });
 
   it("the watchtower fetches and checks them: an honest one stands; a wrong one and one whose URI is unreachable are challenged, and the submitter is slashed", async () => {
-    const conn = await network.create();
-    const fx = await deploySdkChain(conn);
-    const { url } = await serveRpc(conn);
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
     const served = new Map<string, Uint8Array>();
     const server = createServer((req, res) => {
       const body = served.get(req.url ?? "");
@@ -262,12 +245,7 @@ describe("keeper e2e: results submitted by hash and URI (submitHash)", function 
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const make = async (stake: bigint) => {
-        const key = await fundedKey(conn, fx, stake + 10n * PAR);
-        const c = clientsFor(url, fx.book, key);
-        await registerKeeper(c, [fx.modelIds.mlp], stake);
-        return { key, c };
-      };
+      const make = (stake: bigint) => stakedKeeper(chain, [fx.modelIds.mlp], stake);
       const submitter = await make(50n * PAR); // no keeper process: the test claims and submits for it
       const watchtower = await make(50n * PAR);
       const juror = await make(2000n * PAR); // most of the stake, so the draw seats it
@@ -326,13 +304,9 @@ describe("keeper e2e: an inference worker that dies mid-task is replaced", funct
   });
 
   it("the task is not declined: the keeper runs it again on a fresh worker, submits it and keeps its whole stake", async () => {
-    const conn = await network.create();
-    const fx = await deploySdkChain(conn);
-    const { url } = await serveRpc(conn);
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
-    const key = await fundedKey(conn, fx, 60n * PAR);
-    const c = clientsFor(url, fx.book, key);
-    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
+    const { key, c } = await stakedKeeper(chain, [fx.modelIds.silero], 50n * PAR);
     // the keeper's first inference worker exits as soon as it is handed a task, before running it
     let crashed = false;
     const sabotage = (w: Worker) => {
@@ -380,10 +354,8 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
   });
 
   it("re-syncs and claims the rest in one transaction: claim.lost names the lost task, nothing is claimed one by one", async () => {
-    const conn = await network.create();
-    const fx = await deploySdkChain(conn);
     let rival: (() => Promise<void>) | undefined; // runs once, in front of the keeper's first batch claim
-    const { url } = await serveRpc(conn, {
+    const chain = await liveChain({
       intercept: async (req) => {
         if (req.method !== "eth_sendRawTransaction" || !rival) return;
         const { data } = parseTransaction(req.params![0] as Hex);
@@ -394,10 +366,8 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
         await front();
       },
     });
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
-    const keys = [await fundedKey(conn, fx, 60n * PAR), await fundedKey(conn, fx, 60n * PAR)];
-    const [mine, other] = keys.map((k) => clientsFor(url, fx.book, k));
-    for (const c of [mine, other]) await registerKeeper(c, [fx.modelIds.mlp], 50n * PAR);
+    const { conn, fx, url } = chain;
+    const [{ key, c: mine }, { c: other }] = [await stakedKeeper(chain, [fx.modelIds.mlp], 50n * PAR), await stakedKeeper(chain, [fx.modelIds.mlp], 50n * PAR)];
 
     const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
     const fromBlock = await requester.publicClient.getBlockNumber();
@@ -413,7 +383,7 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
     await sleep(3_000); // past the 2 s exclusive window: either task is anyone's to claim
 
     const logs: string[] = [];
-    running.push(await startKeeper({ clients: mine, cacheDir, saltSecret: keccak256(keys[0]), poolSize: 1, pollMs: 100, log: createLogger({ json: true, write: (l) => logs.push(l) }) }));
+    running.push(await startKeeper({ clients: mine, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 100, log: createLogger({ json: true, write: (l) => logs.push(l) }) }));
     const r = await waitForResult(requester, ids[0], { fromBlock, timeoutMs: 60_000 });
     assert.equal(r.keeper, mine.account!.address);
     assert.equal(rival, undefined, "the rival claimed in front of the batch");
@@ -434,13 +404,9 @@ describe("keeper e2e: a reorg replaces a task the keeper already ran", function 
   });
 
   it("the keeper rescans, runs the task that now holds the id, and its result is that task's (not the cached one)", async () => {
-    const conn = await network.create();
-    const fx = await deploySdkChain(conn);
-    const { url } = await serveRpc(conn);
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
-    const key = await fundedKey(conn, fx, 60n * PAR);
-    const c = clientsFor(url, fx.book, key);
-    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
+    const { key, c } = await stakedKeeper(chain, [fx.modelIds.silero], 50n * PAR);
     const [first, second] = [await fundedKey(conn, fx, 10n * PAR), await fundedKey(conn, fx, 10n * PAR)].map((k) => clientsFor(url, fx.book, k));
     const logs: string[] = [];
     running.push(await startKeeper({ clients: c, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 100, log: createLogger({ json: true, write: (l) => logs.push(l) }) }));
@@ -472,14 +438,10 @@ describe("keeper e2e: a keeper process killed mid-task resumes from chain state"
   });
 
   it("kill -9 after the claim, restart: the same keeper submits and the task finalizes; a second process agrees (no challenge)", async () => {
-    const conn = await network.create();
-    const fx = await deploySdkChain(conn);
-    const { url } = await serveRpc(conn);
-    await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
     const dir = mkdtempSync(path.join(tmpdir(), "par-crash-"));
-    const key = await fundedKey(conn, fx, 60n * PAR);
-    const c = clientsFor(url, fx.book, key);
-    await registerKeeper(c, [fx.modelIds.silero], 50n * PAR);
+    const { key, c } = await stakedKeeper(chain, [fx.modelIds.silero], 50n * PAR);
     const keystore = path.join(dir, "keystore.json");
     createKeystore(keystore, "pw", { privateKey: key, n: 1 << 12 });
     const bookFile = writeBook(fx.book);
@@ -492,9 +454,7 @@ describe("keeper e2e: a keeper process killed mid-task resumes from chain state"
     child = spawnKeeper();
     child.stderr!.on("data", (d) => logs.push(String(d)));
     // a second, in-process keeper that never claims: its watchtower re-runs the first one's result
-    const otherKey = await fundedKey(conn, fx, 60n * PAR);
-    const other = clientsFor(url, fx.book, otherKey);
-    await registerKeeper(other, [fx.modelIds.silero], 50n * PAR);
+    const { key: otherKey, c: other } = await stakedKeeper(chain, [fx.modelIds.silero], 50n * PAR);
     running.push(await startKeeper({ clients: other, cacheDir, saltSecret: keccak256(otherKey), poolSize: 1, pollMs: 200, log: quiet, onlyTasks: () => false }));
     while (!logs.join("").includes("keeper.start")) await sleep(100);
 

@@ -13,11 +13,11 @@ import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { collectEarnings } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
-import { expireTasks, FINALIZE_GRACE, finalizeTasks, maxResultBytes, resultBytes } from "./chain/requester.js";
+import { expireTasks, FINALIZE_GRACE, finalizeTasks, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import type { Provider } from "./inference.js";
 import { CommittedFetchError, fetchCommitted } from "./cache.js";
-import { decodeLot, encodeLot, LOT_ITEM_OVERHEAD, resultsAgree } from "./lot.js";
+import { decodeLot, encodeLot, lotBytes, resultsAgree } from "./lot.js";
 import { createPool, InferenceCrashError, type InferencePool, type PoolResult } from "./pool.js";
 import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
 import { decodeBundle } from "./tensors.js";
@@ -128,8 +128,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   function fetchInputOf(t: TaskState): Promise<Uint8Array> {
     let p = fetching.get(t.id);
     if (!p) {
-      const { maxInputBytes } = served.get(t.task.modelId)!.model;
-      const most = t.items === 1 ? maxInputBytes : (maxInputBytes + LOT_ITEM_OVERHEAD) * t.items;
+      const most = lotBytes(served.get(t.task.modelId)!.model.maxInputBytes, t.items);
       p = fetchCommitted("input", t.inputURI, t.inputHash, most).then(
         (b) => (fetched.set(t.id, b), b),
         (e: Error) => {
@@ -398,7 +397,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
 
   /** The submitter's result bytes: inline, or fetched from its URI and checked against its hash. */
   const postedBytes = (t: TaskState, m: ModelRecord) =>
-    resultBytes({ output: t.output, uri: t.outputUri, resultHash: t.task.resultHash }, maxResultBytes(m, t.items));
+    resultBytes({ output: t.output, uri: t.outputUri, resultHash: t.task.resultHash }, lotBytes(m.maxOutputBytes, t.items));
 
   // ------------------------------------------------------------ jury duty
   const salt = (id: bigint, round: number) => keccak256(concat([opts.saltSecret, toHex(id, { size: 32 }), toHex(round, { size: 1 })]));
@@ -415,7 +414,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     results.set(t.id, r);
     const ok = async (posted: Promise<Uint8Array>) => resultsAgree(t.items, await posted.catch(() => new Uint8Array()), r.canonical, m.model.tolerance);
     if (await ok(postedBytes(t, m.model))) return 1;
-    return t.challenge && (await ok(resultBytes(t.challenge, maxResultBytes(m.model, t.items)))) ? 2 : 3;
+    return t.challenge && (await ok(resultBytes(t.challenge, lotBytes(m.model.maxOutputBytes, t.items)))) ? 2 : 3;
   }
 
   async function jury(headTime: number, now: number) {

@@ -9,6 +9,9 @@ import { withinTolerance } from "./canonical.js";
 
 /** Bytes the lot encoding adds per item (TaskMarketBase.LOT_ITEM_OVERHEAD). */
 export const LOT_ITEM_OVERHEAD = 4;
+
+/** The most bytes a task's input or result may have, from the model's per-item bound (as TaskMarketBase bounds a lot's input). */
+export const lotBytes = (perItem: number, items: number) => (items === 1 ? perItem : (perItem + LOT_ITEM_OVERHEAD) * items);
 /** Most items one lot may carry (TaskMarketBase.MAX_ITEMS). */
 export const MAX_ITEMS = 1024;
 

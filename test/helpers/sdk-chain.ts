@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { parseEther, stringToHex, toHex, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -86,6 +87,23 @@ export async function serveRpc(conn: Connection, opts: { intercept?: (req: RpcRe
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+/** A fresh chain for a keeper test: the protocol deployed, served over HTTP, and a block a second (like the devnet). */
+export async function liveChain(opts: Parameters<typeof serveRpc>[1] = {}) {
+  const conn = await network.create();
+  const fx = await deploySdkChain(conn);
+  const { url, server } = await serveRpc(conn, opts);
+  await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
+  return { conn, fx, url, server };
+}
+
+/** A fresh key registered as a keeper of `modelIds` with `stake` (and 10 PAR to spare), with its clients. */
+export async function stakedKeeper({ conn, fx, url }: { conn: Connection; fx: SdkChain; url: string }, modelIds: number[], stake: bigint) {
+  const key = await fundedKey(conn, fx, stake + 10n * 10n ** 8n);
+  const c = clientsFor(url, fx.book, key);
+  await registerKeeper(c, modelIds, stake);
+  return { key, c };
 }
 
 /** A fresh key with gas and `par` PAR base units (minted by the test governance account). */

@@ -7,7 +7,7 @@ import { hexToBytes, keccak256, parseEventLogs, toHex, type Address, type Hex } 
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
 import { fetchCommitted } from "../cache.js";
-import { decodeLot, encodeLot, LOT_ITEM_OVERHEAD } from "../lot.js";
+import { decodeLot, encodeLot, lotBytes } from "../lot.js";
 import { decodeBundle, encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel, type ModelRecord } from "./models.js";
@@ -236,10 +236,6 @@ export async function waitForResult(
   }
 }
 
-/** The most bytes a result of model `m` over `items` inputs may have (the model's maxOutputBytes, per item for a lot). */
-export const maxResultBytes = (m: Pick<ModelRecord, "maxOutputBytes">, items: number) =>
-  items === 1 ? m.maxOutputBytes : (m.maxOutputBytes + LOT_ITEM_OVERHEAD) * items;
-
 /**
  * A posted result's bytes: inline (the market checked its hash), or fetched from its URI and
  * checked against `resultHash` (a result submitted with `submitHash`).
@@ -252,7 +248,7 @@ export async function resultBytes(r: { output?: Hex; uri?: string; resultHash: H
 
 async function verify(c: ParadigmClients, t: TaskState): Promise<VerifiedResult> {
   const model = await getModel(c, t.task.modelId);
-  const output = await resultBytes({ output: finalOutput(t), uri: finalUri(t), resultHash: t.final!.resultHash }, maxResultBytes(model, t.items))
+  const output = await resultBytes({ output: finalOutput(t), uri: finalUri(t), resultHash: t.final!.resultHash }, lotBytes(model.maxOutputBytes, t.items))
     .catch((e: Error) => { throw new Error(`task ${t.id}: cannot verify the final result: ${e.message}`); });
   const h = keccak256(output);
   if (h !== t.final!.resultHash) throw new Error(`task ${t.id}: output hashes to ${h}, the chain committed ${t.final!.resultHash}`);
@@ -272,7 +268,7 @@ export async function finalizeTasks(c: ParadigmClients, ts: TaskState[]): Promis
     if (t.task.callback === ZERO && t.task.modelId !== policyId) return "0x";
     if (t.output && t.output !== "0x") return t.output;
     const model = await getModel(c, t.task.modelId);
-    return toHex(await resultBytes({ uri: t.outputUri, resultHash: t.task.resultHash }, maxResultBytes(model, t.items)));
+    return toHex(await resultBytes({ uri: t.outputUri, resultHash: t.task.resultHash }, lotBytes(model.maxOutputBytes, t.items)));
   }));
   const needed = outputs.some((o) => o !== "0x");
   const hash = await c.contracts.market.write.finalize([ts.map((t) => t.id), ts.map((t) => t.task), needed ? outputs : []], { account: w.account, chain: w.chain });
