@@ -52,10 +52,17 @@ async function deploy() {
   async function assertAccounted() {
     assert.equal(await registry.read.owed(), await balance(registry.address));
   }
+  /** Draws for model 1 from the tree as the latest block left it (mines one block first). */
+  async function draw(seed: bigint, modelId = 1) {
+    await networkHelpers.mine(1);
+    return lower(await registry.read.draw([modelId, seed, await publicClient.getBlockNumber()]));
+  }
+  /** Rewards reach shares at once (no stream): for tests of the split arithmetic. */
+  const instantRewards = () => registry.write.setParameter([param("rewardStreamPeriod"), 0n]);
   return {
     viem, networkHelpers, publicClient, token, registry,
     admin, market, op1, op2, op3, alice, bob, stranger,
-    register, reward, balance, received, assertAccounted,
+    register, reward, balance, received, assertAccounted, draw, instantRewards,
   };
 }
 
@@ -85,11 +92,11 @@ describe("KeeperRegistry", () => {
     });
 
     it("lets a keeper register with zero stake at genesis and stay active", async () => {
-      const { registry, op1, register } = await deploy();
+      const { registry, op1, register, draw } = await deploy();
       await register(op1, 0n);
       assert.equal(await registry.read.isActive([op1.account.address]), true);
       assert.equal(await registry.read.stakeOf([op1.account.address]), 0n);
-      assert.equal(lower(await registry.read.draw([123n])), lower(op1.account.address));
+      assert.equal(await draw(123n), lower(op1.account.address));
     });
 
     it("replaces models and profile", async () => {
@@ -155,7 +162,7 @@ describe("KeeperRegistry", () => {
     });
 
     it("takes an unavailable keeper out of the draw and isActive", async () => {
-      const { viem, registry, op1, op2, register } = await deploy();
+      const { viem, registry, op1, op2, register, draw } = await deploy();
       await register(op1, 100n * PAR);
       await register(op2, 100n * PAR);
       await viem.assertions.emitWithArgs(
@@ -164,7 +171,7 @@ describe("KeeperRegistry", () => {
       );
       assert.equal(await registry.read.isActive([op1.account.address]), false);
       assert.equal(await registry.read.totalStake(), 100n * PAR);
-      for (let i = 0n; i < 20n; i++) assert.equal(lower(await registry.read.draw([i * 7919n])), lower(op2.account.address));
+      for (let i = 0n; i < 20n; i++) assert.equal(await draw(i * 7919n), lower(op2.account.address));
       await registry.write.setAvailable([true], { account: op1.account });
       assert.equal(await registry.read.totalStake(), 200n * PAR);
     });
@@ -302,20 +309,21 @@ describe("KeeperRegistry", () => {
 
       await viem.assertions.emitWithArgs(
         registry.write.slash([k, 250n * PAR, 50n * PAR, stranger.account.address], { account: market.account }),
-        registry, "Slashed", [k, stranger.account.address, 250n * PAR, 50n * PAR, 15_555_555_555n, 4_444_444_445n],
+        // the unbonding part rounds down: dust in the unbonding bucket is never taken by rounding
+        registry, "Slashed", [k, stranger.account.address, 250n * PAR, 50n * PAR, 15_555_555_556n, 4_444_444_444n],
       );
       assert.equal(await balance(stranger.account.address), 250n * PAR);
       assert.equal(await registry.read.lockedBondOf([k]), 0n);
-      assert.equal(await registry.read.stakeOf([k]), 19_444_444_445n);
-      assert.equal(await registry.read.unbondingOf([k]), 5_555_555_555n);
-      assert.equal(await registry.read.totalStake(), 19_444_444_445n);
+      assert.equal(await registry.read.stakeOf([k]), 19_444_444_444n);
+      assert.equal(await registry.read.unbondingOf([k]), 5_555_555_556n);
+      assert.equal(await registry.read.totalStake(), 19_444_444_444n);
       assert.equal((await registry.read.positionOf([k, k])).stake, 4_861_111_111n);
       assert.equal((await registry.read.positionOf([k, alice.account.address])).stake, 14_583_333_333n);
       await assertAccounted();
 
       await networkHelpers.time.increase(UNBONDING);
       assert.equal(await received(bob.account.address, () => registry.write.withdraw([k], { account: bob.account })),
-        5_555_555_555n);
+        5_555_555_556n);
       await registry.write.undelegate([k, 14_583_333_333n], { account: alice.account });
       await registry.write.requestUnbond([4_861_111_111n], { account: op1.account });
       await networkHelpers.time.increase(UNBONDING);
@@ -323,11 +331,11 @@ describe("KeeperRegistry", () => {
       const o = await received(k, () => registry.write.withdraw([k], { account: op1.account }));
       assert.equal(a, 14_583_333_333n);
       assert.equal(o, 4_861_111_111n);
-      // burns round up, in favour of the pool: one share each is left, holding the last unit
-      assert.equal((await registry.read.positionOf([k, alice.account.address])).shares, 1n);
-      assert.equal((await registry.read.positionOf([k, k])).shares, 1n);
-      assert.equal(await registry.read.stakeOf([k]), 1n);
-      assert.equal(await balance(registry.address), 1n);
+      // burns round up, in favour of the pool; the last holder takes the remainder
+      assert.equal((await registry.read.positionOf([k, alice.account.address])).shares, 0n);
+      assert.equal((await registry.read.positionOf([k, k])).shares, 0n);
+      assert.equal(await registry.read.stakeOf([k]), 0n);
+      assert.equal(await balance(registry.address), 0n);
       await assertAccounted();
     });
 
@@ -364,23 +372,28 @@ describe("KeeperRegistry", () => {
       assert.equal(await registry.read.unbondingOf([op1.account.address]), 70n * PAR);
     });
 
-    it("takes no more than the pool holds, then refuses new stake with PoolDepleted", async () => {
-      const { viem, registry, market, op1, alice, stranger, register, balance, assertAccounted } = await deploy();
+    it("takes no more than the pool holds, then takes new stake at par: the old shares are worth 0", async () => {
+      const { registry, market, op1, alice, stranger, register, balance, assertAccounted } = await deploy();
+      const k = op1.account.address;
       await register(op1, 100n * PAR);
-      await registry.write.slash([op1.account.address, 1_000n * PAR, 0n, stranger.account.address], { account: market.account });
+      await registry.write.slash([k, 1_000n * PAR, 0n, stranger.account.address], { account: market.account });
       assert.equal(await balance(stranger.account.address), 100n * PAR);
-      assert.equal(await registry.read.stakeOf([op1.account.address]), 0n);
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.delegate([op1.account.address, PAR], { account: alice.account }), registry, "PoolDepleted",
-        [op1.account.address],
-      );
+      assert.equal(await registry.read.stakeOf([k]), 0n);
+      assert.equal((await registry.read.positionOf([k, k])).shares, 0n);
+      await registry.write.delegate([k, PAR], { account: alice.account });
+      assert.equal((await registry.read.positionOf([k, alice.account.address])).stake, PAR);
+      assert.equal((await registry.read.positionOf([k, k])).stake, 0n);
+      await registry.write.addStake([2n * PAR], { account: op1.account });
+      assert.equal((await registry.read.positionOf([k, k])).stake, 2n * PAR);
+      assert.equal(await registry.read.stakeOf([k]), 3n * PAR);
       await assertAccounted();
     });
   });
 
   describe("rewards and commission", () => {
     it("pays the commission to the operator and the rest pro rata, to the base unit", async () => {
-      const { viem, registry, op1, alice, register, reward, received, assertAccounted } = await deploy();
+      const { viem, registry, op1, alice, register, reward, received, assertAccounted , instantRewards } = await deploy();
+      await instantRewards();
       const k = op1.account.address;
       await register(op1, 100n * PAR, 1_000);
       await registry.write.delegate([k, 300n * PAR], { account: alice.account });
@@ -401,7 +414,8 @@ describe("KeeperRegistry", () => {
     });
 
     it("gives late delegators nothing of earlier rewards and stops rewarding unbonded shares", async () => {
-      const { registry, op1, alice, bob, register, reward } = await deploy();
+      const { registry, op1, alice, bob, register, reward , instantRewards } = await deploy();
+      await instantRewards();
       const k = op1.account.address;
       await register(op1, 100n * PAR);
       await reward(k, 10n * PAR);
@@ -417,14 +431,16 @@ describe("KeeperRegistry", () => {
     });
 
     it("gives the whole reward to the operator of a pool without stake", async () => {
-      const { registry, op1, register, reward } = await deploy();
+      const { registry, op1, register, reward , instantRewards } = await deploy();
+      await instantRewards();
       await register(op1, 0n);
       await reward(op1.account.address, 3n * PAR);
       assert.equal((await registry.read.positionOf([op1.account.address, op1.account.address])).rewards, 3n * PAR);
     });
 
     it("applies a commission change only after commissionDelay", async () => {
-      const { viem, networkHelpers, publicClient, registry, op1, alice, register, reward } = await deploy();
+      const { viem, networkHelpers, publicClient, registry, op1, alice, register, reward , instantRewards } = await deploy();
+      await instantRewards();
       const k = op1.account.address;
       await register(op1, 100n * PAR, 500);
       await registry.write.delegate([k, 100n * PAR], { account: alice.account });
@@ -446,7 +462,8 @@ describe("KeeperRegistry", () => {
     });
 
     it("unlocks a bond and rewards the pool in one call", async () => {
-      const { token, registry, market, op1, register } = await deploy();
+      const { token, registry, market, op1, register , instantRewards } = await deploy();
+      await instantRewards();
       const k = op1.account.address;
       await register(op1, 100n * PAR, 1_000);
       await registry.write.lockBond([k, 40n * PAR], { account: market.account });
@@ -467,48 +484,86 @@ describe("KeeperRegistry", () => {
 
   describe("sortition", () => {
     it("draws in proportion to stake and never an unavailable or zero-stake keeper", async () => {
-      const { registry, op1, op2, op3, alice, register } = await deploy();
+      const { networkHelpers, publicClient, registry, op1, op2, op3, alice, register } = await deploy();
       await register(op1, 100n * PAR);
       await register(op2, 300n * PAR);
       await register(op3, 0n);
       await register(alice, 600n * PAR);
       await registry.write.setAvailable([false], { account: alice.account });
+      await networkHelpers.mine(1);
+      const at = await publicClient.getBlockNumber();
       const counts = new Map<string, number>();
       const N = 800;
       for (let i = 0; i < N; i++) {
         const seed = BigInt(keccak256(encodePacked(["uint256"], [BigInt(i)])));
-        const who = lower(await registry.read.draw([seed]));
+        const who = lower(await registry.read.draw([1, seed, at]));
         counts.set(who, (counts.get(who) ?? 0) + 1);
       }
       const c1 = counts.get(lower(op1.account.address)) ?? 0;
       const c2 = counts.get(lower(op2.account.address)) ?? 0;
       assert.equal(c1 + c2, N);
-      // expected 200 / 600, standard deviation ~12.2: 5 sigma
+      // weights stake + 1: op3 (no stake) is drawn with probability 1 / (400·10⁸ + 3), i.e. never here;
+      // op1 expected 200 / 600, standard deviation ~12.2: 5 sigma
       assert.ok(Math.abs(c1 - 200) < 62, `op1 drawn ${c1} times`);
     });
 
     it("draws uniformly among active keepers when none has stake, and address(0) when none is active", async () => {
-      const { registry, op1, op2, register } = await deploy();
-      assert.equal(await registry.read.draw([1n]), zeroAddress);
+      const { registry, op1, op2, register, draw } = await deploy();
+      assert.equal(await draw(1n), zeroAddress);
       await register(op1, 0n);
       await register(op2, 0n);
       const seen = new Set<string>();
-      for (let i = 0n; i < 16n; i++) seen.add(lower(await registry.read.draw([i])));
+      for (let i = 0n; i < 16n; i++) seen.add(await draw(i));
       assert.deepEqual(seen, new Set([lower(op1.account.address), lower(op2.account.address)]));
       await registry.write.setAvailable([false], { account: op1.account });
       await registry.write.setAvailable([false], { account: op2.account });
-      assert.equal(await registry.read.draw([1n]), zeroAddress);
+      assert.equal(await draw(1n), zeroAddress);
     });
 
     it("takes keepers below a raised minStake out of the draw after sync", async () => {
-      const { registry, op1, op2, register } = await deploy();
+      const { registry, op1, op2, register, draw } = await deploy();
       await register(op1, 5n * PAR);
       await register(op2, 50n * PAR);
       await registry.write.setParameter([param("minStake"), 10n * PAR]);
       assert.equal(await registry.read.isActive([op1.account.address]), false);
       await registry.write.sync([op1.account.address]);
       assert.equal(await registry.read.totalStake(), 50n * PAR);
-      for (let i = 0n; i < 16n; i++) assert.equal(lower(await registry.read.draw([i * 104729n])), lower(op2.account.address));
+      for (let i = 0n; i < 16n; i++) assert.equal(await draw(i * 104729n), lower(op2.account.address));
+    });
+
+    it("draws from the tree as it stood at the start of a past block, whatever changed since", async () => {
+      const { networkHelpers, publicClient, registry, op1, op2, register } = await deploy();
+      await register(op1, 100n * PAR);
+      await networkHelpers.mine(1);
+      const before = await publicClient.getBlockNumber();
+      await register(op2, 900n * PAR); // op2 joins after `before` began: not in the tree then
+      await registry.write.addStake([PAR], { account: op1.account });
+      await registry.write.addStake([5n * PAR], { account: op1.account });
+      for (let i = 0n; i < 12n; i++) {
+        assert.equal(lower(await registry.read.draw([1, BigInt(keccak256(toHex(i))), before])), lower(op1.account.address));
+      }
+      await networkHelpers.mine(1);
+      const now = await publicClient.getBlockNumber();
+      const seen = new Set<string>();
+      for (let i = 0n; i < 12n; i++) seen.add(lower(await registry.read.draw([1, BigInt(keccak256(toHex(i))), now])));
+      assert.ok(seen.has(lower(op2.account.address)), "op2 is drawn once it is in the tree");
+      assert.equal(await registry.read.draw([3, 1n, now]), zeroAddress, "nobody serves model 3");
+    });
+
+    it("keeps one tree per model: a keeper is drawn only for the models it serves, and moves with updateModels", async () => {
+      const { registry, op1, op2, register, draw } = await deploy();
+      await register(op1, 100n * PAR, 0, [1]);
+      await register(op2, 100n * PAR, 0, [2]);
+      for (let i = 0n; i < 8n; i++) {
+        assert.equal(await draw(i * 31n, 1), lower(op1.account.address));
+        assert.equal(await draw(i * 31n, 2), lower(op2.account.address));
+      }
+      assert.equal(await registry.read.modelWeight([1]), 100n * PAR + 1n);
+      await registry.write.updateModels([[2, 3]], { account: op1.account });
+      assert.equal(await registry.read.modelWeight([1]), 0n);
+      assert.equal(await registry.read.modelWeight([2]), 200n * PAR + 2n);
+      assert.equal(await draw(5n, 1), zeroAddress);
+      assert.equal(await draw(5n, 3), lower(op1.account.address));
     });
   });
 

@@ -10,7 +10,8 @@ import {IGoverned} from "./IGoverned.sol";
 ///         locked as task bonds by the market. Unbonding stake waits `unbondingPeriod` and stays
 ///         slashable until withdrawn. Sortition draws active keepers weighted by stake.
 /// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
-///      and `ParameterSet`): "minStake", "unbondingPeriod", "maxCommissionBps", "commissionDelay".
+///      and `ParameterSet`): "minStake", "unbondingPeriod", "maxCommissionBps", "commissionDelay",
+///      "rewardStreamPeriod".
 interface IKeeperRegistry is IGoverned {
     /// @notice A keeper as the SDK reads it.
     /// @param stake pool stake (operator + delegators), locked bonds included, unbonding excluded
@@ -117,9 +118,10 @@ interface IKeeperRegistry is IGoverned {
     error UnbondingNotReady(uint64 readyAt);
     /// @notice `account` has no rewards to claim in `keeper`'s pool.
     error NothingToClaim(address keeper, address account);
-    /// @notice `keeper`'s pool (or its unbonding part) was slashed to zero with shares outstanding;
-    ///         it takes no new stake.
-    error PoolDepleted(address keeper);
+    /// @notice `modelId` appears twice in a model list.
+    error DuplicateModel(uint32 modelId);
+    /// @notice A draw asked about block `blockNumber`, after the current block `current`.
+    error FutureBlock(uint256 blockNumber, uint256 current);
 
     // ----------------------------------------------------------------- keepers
 
@@ -176,6 +178,8 @@ interface IKeeperRegistry is IGoverned {
     function withdraw(address keeper) external returns (uint256 amount);
 
     /// @notice Claims the caller's rewards (commission included, for the operator) in `keeper`'s pool.
+    ///         Pool rewards stream to shares over `rewardStreamPeriod`; what has streamed so far
+    ///         is claimable.
     function claimRewards(address keeper) external returns (uint256 amount);
 
     /// @notice Recomputes `keeper`'s sortition weight (e.g. after `minStake` changed). Anyone.
@@ -208,7 +212,8 @@ interface IKeeperRegistry is IGoverned {
     function slash(address keeper, uint256 amount, uint256 bond, address to) external returns (uint256 slashed);
 
     /// @notice Credits `amount` PAR, already transferred to the registry by the caller, to
-    ///         `keeper`'s pool: the operator's commission, the rest pro rata to its shares.
+    ///         `keeper`'s pool: the operator's commission at once, the rest to its shares pro
+    ///         rata, streamed linearly over `rewardStreamPeriod` (with what is still streaming).
     function reward(address keeper, uint256 amount) external;
 
     /// @notice `unlockBond(keeper, bond)` then `reward(keeper, amount)` in one call: the market's
@@ -251,12 +256,20 @@ interface IKeeperRegistry is IGoverned {
     function unbondingOf(address keeper) external view returns (uint256);
     /// @notice Commission in force now for `keeper`'s pool.
     function commissionOf(address keeper) external view returns (uint16);
-    /// @notice Sum of the sortition weights: stake of active keepers.
+    /// @notice Seconds over which a pool reward (net of commission) reaches the pool's shares.
+    function rewardStreamPeriod() external view returns (uint256);
+    /// @notice Stake of the active keepers.
     function totalStake() external view returns (uint256);
-    /// @notice Stake-weighted random active keeper in O(log n): `seed` picks a point in
-    ///         [0, totalStake). When no active keeper has stake, picks uniformly among active
-    ///         keepers; address(0) if none is active.
-    function draw(uint256 seed) external view returns (address keeper);
+    /// @notice The sortition weight of `modelId` now: Σ (stake + 1) over the active keepers that
+    ///         serve it.
+    function modelWeight(uint32 modelId) external view returns (uint256);
+    /// @notice A random keeper among those that served `modelId` and were active at the start of
+    ///         block `blockNumber` (the state the previous block left), in O(log n): weighted by
+    ///         stake + 1, so uniform while nobody has stake. `seed` picks the point. address(0) if
+    ///         no keeper served the model then. Nobody can change the answer after that block,
+    ///         so a seed taken from block `blockNumber`'s hash cannot be steered by stake moves.
+    ///         The keeper drawn may have become inactive since: callers check `isActive`.
+    function draw(uint32 modelId, uint256 seed, uint256 blockNumber) external view returns (address keeper);
     /// @notice The full record of `keeper`.
     function keeperOf(address keeper) external view returns (KeeperView memory);
     /// @notice `account`'s position in `keeper`'s pool.

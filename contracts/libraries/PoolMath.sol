@@ -85,7 +85,16 @@ library PoolMath {
     {
         uint256 available = free + unbonding;
         if (amount >= available) return (free, unbonding);
-        fromFree = Math.mulDiv(amount, free, available);
-        fromUnbonding = amount - fromFree;
+        // Rounds the unbonding part down: dust in the unbonding bucket is never taken by rounding.
+        fromUnbonding = Math.mulDiv(amount, unbonding, available);
+        fromFree = amount - fromUnbonding;
+    }
+
+    /// @notice What a reward stream holding `left`, last released at `updated` and ending at
+    ///         `end`, releases by `time`: linearly, all of it at `end`.
+    function released(uint256 left, uint256 updated, uint256 end, uint256 time) internal pure returns (uint256) {
+        if (left == 0 || time <= updated) return 0;
+        if (time >= end) return left;
+        return left * (time - updated) / (end - updated);
     }
 }

@@ -142,18 +142,7 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         Params memory p = _params;
         uint8 round = d.round;
         uint256 size = round == 0 ? p.jurySize : 2 * uint256(p.jurySize) + 1;
-        delete _jurors[id];
-        address[] storage jurors = _jurors[id];
-        (address submitter, address challenger, uint32 modelId) = (d.submitter, d.challenger, d.modelId);
-        for (uint256 a; a < size * DRAWS_PER_SEAT && jurors.length < size; ++a) {
-            address k = keepers.draw(uint256(keccak256(abi.encode(seed, id, round, a))));
-            if (k == address(0)) break;
-            if (k == submitter || k == challenger || !keepers.serves(k, modelId)) continue;
-            Ballot storage b = _ballots[id][round][k];
-            if (b.seated) continue;
-            b.seated = true;
-            jurors.push(k);
-        }
+        address[] storage jurors = _seat(id, d, seed, size);
         d.seats = uint8(jurors.length);
         if (jurors.length < size / 2 + 1) {
             _escalate(id, d);
@@ -328,6 +317,28 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ internal
 
+    /// @dev Seats up to `size` distinct jurors for the dispute's current round: keepers drawn from
+    ///      the model's tree as it stood when the seed block began (nobody can move that stake
+    ///      after seeing the seed), neither party, and still active.
+    function _seat(uint256 id, Dispute storage d, bytes32 seed, uint256 size)
+        internal
+        returns (address[] storage jurors)
+    {
+        delete _jurors[id];
+        jurors = _jurors[id];
+        (address submitter, address challenger, uint32 modelId) = (d.submitter, d.challenger, d.modelId);
+        (uint8 round, uint256 seedBlock) = (d.round, d.seedBlock);
+        for (uint256 a; a < size * DRAWS_PER_SEAT && jurors.length < size; ++a) {
+            address k = keepers.draw(modelId, uint256(keccak256(abi.encode(seed, id, round, a))), seedBlock);
+            if (k == address(0)) break;
+            if (k == submitter || k == challenger || !keepers.isActive(k)) continue;
+            Ballot storage b = _ballots[id][round][k];
+            if (b.seated) continue;
+            b.seated = true;
+            jurors.push(k);
+        }
+    }
+
     /// @dev Round 0 fails over to a larger jury, round 1 to the arbiter.
     function _escalate(uint256 id, Dispute storage d) internal {
         bool toArbiter = d.round != 0;
@@ -411,7 +422,11 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
             keepers.unlockBond(d.submitter, d.submitterBond);
             return (d.submitter, d.submitterResult, slashed);
         }
-        uint256 amount = DisputeLib.submitterSlash(d.submitterBond, keepers.stakeOf(d.submitter), _params.slashBps);
+        // Sized on all the stake that backed the lie: unbonding stake too, so that unbonding after
+        // the challenge does not shrink the slash.
+        address liar = d.submitter;
+        uint256 backing = keepers.stakeOf(liar) + keepers.unbondingOf(liar);
+        uint256 amount = DisputeLib.submitterSlash(d.submitterBond, backing, _params.slashBps);
         slashed = amount == 0 ? 0 : keepers.slash(d.submitter, amount, d.submitterBond, address(this));
         if (outcome == Outcome.Challenger) {
             keepers.unlockBond(d.challenger, d.challengerBond);

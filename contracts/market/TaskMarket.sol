@@ -369,14 +369,18 @@ contract TaskMarket is TaskMarketBase {
         e.modelId = modelId;
     }
 
-    /// @dev Stake-weighted draw among active keepers, retried until one serves the model.
+    /// @dev Stake-weighted draw among the keepers that served the model at the end of the post
+    ///      block, seeded by the next block's hash: the stake it weighs was fixed before the seed
+    ///      was known. A keeper drawn that is no longer active (unavailable, or below a raised
+    ///      minStake) is passed over for the next draw.
     function _assignee(uint256 id, uint64 postBlock, uint32 modelId) internal view returns (address) {
-        bytes32 seed = blockhash(uint256(postBlock) + 1);
+        uint256 seedBlock = uint256(postBlock) + 1;
+        bytes32 seed = blockhash(seedBlock);
         if (seed == bytes32(0)) return address(0);
         for (uint256 i; i < MAX_ASSIGN_DRAWS; ++i) {
-            address k = keepers.draw(uint256(keccak256(abi.encode(seed, id, i))));
+            address k = keepers.draw(modelId, uint256(keccak256(abi.encode(seed, id, i))), seedBlock);
             if (k == address(0)) return address(0);
-            if (keepers.serves(k, modelId)) return k;
+            if (keepers.isActive(k)) return k;
         }
         return address(0);
     }

@@ -27,7 +27,6 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         // slot 0: stake and bonds
         uint96 stake; // active pool stake, locked bond included
         uint96 locked; // part of `stake` locked as task bonds
-        uint32 leaf; // sortition leaf (1-based); 0 = not registered
         bool available; // set by the operator
         bool active; // cached: whether the pool's weight is in the sortition trees
         // slot 1: shares and commission
@@ -36,22 +35,30 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         uint16 pendingCommissionBps;
         uint40 commissionEffectiveAt; // 0: no change queued
         bool registered;
+        uint32 shareEra; // bumped when a slash takes the whole stake: older shares are worth 0
         // slot 2: rewards
         uint160 accRewardPerShare; // scaled by PoolMath.PRECISION
         uint96 rewardsOwed; // rewards received and not yet claimed (commission included)
         // slot 3: unbonding bucket (slashable, earns nothing)
         uint96 unbondingStake;
         uint96 unbondingShares;
+        uint24 unbondEra; // bumped when a slash takes the whole bucket: older shares are worth 0
+        // slot 4: rewards still streaming to the shares (see `rewardStreamPeriod`)
+        uint96 streamLeft;
+        uint40 streamEnd;
+        uint40 streamUpdated;
     }
 
     struct Member {
         // slot 0
         uint96 shares;
         uint96 unbondingShares;
-        uint64 unbondReadyAt;
+        uint40 unbondReadyAt;
+        uint24 unbondEra; // era of `unbondingShares`
         // slot 1
         uint96 rewards; // settled, unclaimed
-        uint160 rewardDebt;
+        uint128 rewardDebt;
+        uint32 shareEra; // era of `shares`
     }
 
     struct Profile {
@@ -73,6 +80,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         uint32 unbondingPeriod;
         uint16 maxCommissionBps;
         uint32 commissionDelay;
+        uint32 rewardStreamPeriod;
     }
 
     /// @inheritdoc IKeeperRegistry
@@ -87,13 +95,21 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     uint256 public constant MAX_COMMISSION_DELAY = 30 days;
     uint256 public constant MAX_ENDPOINT_LENGTH = 256;
     uint256 public constant MAX_MODELS = 64;
+    uint256 public constant MAX_REWARD_STREAM_PERIOD = 30 days;
 
     /// @notice PAR.
     IERC20 public immutable token;
 
     Params private _params;
-    SortitionSumTree.Tree private _stakeTree;
-    SortitionSumTree.Tree private _countTree;
+    /// @dev Active stake of all keepers (the sum of the pools that are active).
+    uint256 private _totalStake;
+    /// @dev One sortition tree per model, over the keepers that serve it: weight stake + 1 while
+    ///      active (so that zero-stake keepers of genesis are drawn uniformly), 0 otherwise.
+    mapping(uint32 modelId => SortitionSumTree.Tree) private _trees;
+    mapping(uint32 modelId => address[]) private _treeKeepers;
+    mapping(address keeper => mapping(uint32 modelId => uint256 leaf)) private _leaves;
+    /// @dev The accumulator at the end of each share era, for holders of an era that a slash ended.
+    mapping(address keeper => mapping(uint32 era => uint256 acc)) private _eraAcc;
     address[] private _keepers;
     mapping(address keeper => Pool) private _pools;
     mapping(address keeper => Profile) private _profiles;
@@ -118,6 +134,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         _setParameter("unbondingPeriod", unbondingPeriod_);
         _setParameter("maxCommissionBps", maxCommissionBps_);
         _setParameter("commissionDelay", commissionDelay_);
+        _setParameter("rewardStreamPeriod", 1 days);
     }
 
     // ------------------------------------------------------------------ keepers
@@ -138,19 +155,16 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         _checkEndpoint(endpoint);
 
         _keepers.push(msg.sender);
-        uint256 leaf = _stakeTree.push(0);
-        _countTree.push(0);
-        pool.leaf = uint32(leaf);
         pool.available = true;
         pool.registered = true;
         pool.commissionBps = commissionBps;
         Profile storage profile = _profiles[msg.sender];
         profile.endpoint = endpoint;
         profile.hardwareClass = hardwareClass;
-        _setModels(msg.sender, modelIds);
+        _setModels(msg.sender, modelIds, 0);
         emit KeeperRegistered(msg.sender, endpoint, hardwareClass, modelIds, stake, commissionBps);
 
-        if (stake == 0) _sync(pool, 0);
+        if (stake == 0) _sync(msg.sender, pool, 0);
         else _stake(msg.sender, msg.sender, stake);
     }
 
@@ -166,12 +180,8 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     function updateModels(uint32[] calldata modelIds) external {
-        _requireRegistered(msg.sender);
-        uint32[] storage previous = _profiles[msg.sender].modelIds;
-        for (uint256 i; i < previous.length; ++i) {
-            delete _serves[msg.sender][previous[i]];
-        }
-        _setModels(msg.sender, modelIds);
+        Pool storage pool = _requireRegistered(msg.sender);
+        _setModels(msg.sender, modelIds, _weight(pool.active, pool.stake));
         emit ModelsUpdated(msg.sender, modelIds);
     }
 
@@ -179,7 +189,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     function setAvailable(bool available) external {
         Pool storage pool = _requireRegistered(msg.sender);
         pool.available = available;
-        _sync(pool, pool.stake);
+        _sync(msg.sender, pool, pool.stake);
         emit AvailabilitySet(msg.sender, available);
     }
 
@@ -241,13 +251,15 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         if (block.timestamp < readyAt) revert UnbondingNotReady(readyAt);
 
         Pool storage pool = _pools[keeper];
-        uint256 bucketShares = pool.unbondingShares;
-        uint256 bucketStake = pool.unbondingStake;
-        amount = PoolMath.valueOf(held, bucketStake, bucketShares);
-        pool.unbondingShares = uint96(bucketShares - held);
-        pool.unbondingStake = uint96(bucketStake - amount);
         member.unbondingShares = 0;
         member.unbondReadyAt = 0;
+        if (member.unbondEra == pool.unbondEra) {
+            uint256 bucketShares = pool.unbondingShares;
+            uint256 bucketStake = pool.unbondingStake;
+            amount = PoolMath.valueOf(held, bucketStake, bucketShares);
+            pool.unbondingShares = uint96(bucketShares - held);
+            pool.unbondingStake = uint96(bucketStake - amount);
+        } // else a slash took the whole bucket these shares were in: they are worth 0
         emit Withdrawn(keeper, msg.sender, amount);
         if (amount != 0) token.safeTransfer(msg.sender, amount);
     }
@@ -256,9 +268,8 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     function claimRewards(address keeper) external nonReentrant returns (uint256 amount) {
         Pool storage pool = _pools[keeper];
         Member storage member = _members[keeper][msg.sender];
-        uint256 acc = pool.accRewardPerShare;
-        _settle(member, acc);
-        member.rewardDebt = PoolMath.debtOf(member.shares, acc).toUint160();
+        uint256 acc = _settle(keeper, pool, member);
+        member.rewardDebt = PoolMath.debtOf(member.shares, acc).toUint128();
         amount = member.rewards;
         if (amount == 0) revert NothingToClaim(keeper, msg.sender);
         member.rewards = 0;
@@ -270,7 +281,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     /// @inheritdoc IKeeperRegistry
     function sync(address keeper) external {
         Pool storage pool = _requireRegistered(keeper);
-        _sync(pool, pool.stake);
+        _sync(keeper, pool, pool.stake);
     }
 
     // ------------------------------------------------------------------ market
@@ -295,8 +306,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         if (amount == 0) return;
         Pool storage pool = _pools[keeper];
         if (!pool.registered) revert NotRegistered(keeper);
-        if ((pool.totalShares != 0 && pool.stake == 0)
-            || PoolMath.sharesForDeposit(amount, pool.stake, pool.totalShares) == 0) {
+        if (PoolMath.sharesForDeposit(amount, pool.stake, pool.totalShares) == 0) {
             token.safeTransfer(keeper, amount); // the pool cannot take stake: pay out instead
             return;
         }
@@ -322,10 +332,16 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         slashed = fromBond + fromStake + fromUnbonding;
         if (slashed == 0) return 0;
 
-        pool.stake = uint96(stake - fromBond - fromStake);
+        uint256 left = stake - fromBond - fromStake;
+        pool.stake = uint96(left);
         pool.locked = uint96(locked - fromBond);
-        if (fromUnbonding != 0) pool.unbondingStake -= uint96(fromUnbonding);
-        _sync(pool, stake);
+        if (left == 0 && pool.totalShares != 0) _endShareEra(keeper, pool);
+        if (fromUnbonding != 0) {
+            uint256 unbonding = pool.unbondingStake - fromUnbonding;
+            pool.unbondingStake = uint96(unbonding);
+            if (unbonding == 0) (pool.unbondingShares, pool.unbondEra) = (0, pool.unbondEra + 1);
+        }
+        _sync(keeper, pool, stake);
         emit Slashed(keeper, to, slashed, fromBond, fromStake, fromUnbonding);
         token.safeTransfer(to, slashed);
     }
@@ -368,6 +384,11 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     /// @inheritdoc IKeeperRegistry
     function commissionDelay() external view returns (uint256) {
         return _params.commissionDelay;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function rewardStreamPeriod() external view returns (uint256) {
+        return _params.rewardStreamPeriod;
     }
 
     /// @inheritdoc IKeeperRegistry
@@ -419,17 +440,22 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     function totalStake() external view returns (uint256) {
-        return _stakeTree.total;
+        return _totalStake;
     }
 
     /// @inheritdoc IKeeperRegistry
-    function draw(uint256 seed) external view returns (address) {
-        // A leaf found in a tree is in [1, _keepers.length]: the bounds check (an SLOAD) is skipped.
-        uint256 total = _stakeTree.total;
-        if (total != 0) return Arrays.unsafeAccess(_keepers, _stakeTree.find(seed % total) - 1).value;
-        total = _countTree.total;
-        if (total != 0) return Arrays.unsafeAccess(_keepers, _countTree.find(seed % total) - 1).value;
-        return address(0);
+    function draw(uint32 modelId, uint256 seed, uint256 blockNumber) external view returns (address) {
+        if (blockNumber > block.number) revert FutureBlock(blockNumber, block.number);
+        SortitionSumTree.Tree storage tree = _trees[modelId];
+        (uint256 size, uint256 total) = tree.metaAt(blockNumber);
+        if (total == 0) return address(0);
+        // A leaf found in a tree is in [1, size]: the bounds check (an SLOAD) is skipped.
+        return Arrays.unsafeAccess(_treeKeepers[modelId], tree.find(seed % total, size, blockNumber) - 1).value;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function modelWeight(uint32 modelId) external view returns (uint256) {
+        return _trees[modelId].totalWeight();
     }
 
     /// @inheritdoc IKeeperRegistry
@@ -462,8 +488,16 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     function positionOf(address keeper, address account) external view returns (Position memory position) {
         Pool storage pool = _pools[keeper];
         Member storage member = _members[keeper][account];
+        (uint256 acc, uint256 toOperator) = _streamed(pool);
         uint256 shares = member.shares;
-        uint256 unbondingShares = member.unbondingShares;
+        uint256 rewards = member.rewards + (account == keeper ? toOperator : 0);
+        if (member.shareEra == pool.shareEra) {
+            rewards += PoolMath.pending(shares, acc, member.rewardDebt);
+        } else {
+            rewards += PoolMath.pending(shares, _eraAcc[keeper][member.shareEra], member.rewardDebt);
+            shares = 0;
+        }
+        uint256 unbondingShares = member.unbondEra == pool.unbondEra ? member.unbondingShares : 0;
         position = Position({
             shares: shares,
             stake: shares == 0 ? 0 : PoolMath.valueOf(shares, pool.stake, pool.totalShares),
@@ -472,7 +506,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
                 ? 0
                 : PoolMath.valueOf(unbondingShares, pool.unbondingStake, pool.unbondingShares),
             unbondReadyAt: member.unbondReadyAt,
-            rewards: member.rewards + PoolMath.pending(shares, pool.accRewardPerShare, member.rewardDebt)
+            rewards: rewards
         });
     }
 
@@ -507,21 +541,19 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     /// @dev Mints shares of `keeper`'s pool to `account` for `amount` of new stake (the caller
     ///      brings the PAR).
     function _mintShares(Pool storage pool, address keeper, address account, uint256 amount) private {
+        Member storage member = _members[keeper][account];
+        uint256 acc = _settle(keeper, pool, member);
         uint256 stake = pool.stake;
         uint256 totalShares = pool.totalShares;
-        if (totalShares != 0 && stake == 0) revert PoolDepleted(keeper);
         uint256 shares = PoolMath.sharesForDeposit(amount, stake, totalShares);
         if (shares == 0) revert ZeroAmount();
 
-        Member storage member = _members[keeper][account];
-        uint256 acc = pool.accRewardPerShare;
-        _settle(member, acc);
         uint256 held = member.shares + shares;
         member.shares = held.toUint96();
-        member.rewardDebt = PoolMath.debtOf(held, acc).toUint160();
+        member.rewardDebt = PoolMath.debtOf(held, acc).toUint128();
         pool.stake = (stake + amount).toUint96();
         pool.totalShares = (totalShares + shares).toUint96();
-        _sync(pool, stake);
+        _sync(keeper, pool, stake);
         emit Staked(keeper, account, amount, shares);
     }
 
@@ -535,6 +567,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         if (amount == 0) revert ZeroAmount();
         Pool storage pool = _pools[keeper];
         Member storage member = _members[keeper][account];
+        uint256 acc = _settle(keeper, pool, member);
         uint256 stake = pool.stake;
         uint256 totalShares = pool.totalShares;
         uint256 held = member.shares;
@@ -553,26 +586,32 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
             }
         }
 
-        uint256 bucketStake = pool.unbondingStake;
-        uint256 bucketShares = pool.unbondingShares;
-        if (bucketShares != 0 && bucketStake == 0) revert PoolDepleted(keeper);
-        uint256 unbondingShares = PoolMath.sharesForDeposit(amount, bucketStake, bucketShares);
-        if (unbondingShares == 0) revert ZeroAmount();
-
-        uint256 acc = pool.accRewardPerShare;
-        _settle(member, acc);
         held -= burn;
         member.shares = uint96(held);
-        member.rewardDebt = PoolMath.debtOf(held, acc).toUint160();
-        uint64 readyAt = uint64(block.timestamp + _params.unbondingPeriod);
-        member.unbondingShares = (member.unbondingShares + unbondingShares).toUint96();
-        member.unbondReadyAt = readyAt;
+        member.rewardDebt = PoolMath.debtOf(held, acc).toUint128();
         pool.stake = uint96(stake - amount);
         pool.totalShares = uint96(totalShares - burn);
-        pool.unbondingStake = (bucketStake + amount).toUint96();
-        pool.unbondingShares = (bucketShares + unbondingShares).toUint96();
-        _sync(pool, stake);
+        uint64 readyAt = _addUnbonding(pool, member, amount);
+        _sync(keeper, pool, stake);
         emit UnbondRequested(keeper, account, amount, burn, readyAt);
+    }
+
+    /// @dev Adds `amount` to the pool's unbonding bucket for `member`; returns when it matures.
+    ///      A slash that empties the bucket starts a new era (`slash`), so a bucket with shares
+    ///      always has stake: its share price never reaches 0.
+    function _addUnbonding(Pool storage pool, Member storage member, uint256 amount) private returns (uint64 readyAt) {
+        uint256 bucketStake = pool.unbondingStake;
+        uint256 bucketShares = pool.unbondingShares;
+        uint256 shares = PoolMath.sharesForDeposit(amount, bucketStake, bucketShares);
+        if (shares == 0) revert ZeroAmount();
+        uint24 era = pool.unbondEra;
+        uint256 previous = member.unbondEra == era ? member.unbondingShares : 0;
+        readyAt = uint64(block.timestamp + _params.unbondingPeriod);
+        member.unbondingShares = (previous + shares).toUint96();
+        member.unbondReadyAt = uint40(readyAt);
+        member.unbondEra = era;
+        pool.unbondingStake = (bucketStake + amount).toUint96();
+        pool.unbondingShares = (bucketShares + shares).toUint96();
     }
 
     function _unlock(address keeper, uint256 amount) private {
@@ -582,46 +621,135 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         pool.locked = uint96(amount < locked ? locked - amount : 0);
     }
 
+    /// @dev Takes the operator's commission of `amount` at once and streams the rest to the
+    ///      pool's shares over `rewardStreamPeriod`, so that pay reaches shares in proportion to
+    ///      stake × time: a delegation made just before a reward gets almost none of it.
     function _reward(address keeper, uint256 amount) private {
         if (amount == 0) return;
         Pool storage pool = _pools[keeper];
         if (!pool.registered) revert NotRegistered(keeper);
-        (uint256 commission, uint256 accIncrease) =
-            PoolMath.splitReward(amount, _commission(pool), pool.totalShares);
-        pool.accRewardPerShare = (pool.accRewardPerShare + accIncrease).toUint160();
+        uint256 totalShares = pool.totalShares;
+        (uint256 commission,) = PoolMath.splitReward(amount, _commission(pool), totalShares);
         pool.rewardsOwed = (pool.rewardsOwed + amount).toUint96();
+        uint256 period = _params.rewardStreamPeriod;
+        uint256 toShares = amount - commission;
+        if (toShares != 0 && period == 0) {
+            pool.accRewardPerShare = (pool.accRewardPerShare + toShares * PoolMath.PRECISION / totalShares).toUint160();
+        } else if (toShares != 0) {
+            _release(keeper, pool);
+            pool.streamLeft = (pool.streamLeft + toShares).toUint96();
+            pool.streamEnd = uint40(block.timestamp + period);
+            pool.streamUpdated = uint40(block.timestamp);
+        }
         if (commission != 0) _members[keeper][keeper].rewards += uint96(commission);
         emit Rewarded(keeper, amount, commission);
     }
 
-    /// @dev Moves the rewards accrued by `member`'s shares into its settled rewards. The caller
-    ///      resets the debt after changing the shares.
-    function _settle(Member storage member, uint256 acc) private {
-        uint256 accrued = PoolMath.pending(member.shares, acc, member.rewardDebt);
+    /// @dev What the stream releases up to now: the accumulator after it, and what goes to the
+    ///      operator for lack of shares.
+    function _streamed(Pool storage pool) private view returns (uint256 acc, uint256 toOperator) {
+        acc = pool.accRewardPerShare;
+        uint256 released = PoolMath.released(pool.streamLeft, pool.streamUpdated, pool.streamEnd, block.timestamp);
+        if (released == 0) return (acc, 0);
+        uint256 shares = pool.totalShares;
+        if (shares == 0) return (acc, released);
+        acc += released * PoolMath.PRECISION / shares;
+    }
+
+    /// @dev Moves what the stream released up to now into the accumulator (or, with no shares,
+    ///      to the operator) and returns the accumulator.
+    function _release(address keeper, Pool storage pool) private returns (uint256 acc) {
+        uint256 left = pool.streamLeft;
+        uint256 released = PoolMath.released(left, pool.streamUpdated, pool.streamEnd, block.timestamp);
+        if (released == 0) return pool.accRewardPerShare;
+        pool.streamLeft = uint96(left - released);
+        pool.streamUpdated = uint40(block.timestamp);
+        uint256 shares = pool.totalShares;
+        acc = pool.accRewardPerShare;
+        if (shares == 0) {
+            _members[keeper][keeper].rewards += uint96(released);
+        } else {
+            acc += released * PoolMath.PRECISION / shares;
+            pool.accRewardPerShare = acc.toUint160();
+        }
+    }
+
+    /// @dev Releases the stream, then moves the rewards accrued by `member`'s shares into its
+    ///      settled rewards; shares of an era a slash ended are dropped (worth 0). Returns the
+    ///      accumulator; the caller resets the debt after changing the shares.
+    function _settle(address keeper, Pool storage pool, Member storage member) private returns (uint256 acc) {
+        acc = _release(keeper, pool);
+        uint32 era = pool.shareEra;
+        uint256 shares = member.shares;
+        uint256 accrued;
+        if (member.shareEra == era) {
+            accrued = PoolMath.pending(shares, acc, member.rewardDebt);
+        } else {
+            accrued = PoolMath.pending(shares, _eraAcc[keeper][member.shareEra], member.rewardDebt);
+            member.shares = 0;
+            member.rewardDebt = 0;
+            member.shareEra = era;
+        }
         if (accrued != 0) member.rewards = (member.rewards + accrued).toUint96();
+    }
+
+    /// @dev A slash took the whole pool stake while shares were outstanding: those shares are
+    ///      worth 0 from now on. Their holders keep the rewards they accrued until now; the pool
+    ///      takes new stake at 1 share per base unit instead of freezing.
+    function _endShareEra(address keeper, Pool storage pool) private {
+        uint32 era = pool.shareEra;
+        _eraAcc[keeper][era] = _release(keeper, pool);
+        pool.shareEra = era + 1;
+        pool.totalShares = 0;
     }
 
     /// @dev Puts the pool's sortition weights in line with its state; `previousStake` is the pool
     ///      stake the trees were last synced with.
-    function _sync(Pool storage pool, uint256 previousStake) private {
+    function _sync(address keeper, Pool storage pool, uint256 previousStake) private {
         bool wasActive = pool.active;
-        bool active = pool.available && pool.stake >= _params.minStake;
-        uint256 leaf = pool.leaf;
-        _stakeTree.set(leaf, wasActive ? previousStake : 0, active ? pool.stake : 0);
-        if (active != wasActive) {
-            pool.active = active;
-            if (active) _countTree.add(leaf, 1);
-            else _countTree.sub(leaf, 1);
+        uint256 stake = pool.stake;
+        bool active = pool.available && stake >= _params.minStake;
+        uint256 before = _weight(wasActive, previousStake);
+        uint256 weight = _weight(active, stake);
+        if (before != weight) {
+            uint32[] storage modelIds = _profiles[keeper].modelIds;
+            for (uint256 i; i < modelIds.length; ++i) {
+                uint32 id = modelIds[i];
+                _trees[id].set(_leaves[keeper][id], before, weight);
+            }
+            _totalStake = _totalStake + (active ? stake : 0) - (wasActive ? previousStake : 0);
         }
+        if (active != wasActive) pool.active = active;
     }
 
-    function _setModels(address keeper, uint32[] calldata modelIds) private {
+    /// @dev A pool's weight in the sortition trees of its models.
+    function _weight(bool active, uint256 stake) private pure returns (uint256) {
+        return active ? stake + 1 : 0;
+    }
+
+    /// @dev Replaces `keeper`'s models, moving its sortition `weight` from the old models' trees
+    ///      to the new ones'.
+    function _setModels(address keeper, uint32[] calldata modelIds, uint256 weight) private {
         uint256 count = modelIds.length;
         if (count == 0 || count > MAX_MODELS) revert InvalidModelCount(count, MAX_MODELS);
+        uint32[] storage previous = _profiles[keeper].modelIds;
+        for (uint256 i; i < previous.length; ++i) {
+            uint32 id = previous[i];
+            delete _serves[keeper][id];
+            if (weight != 0) _trees[id].set(_leaves[keeper][id], weight, 0);
+        }
         for (uint256 i; i < count; ++i) {
             uint32 id = modelIds[i];
             if (id == 0) revert InvalidModelId(id);
+            if (_serves[keeper][id]) revert DuplicateModel(id);
             _serves[keeper][id] = true;
+            uint256 leaf = _leaves[keeper][id];
+            if (leaf == 0) {
+                _leaves[keeper][id] = _trees[id].push(weight);
+                _treeKeepers[id].push(keeper);
+            } else if (weight != 0) {
+                _trees[id].set(leaf, 0, weight);
+            }
         }
         _profiles[keeper].modelIds = modelIds;
     }
@@ -650,6 +778,10 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
             _checkBounds(name, value, 0, MAX_COMMISSION_DELAY);
             previous = params.commissionDelay;
             params.commissionDelay = uint32(value);
+        } else if (name == "rewardStreamPeriod") {
+            _checkBounds(name, value, 0, MAX_REWARD_STREAM_PERIOD);
+            previous = params.rewardStreamPeriod;
+            params.rewardStreamPeriod = uint32(value);
         } else {
             revert UnknownParameter(name);
         }

@@ -99,11 +99,12 @@ contract GenesisVestingTest {
         registry.requestUnbond(1);
     }
 
-    function test_claim_depletedPool_isPaidOut() public {
+    function test_claim_depletedPool_vestsAtPar() public {
         uint256 first = _earn(KEEPER);
-        registry.slash(KEEPER, first, 0, address(0xdead)); // slashed to zero, shares outstanding
+        registry.slash(KEEPER, first, 0, address(0xdead)); // slashed to zero: the old shares are worth 0
         uint256 second = _earn(KEEPER);
-        require(token.balanceOf(KEEPER) == second && registry.stakeOf(KEEPER) == 0, "cannot stake: paid out");
+        require(registry.stakeOf(KEEPER) == second, "the pool takes stake again");
+        require(registry.positionOf(KEEPER, KEEPER).stake == second, "at par, not diluted by the old shares");
     }
 
     function test_claim_secondTranche_mergesAndRestartsClock() public {

@@ -193,8 +193,8 @@ contract KeeperRegistryTest {
         handler.unbond(3, 1, 100e8 - 1); // 1 + (amount % held) = all of actor 3's 100 PAR
         uint256 unbonding = registry.unbondingOf(handler.keeper(1));
         require(unbonding == 100e8, "unbonding");
-        handler.slash(1, 100e8 - 1); // pro rata: 49.99999999 PAR from free stake, 50 PAR from unbonding
-        require(registry.unbondingOf(handler.keeper(1)) == 50e8, "unbonding slashed");
+        handler.slash(1, 100e8 - 1); // pro rata: 50 PAR from free stake, 49.99999999 PAR (rounded down) from unbonding
+        require(registry.unbondingOf(handler.keeper(1)) == 50e8 + 1, "unbonding slashed");
     }
 
     function test_slash_takesOtherBondsOnlyAfterFreeStake() public {

@@ -30,6 +30,33 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      }
+    ],
+    "name": "DuplicateModel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "blockNumber",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "current",
+        "type": "uint256"
+      }
+    ],
+    "name": "FutureBlock",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "keeper",
         "type": "address"
@@ -184,17 +211,6 @@ export const keeperRegistryAbi = [
       }
     ],
     "name": "ParameterOutOfBounds",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "keeper",
-        "type": "address"
-      }
-    ],
-    "name": "PoolDepleted",
     "type": "error"
   },
   {
@@ -765,8 +781,18 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      },
+      {
         "internalType": "uint256",
         "name": "seed",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "blockNumber",
         "type": "uint256"
       }
     ],
@@ -1025,6 +1051,25 @@ export const keeperRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      }
+    ],
+    "name": "modelWeight",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "owed",
     "outputs": [
@@ -1155,6 +1200,19 @@ export const keeperRegistryAbi = [
     "name": "reward",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "rewardStreamPeriod",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1752,6 +1810,19 @@ export const keeperRegistryAbi = [
   {
     "inputs": [],
     "name": "MAX_MODELS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_REWARD_STREAM_PERIOD",
     "outputs": [
       {
         "internalType": "uint256",
