@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { createKeystore } from "../keepers/src/keystore.js";
 import { createMetrics, serveMetrics } from "../keepers/src/telemetry.js";
+import { fundedKey, liveChain, writeBook } from "./helpers/sdk-chain.js";
 
 const run = promisify(execFile);
 async function par(args: string[], env: Record<string, string> = {}) {
@@ -41,6 +43,30 @@ describe("par CLI", function () {
     const c = await par(["task", "post", "--model", "1", "--input-json", "a.json", "--lot-json", "b.json"]);
     assert.equal(c.code, 1);
     assert.match(c.stderr, /give exactly one of --input <file>, --input-json <file>, --sample <key>, --lot-json <file>/);
+  });
+
+  it("refuses --input-json and --lot-json elements that are not finite numbers, naming the input and the element, and posts nothing", async () => {
+    const { conn, fx, url, server } = await liveChain();
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), "par-cli-"));
+      const keystore = path.join(dir, "ks.json");
+      createKeystore(keystore, "pw", { privateKey: await fundedKey(conn, fx, 10n ** 8n), n: 1 << 12 });
+      const post = (flag: string, json: unknown) => {
+        const file = path.join(dir, `${flag.slice(2)}.json`);
+        writeFileSync(file, JSON.stringify(json));
+        return par(["--rpc", url, "--addresses", writeBook(fx.book), "--keystore", keystore, "task", "post", "--model", String(fx.modelIds.mlp), flag, file], { PAR_PASSPHRASE: "pw" });
+      };
+      const next = await fx.market.read.nextTaskId();
+      const one = await post("--input-json", { x: { dims: [1, 4], data: [0.1, "abc", 0.3, 0.4] } });
+      assert.match(one.stderr, /par: input "x": element 1 is the string "abc"; give a finite number/);
+      assert.equal(one.code, 1);
+      const lot = await post("--lot-json", [{ x: { dims: [1, 4], data: [1, 2, 3, 4] } }, { x: { dims: [1, 4], data: [1, 2, 3, null] } }]);
+      assert.match(lot.stderr, /par: input 1: input "x": element 3 is null; give a finite number/);
+      assert.equal(lot.code, 1);
+      assert.equal(await fx.market.read.nextTaskId(), next, "no task was posted");
+    } finally {
+      server.close();
+    }
   });
 
   it("names the RPC it cannot reach and says how to fix it", async () => {

@@ -7,14 +7,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
-import { decodeFunctionData, keccak256, parseTransaction, toHex, type Hex } from "viem";
+import { decodeFunctionData, keccak256, parseEventLogs, parseTransaction, toHex, type Hex } from "viem";
 import { taskMarketAbi } from "../keepers/src/abi/taskMarket.js";
 import { createTaskBook, paradigmFrom, postTask, postTasks, waitForResult } from "../keepers/src/index.js";
 import { createKeystore } from "../keepers/src/keystore.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
 import { MODELS } from "../keepers/src/models.js";
-import { encodeBundle, toTensors } from "../keepers/src/tensors.js";
+import { DType, encodeBundle, toTensors } from "../keepers/src/tensors.js";
 import { classifyReadings } from "../keepers/examples/agent.js";
 import { sampleBundle } from "../keepers/src/samples.js";
 import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
@@ -186,6 +186,46 @@ describe("keeper e2e: a lot whose result would not fit one submit transaction", 
     assert.equal(m.par_tasks_declined_total, 1);
     assert.equal(m.par_tasks_claimed_total ?? 0, 0);
     assert.equal(await fx.token.read.balanceOf([c.account!.address]), PAR);
+  });
+});
+
+describe("keeper e2e: an input whose output has no canonical form (a NaN posted straight to the market)", function () {
+  this.timeout(120_000);
+  let keeper: Keeper | undefined;
+  after(async () => {
+    await keeper?.stop();
+  });
+
+  it("is run before any claim and declined: no TaskClaimed, the keeper's stake is untouched, the requester gets its fee back and no penalty", async () => {
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
+    const stake = 50n * PAR;
+    const { key, c: kc } = await stakedKeeper(chain, [fx.modelIds.mlp], stake);
+    const logs: string[] = [];
+    keeper = await startKeeper({ clients: kc, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 200, log: createLogger({ json: true, write: (l) => logs.push(l) }) });
+    const c = clientsFor(url, fx.book, await fundedKey(conn, fx, PAR));
+    const me = c.account!.address;
+    // The SDK refuses a NaN element, so it is posted as raw bytes: a well-formed bundle on which the
+    // model runs, but whose probs come out NaN, which has no canonical form.
+    const nan = encodeBundle(MODELS.mlp.inputs, [{ dtype: DType.float32, dims: [1, 4], data: Float32Array.of(NaN, 0.1, 0.2, 0.3) }]);
+    const tx = { account: c.walletClient!.account, chain: c.walletClient!.chain };
+    await c.publicClient.waitForTransactionReceipt({ hash: await c.contracts.token.write.approve([fx.book.contracts.TaskMarket, PAR / 10n], tx) });
+    const now = Number((await c.publicClient.getBlock()).timestamp);
+    const zero32 = `0x${"00".repeat(32)}` as const;
+    const receipt = await c.publicClient.waitForTransactionReceipt({
+      hash: await c.contracts.market.write.post([{ modelId: fx.modelIds.mlp, items: 1, fee: PAR / 10n, deadline: now + 8, callback: "0x0000000000000000000000000000000000000000", callbackGas: 0, input: toHex(nan), inputHash: zero32, inputURI: "" }], tx),
+    });
+    const [{ args: { id } }] = parseEventLogs({ abi: taskMarketAbi, logs: receipt.logs, eventName: "TaskPosted" });
+    await assert.rejects(waitForResult(c, id, { fromBlock: receipt.blockNumber, timeoutMs: 60_000 }), /ended Expired without a result; the fee was refunded/);
+
+    const declined = logs.map((l) => JSON.parse(l) as { event: string; id?: string; reason?: string }).filter((e) => e.event === "task.declined");
+    assert.deepEqual(declined.map((e) => e.id), [String(id)]);
+    assert.match(declined[0].reason!, /inference failed: output "probs": element 0 is NaN; non-finite outputs are invalid/);
+    assert.equal(keeper.metrics.snapshot().par_tasks_claimed_total ?? 0, 0);
+    assert.deepEqual(await fx.market.getEvents.TaskClaimed({ id }, { fromBlock: receipt.blockNumber }), [], "never claimed");
+    assert.equal(await fx.keepers.read.stakeOf([kc.account!.address]), stake, "no liveness penalty");
+    assert.equal(await fx.keepers.read.freeStakeOf([kc.account!.address]), stake, "no bond locked");
+    assert.equal(await fx.token.read.balanceOf([me]), PAR, "the fee back, and no penalty earned");
   });
 });
 

@@ -45,9 +45,34 @@ describe("keeper: tensor bundle", () => {
   it("rejects a wrong rank, element count, dtype range and unknown or missing names", () => {
     assert.throws(() => toTensors([X], { x: { dims: [2], data: [1, 2] } }), /input "x": rank expected 2 \[\?,2\], got 1 \[2\]/);
     assert.throws(() => toTensors([X], { x: { dims: [2, 2], data: [1, 2] } }), /input "x": shape \[2,2\] needs 4 elements, got 2/);
-    assert.throws(() => toTensors([B], { b: { dims: [3], data: [1, 2, 256] } }), /input "b": element 2 = 256 does not fit uint8/);
+    assert.throws(() => toTensors([B], { b: { dims: [3], data: [1, 2, 256] } }), /input "b": element 2 = 256 does not fit uint8; give an integer from 0 to 255$/);
     assert.throws(() => toTensors([X], { y: { dims: [1, 2], data: [1, 2] } }), /input "y": the model has no such input \(it takes x\)/);
     assert.throws(() => toTensors([X, K], { x: { dims: [1, 2], data: [1, 2] } }), /input "k": missing/);
+  });
+  it("refuses a float input's elements that are not finite numbers, naming the input and the element and saying what to give", () => {
+    const x = (data: unknown) => () => toTensors([X], { x: { dims: [1, 2], data: data as number[] } });
+    assert.throws(x([1, NaN]), /input "x": element 1 is NaN; give a finite number$/);
+    assert.throws(x([Infinity, 1]), /input "x": element 0 is Infinity; give a finite number$/);
+    assert.throws(x([1, -Infinity]), /input "x": element 1 is -Infinity; give a finite number$/);
+    assert.throws(x(Float32Array.of(1, NaN)), /input "x": element 1 is NaN; give a finite number$/, "a typed array too");
+    assert.throws(x([1, 1e39]), /input "x": element 1 = 1e\+39 overflows float32 \(±3.4e38 at most\); give a finite number$/);
+    assert.throws(x(["abc", 1]), /input "x": element 0 is the string "abc"; give a finite number$/);
+    assert.throws(x([1, "2"]), /input "x": element 1 is the string "2"; give a finite number$/, "even a numeric string");
+    assert.throws(x([null, 1]), /input "x": element 0 is null; give a finite number$/);
+    assert.throws(x([1, true]), /input "x": element 1 is true; give a finite number$/);
+    assert.throws(x([[1, 2]]), /input "x": element 0 is an array \(data is flat, row-major; dims give the shape\)/);
+    assert.throws(x("1,2"), /input "x": data must be an array of numbers/);
+  });
+  it("takes integers for a float input (3 is 3.0), and only integers in range for an integer input", () => {
+    assert.deepEqual(Array.from(toTensors([X], { x: { dims: [1, 2], data: [3, -2n] } })[0].data as Float32Array), [3, -2]);
+    assert.throws(() => toTensors([I], { i: { dims: [1], data: [1.5] } }), /input "i": element 0 = 1.5 is not an integer; give an integer from -2147483648 to 2147483647$/);
+    assert.throws(() => toTensors([I], { i: { dims: [2], data: [1, NaN] } }), /input "i": element 1 is NaN; give an integer from -2147483648 to 2147483647$/);
+    assert.throws(() => toTensors([B], { b: { dims: [3], data: [1, null, 3] as number[] } }), /input "b": element 1 is null; give an integer from 0 to 255$/);
+    assert.throws(() => toTensors([B], { b: { dims: [3], data: [true, 2, 3] as unknown as number[] } }), /input "b": element 0 is true; give an integer from 0 to 255$/);
+    assert.throws(() => toTensors([K], { k: { dims: [], data: [0.5] } }), /input "k": element 0 = 0.5 is not an integer; give an integer from -9223372036854775808 to 9223372036854775807$/);
+    assert.throws(() => toTensors([K], { k: { dims: [], data: ["12"] as unknown as number[] } }), /input "k": element 0 is the string "12"/);
+    assert.throws(() => toTensors([K], { k: { dims: [], data: [2n ** 63n] } }), /input "k": element 0 = 9223372036854775808 does not fit int64/, "not wrapped to a negative");
+    assert.deepEqual(Array.from(toTensors([K], { k: { dims: [], data: [2 ** 60] } })[0].data as BigInt64Array), [2n ** 60n]);
   });
   it("rejects malformed bundles: count, rank, truncation, trailing bytes, oversize", () => {
     const good = encodeBundle(SPECS, sample());

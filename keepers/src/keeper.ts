@@ -1,7 +1,8 @@
 /**
- * The keeper node (`par keeper run`): watches the market, claims tasks for the models it serves,
- * runs them in the worker pool, submits results in batches, finalizes tasks after their window,
- * samples others' results as a watchtower and challenges wrong ones, and serves on juries.
+ * The keeper node (`par keeper run`): watches the market, runs tasks for the models it serves in
+ * the worker pool, claims those it can answer and submits their results in batches, finalizes
+ * tasks after their window, samples others' results as a watchtower and challenges wrong ones,
+ * and serves on juries.
  *
  * All state is rebuilt from chain events (TaskBook), so a keeper killed at any point resumes
  * where the chain says it is. Juror salts are derived from the key (not stored), so a restarted
@@ -34,7 +35,7 @@ export type KeeperOptions = {
   batchMax?: number;
   /**
    * Largest result this keeper submits inline (default 256 KiB: ~6M gas of calldata and log). A
-   * lot is run before it is claimed, and declined if its result is larger: a lot it could not
+   * task is run before it is claimed, and declined if its result is larger: a task it could not
    * submit would cost it the liveness penalty.
    */
   maxSubmitBytes?: number;
@@ -55,7 +56,7 @@ export type KeeperOptions = {
 export type Keeper = { stop(): Promise<void>; metrics: Metrics; done: Promise<void> };
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-/** Claim transactions one keeper has in flight at once (a batch's submit no longer counts). */
+/** Batches one keeper runs or claims at once, their bonds reserved until the claim is mined (a batch's submit no longer counts). */
 const MAX_CLAIMS_IN_FLIGHT = 4;
 /** Attempts to fetch an input by URI that does not answer before the task is declined (2 s, then 4 s apart). */
 const INPUT_FETCH_TRIES = 3;
@@ -163,16 +164,16 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     return { canonical, resultHash: resultHash(canonical), provider: rs[0].provider, ms: rs.reduce((a, r) => a + r.ms, 0) };
   }
 
-  // ------------------------------------------------------------ claim + run + submit
-  // A batch's claim, run and submit go on beside the loop, so that a task posted meanwhile is
+  // ------------------------------------------------------------ run + claim + submit
+  // A batch's run, claim and submit go on beside the loop, so that a task posted meanwhile is
   // claimed at the next tick (within its assignment window), not after this batch's receipts.
-  const batches = new Set<Promise<void>>(); // claim/run/submit and finalize/expire work beside the loop
+  const batches = new Set<Promise<void>>(); // run/claim/submit and finalize/expire work beside the loop
   const inFlight = (p: Promise<void>) => {
     const done = () => void batches.delete(p);
     batches.add(p);
     p.then(done, done);
   };
-  let claiming = 0; // batches whose claims are not mined yet
+  let claiming = 0; // batches running or whose claims are not mined yet
   let bondInFlight = 0n; // their bonds: the chain's free stake still counts them
 
   async function work(now: number) {
@@ -238,32 +239,19 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     );
   }
 
-  /** Runs and claims `claimable` (already marked busy), then submits the results; `claimed()` once the claims are mined or failed. */
+  /**
+   * Runs `claimable` (already marked busy), claims those that ran and whose result it can submit,
+   * then submits; `claimed()` once the claims are mined or failed. A task is claimed only after
+   * its run: one whose input makes the model fail, whose output has no canonical form (NaN, an
+   * overflow), or whose result is too large to submit, is declined with no bond at stake, so a
+   * requester cannot make the keeper claim a task it cannot answer and collect its liveness penalty.
+   */
   async function runBatch(claimable: TaskState[], claimed: () => void) {
     try {
-      const runs = claimable.map((t) => (results.get(t.id) ? Promise.resolve(results.get(t.id)!) : compute(t)).then(
-        (r) => (results.set(t.id, r), r),
-        (e) => {
-          const n = (crashes.get(t.id) ?? 0) + 1;
-          if (!(e instanceof InferenceCrashError)) decline(t, `inference failed: ${errMsg(e)}`);
-          else if (n >= MAX_CRASHES) decline(t, `inference crashed ${n} times: ${errMsg(e)}`);
-          else (crashes.set(t.id, n), log("task.retry", { id: t.id, reason: errMsg(e) })); // run again at a later tick
-          return undefined;
-        },
-      ));
-      // A lot is claimed only once its whole result is known to fit one submit transaction.
-      for (const [i, t] of claimable.entries()) {
-        if (t.items === 1 || t.phase === "Claimed") continue;
-        const r = await runs[i];
-        if (r && r.canonical.length > maxSubmitBytes) {
-          results.delete(t.id);
-          decline(t, `lot result of ${r.canonical.length} bytes exceeds ${maxSubmitBytes}, the most this keeper submits inline`);
-        }
-      }
-      const toClaim = claimable.filter((t) => t.phase !== "Claimed" && !declined.has(t.id));
+      const runs = await Promise.all(claimable.map(resultOf));
+      const toClaim = claimable.filter((t, i) => t.phase !== "Claimed" && runs[i] && submittable(t, runs[i]));
       const got = toClaim.length ? await claimAll(toClaim) : [];
       claimed();
-      await Promise.all(runs);
       await book.sync();
       const ready = claimable.filter((t) => (t.phase === "Claimed" || got.includes(t.id)) && results.has(t.id));
       const mine = ready.flatMap((t) => book.tasks.get(t.id) ?? []).filter((t) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase());
@@ -272,6 +260,30 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       claimed();
       claimable.forEach((t) => busy.delete(t.id));
     }
+  }
+
+  /** A task's result, computed once; undefined when its run failed (declined) or crashed (run again at a later tick). */
+  function resultOf(t: TaskState): Promise<PoolResult | undefined> {
+    const known = results.get(t.id);
+    if (known) return Promise.resolve(known);
+    return compute(t).then(
+      (r) => (results.set(t.id, r), r),
+      (e) => {
+        const n = (crashes.get(t.id) ?? 0) + 1;
+        if (!(e instanceof InferenceCrashError)) decline(t, `inference failed: ${errMsg(e)}`);
+        else if (n >= MAX_CRASHES) decline(t, `inference crashed ${n} times: ${errMsg(e)}`);
+        else (crashes.set(t.id, n), log("task.retry", { id: t.id, reason: errMsg(e) }));
+        return undefined;
+      },
+    );
+  }
+
+  /** Whether `r` fits one submit transaction; a task whose result does not is declined. */
+  function submittable(t: TaskState, r: PoolResult): boolean {
+    if (r.canonical.length <= maxSubmitBytes) return true;
+    results.delete(t.id);
+    decline(t, `result of ${r.canonical.length} bytes exceeds ${maxSubmitBytes}, the most this keeper submits inline`);
+    return false;
   }
 
   async function claimAll(ts: TaskState[]): Promise<bigint[]> {

@@ -216,7 +216,8 @@ export type TensorLike = Tensor | { dims: number[]; data: ArrayLike<number | big
 
 /**
  * Turns friendly values (by input name or in declared order) into typed tensors, converting
- * plain arrays to the dtype the model declares. Unknown or missing names are errors.
+ * plain arrays to the dtype the model declares. Unknown or missing names are errors, and so is
+ * an element the input's dtype cannot hold as given (see `elementError`).
  */
 export function toTensors(specs: readonly TensorSpec[], input: readonly TensorLike[] | Record<string, TensorLike>): Tensor[] {
   let list: TensorLike[];
@@ -235,30 +236,57 @@ export function toTensors(specs: readonly TensorSpec[], input: readonly TensorLi
   if (list.length !== specs.length) throw new Error(`input: the model takes ${specs.length} tensor(s), got ${list.length}`);
   return list.map((v, i) => {
     const spec = specs[i];
-    const src = v.data;
-    let data: TensorData;
-    if (ArrayBuffer.isView(src) && dtypeOf(src as TensorData) === spec.dtype) data = src as TensorData;
-    else {
-      const arr = Array.from(src as ArrayLike<number | bigint>);
-      try {
-        data = spec.dtype === DType.int64 ? BigInt64Array.from(arr, (x) => BigInt(x)) : fromNumbers(spec.dtype, arr.map(Number));
-      } catch (e) {
-        throw new Error(`input "${spec.name}": cannot convert to ${dtypeName(spec.dtype)}: ${(e as Error).message}`);
-      }
-      if (spec.dtype !== DType.float32 && spec.dtype !== DType.int64) {
-        arr.forEach((x, j) => {
-          if (Number(x) !== Number(data[j])) throw new Error(`input "${spec.name}": element ${j} = ${x} does not fit ${dtypeName(spec.dtype)}`);
-        });
-      }
-    }
-    const t = { dtype: spec.dtype, dims: [...v.dims], data };
+    if (!Array.isArray(v.dims)) throw new Error(`input "${spec.name}": dims must be an array of integers (the shape, e.g. [1, 4])`);
+    const t = { dtype: spec.dtype, dims: [...v.dims], data: tensorData(spec, v.data) };
     checkTensor(spec, t);
     return t;
   });
 }
 
-function fromNumbers(dtype: DTypeCode, arr: number[]): TensorData {
-  if (dtype === DType.float32) return Float32Array.from(arr);
-  if (dtype === DType.int32) return Int32Array.from(arr);
-  return Uint8Array.from(arr);
+const TYPED = { 1: Float32Array, 2: BigInt64Array, 3: Int32Array, 4: Uint8Array } as const;
+/** The integers each integer dtype holds. */
+const INT_RANGE = { 2: [-(2n ** 63n), 2n ** 63n - 1n], 3: [-(2 ** 31), 2 ** 31 - 1], 4: [0, 255] } as const;
+
+/** `src` as a typed array of the input's dtype (itself when it already is one), once every element is checked. */
+function tensorData(spec: TensorSpec, src: TensorLike["data"]): TensorData {
+  const where = `input "${spec.name}"`;
+  if (typeof src !== "object" || src === null || typeof src.length !== "number") {
+    throw new Error(`${where}: data must be an array of numbers (flat, row-major; dims give the shape)`);
+  }
+  for (let j = 0; j < src.length; j++) {
+    const why = elementError(spec.dtype, src[j]);
+    if (why) throw new Error(`${where}: element ${j} ${why}`);
+  }
+  if (src instanceof TYPED[spec.dtype]) return src as TensorData;
+  const arr = Array.from(src);
+  if (spec.dtype === DType.int64) return BigInt64Array.from(arr, (x) => BigInt(x));
+  if (spec.dtype === DType.float32) return Float32Array.from(arr, Number);
+  return spec.dtype === DType.int32 ? Int32Array.from(arr, Number) : Uint8Array.from(arr, Number);
+}
+
+/**
+ * Why `x` cannot be an element of a `dtype` input, and what to give instead; undefined when it
+ * can. Only numbers and bigints are elements: a string ("abc", even "1"), null or a boolean
+ * would otherwise be coerced to some number, or to NaN. NaN and ±Infinity are refused too: JSON
+ * has neither, and most models turn them into a non-finite output, which has no canonical form,
+ * so keepers would decline the task and it would only expire. A float input takes integers
+ * (JSON does not tell 3 from 3.0: 3 is 3.0); an integer input takes integers in its range
+ * only, never a fraction (it would be truncated).
+ */
+function elementError(dtype: DTypeCode, x: unknown): string | undefined {
+  const range = dtype === DType.float32 ? undefined : INT_RANGE[dtype];
+  const give = range ? `give an integer from ${range[0]} to ${range[1]}` : "give a finite number";
+  if (typeof x !== "number" && typeof x !== "bigint") return `is ${shown(x)}; ${give}`;
+  if (typeof x === "number" && !Number.isFinite(x)) return `is ${x}; ${give}`;
+  if (!range) return Number.isFinite(Math.fround(Number(x))) ? undefined : `= ${x} overflows float32 (±3.4e38 at most); ${give}`;
+  if (typeof x === "number" && !Number.isInteger(x)) return `= ${x} is not an integer; ${give}`;
+  if (x < range[0] || x > range[1]) return `= ${x} does not fit ${dtypeName(dtype)}; ${give}`;
+}
+
+/** A value that is not a number, as an error names it. */
+function shown(x: unknown): string {
+  if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
+  if (Array.isArray(x)) return "an array (data is flat, row-major; dims give the shape)";
+  if (x === null || x === undefined || typeof x === "boolean") return String(x);
+  return `a ${typeof x}`;
 }

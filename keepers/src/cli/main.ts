@@ -134,7 +134,7 @@ keeper
   }, 1)
   .option("--poll <ms>", "chain poll interval", intArg("--poll"), 500)
   .option("--batch <n>", "most tasks per transaction", intArg("--batch"), 32)
-  .option("--max-submit-bytes <n>", "largest result submitted inline; bigger lots are declined before any claim", intArg("--max-submit-bytes"), 256 * 1024)
+  .option("--max-submit-bytes <n>", "largest result submitted inline; a task with a bigger one is declined before any claim", intArg("--max-submit-bytes"), 256 * 1024)
   .option("--metrics-port <port>", "serve Prometheus metrics on 127.0.0.1:<port>/metrics", intArg("--metrics-port"))
   .option("--status-every <s>", "print a status line every <s> seconds (0: never)", intArg("--status-every"), 10)
   .action(async (o) => {
