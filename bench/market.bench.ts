@@ -103,9 +103,7 @@ async function dispute(f: MarketFixture) {
   const challenger = f.keeperWallets.find((w) => w !== submitter)!;
   const wrong = "0x0b00000000000000f4ffffffffffffff" as Hex;
   const hashes: Hex[] = [];
-  hashes.push(
-    await f.market.write.challenge([id, f.book.get(id)!, keccak256(wrong), wrong, ""], { account: challenger.account }),
-  );
+  hashes.push(await f.challenge(id, wrong, challenger));
   await f.networkHelpers.mine(1);
   hashes.push(await f.court.write.drawJury([id]));
   const jurors = (await f.court.read.disputeOf([id])).jurors;

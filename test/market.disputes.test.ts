@@ -27,7 +27,7 @@ async function submitted(answer: Hex, lot?: { items: number; input: Hex }) {
  * valid, but these tests count on a full one): a short draw is undone and the dispute reseeded.
  */
 async function challengeAndDraw(f: MarketFixture, id: bigint, challenger: MarketFixture["admin"], output: Hex) {
-  await f.market.write.challenge([id, f.book.get(id)!, keccak256(output), output, ""], { account: challenger.account });
+  await f.challenge(id, output, challenger);
   const size = Number(await f.court.read.jurySize());
   for (let attempt = 0; attempt < 20; attempt++) {
     await f.networkHelpers.mine(1);
@@ -191,7 +191,7 @@ describe("TaskCourt disputes", () => {
 
   it("reverts NotJuror, BadReveal, VotingNotOver and WrongPhase", async () => {
     const { f, id, challenger } = await submitted(GOOD);
-    await f.market.write.challenge([id, f.book.get(id)!, keccak256(BAD), BAD, ""], { account: challenger.account });
+    await f.challenge(id, BAD, challenger);
     await f.viem.assertions.revertWithCustomError(f.court.write.drawJury([id]), f.court, "SeedNotReady");
     await f.networkHelpers.mine(1);
     await f.court.write.drawJury([id]);

@@ -21,7 +21,7 @@ async function claimed(n = 3, opts: { deadlineIn?: number; callback?: Hex; callb
 async function voting() {
   const { f, id, other } = await claimed(7);
   await f.submit(id, GOOD);
-  await f.market.write.challenge([id, f.book.get(id)!, keccak256(BAD), BAD, ""], { account: other.account });
+  await f.challenge(id, BAD, other);
   await f.networkHelpers.mine(1);
   await f.court.write.drawJury([id]);
   const jurors = (await f.court.read.disputeOf([id])).jurors;
@@ -95,6 +95,7 @@ describe("TaskMarket reverts", () => {
     );
     await f.track(await f.market.write.claim([id, f.book.get(id)!], { account: f.keeperWallets[0].account }));
     await f.submit(id, GOOD);
+    await f.commitChallenge(id, keccak256(BAD), f.stranger);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.market.write.challenge([id, f.book.get(id)!, keccak256(BAD), BAD, ""], { account: f.stranger.account }),
       f.market,
@@ -266,7 +267,7 @@ describe("TaskCourt reverts", () => {
     // Three keepers: after submitter and challenger, one candidate juror cannot fill a jury of five.
     const { f, id, other } = await claimed(3);
     await f.submit(id, GOOD);
-    await f.market.write.challenge([id, f.book.get(id)!, keccak256(BAD), BAD, ""], { account: other.account });
+    await f.challenge(id, BAD, other);
     await f.networkHelpers.mine(1);
     await f.viem.assertions.revertWithCustomErrorWithArgs(
       f.court.write.arbitrate([id, f.book.get(id)!, 1, "0x"]),

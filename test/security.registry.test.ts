@@ -196,7 +196,7 @@ describe("Security: keeper pools", () => {
     const bond = f.book.get(id)!.bond;
     assert.equal(bond, 10n * PAR);
     const challenger = f.keeperWallets.find((w) => w !== liar)!;
-    await f.market.write.challenge([id, f.book.get(id)!, keccak256(GOOD), GOOD, ""], { account: challenger.account });
+    await f.challenge(id, GOOD, challenger);
 
     // the attack: unbond all free stake before the jury rules
     const free = await f.keepers.read.freeStakeOf([L]);

@@ -67,8 +67,10 @@ interface ITaskMarket is ITaskMarketTypes {
     ///         Reverts `InsufficientDeposit` beyond it.
     function withdrawDeposit(uint256 amount) external;
 
-    /// @notice Refunds tasks whose deadline passed without a result (Open or Claimed). Anyone.
-    ///         A claimant pays `livenessPenaltyBps` of its bond to the requester.
+    /// @notice Refunds tasks whose deadline passed without a result (Open or Claimed), and tasks
+    ///         whose output was never delivered: a callback or policy task submitted by hash that
+    ///         nobody finalized with its bytes within `claimTimeout` after its challenge window.
+    ///         Anyone. A claimant pays `livenessPenaltyBps` of its bond to the requester.
     function expire(uint256[] calldata ids, Task[] calldata tasks) external;
 
     // ------------------------------------------------------------------ keepers
@@ -89,9 +91,16 @@ interface ITaskMarket is ITaskMarketTypes {
     /// @notice Submits many inline outputs.
     function submitBatch(uint256[] calldata ids, Task[] calldata tasks, bytes[] calldata outputs) external;
 
+    /// @notice Commits to a challenge of task `id`: `commitment` = keccak256(abi.encode(id,
+    ///         resultHash, challenger)). Nothing in it reveals the result or can be used by another
+    ///         address, so a copycat who sees the challenge that follows cannot front-run it. The
+    ///         first commitment of a value stands (a copy does not push it back). Anyone.
+    function commitChallenge(uint256 id, bytes32 commitment) external;
+
     /// @notice Challenges a submitted result inside the challenge window with a different output,
     ///         locking a bond of max(task.bond, challengeBond) from the caller's pool, and opens a
-    ///         dispute in the court. The caller must be an active keeper other than the submitter.
+    ///         dispute in the court. The caller must be an active keeper other than the submitter,
+    ///         and must have committed to this challenge (`commitChallenge`) in an earlier block.
     /// @param output the challenger's canonical output inline (or empty with `resultHash` + `uri`)
     function challenge(uint256 id, Task calldata task, bytes32 resultHash, bytes calldata output, string calldata uri)
         external;

@@ -127,6 +127,9 @@ interface ITaskMarketTypes is IGoverned {
     event ResultSubmitted(
         uint256 indexed id, address indexed keeper, bytes32 resultHash, uint40 since, bytes output, string uri
     );
+    /// @notice Someone committed to challenge task `id`: `commitment` = keccak256(abi.encode(id,
+    ///         resultHash, challenger)), usable by `challenge` from the next block on.
+    event ChallengeCommitted(uint256 indexed id, bytes32 commitment);
     /// @notice Task `id` was challenged; the dispute runs in the court.
     event TaskChallenged(uint256 indexed id, address indexed challenger, bytes32 resultHash, uint96 bond, bytes output, string uri);
     /// @notice Task `id` finalized: `keeper`'s pool got `keeperAmount`, the treasury accrued
@@ -197,6 +200,9 @@ interface ITaskMarketTypes is IGoverned {
     error ChallengeWindowOpen(uint256 id, uint256 endsAt);
     /// @notice The submitter cannot challenge itself, and a challenge must post a different result.
     error InvalidChallenge(uint256 id);
+    /// @notice `challenger` has no commitment to this challenge of task `id` from an earlier block
+    ///         (`commitChallenge` first, then `challenge` in a later block).
+    error ChallengeNotCommitted(uint256 id, address challenger);
     /// @notice The deadline has not passed yet.
     error NotExpired(uint256 id, uint256 deadline);
     /// @notice The output given does not hash to the result being finalized.

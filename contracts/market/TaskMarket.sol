@@ -157,6 +157,8 @@ contract TaskMarket is TaskMarketBase {
         if (msg.sender == t.keeper || resultHash == bytes32(0) || resultHash == t.resultHash) {
             revert InvalidChallenge(id);
         }
+        uint256 committedAt = _challengeCommits[keccak256(abi.encode(id, resultHash, msg.sender))];
+        if (committedAt == 0 || committedAt >= block.number) revert ChallengeNotCommitted(id, msg.sender);
         if (!keepers.isActive(msg.sender)) revert NotEligible(msg.sender, t.modelId);
         uint96 bond = t.bond > h.challengeBond ? t.bond : h.challengeBond;
         _tasks[id] = TaskLib.commitment(t, TaskStatus.Challenged);

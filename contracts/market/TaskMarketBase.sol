@@ -140,6 +140,8 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     mapping(address requester => mapping(uint256 word => uint256 bits)) internal _nonces;
     /// @dev Pay, protocol fees and work accrued per keeper, until flushed.
     mapping(address keeper => Account) internal _accounts;
+    /// @dev Block of each challenge commitment (`commitChallenge`).
+    mapping(bytes32 commitment => uint256 blockNumber) internal _challengeCommits;
 
     constructor(address token_, address models_, address keepers_, address pool_)
         EIP712("ParadigmTaskMarket", "1")
@@ -415,9 +417,10 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     /// @dev Calls the callback with exactly `gasLimit` gas (the caller must leave enough, so a
     ///      finalizer cannot starve it) and copies no return data (no returndata bomb).
     function _callback(uint256 id, address target, uint256 gasLimit, bytes calldata output) internal {
+        // Encoded first: the memory a large output costs is paid before the gas check.
+        bytes memory data = abi.encodeCall(IParadigmCallback.onParadigmResult, (id, output));
         uint256 needed = gasLimit + gasLimit / 63 + CALLBACK_RESERVE;
         if (gasleft() < needed) revert InsufficientCallbackGas(id, needed, gasleft());
-        bytes memory data = abi.encodeCall(IParadigmCallback.onParadigmResult, (id, output));
         bool ok;
         assembly ("memory-safe") {
             ok := call(gasLimit, target, 0, add(data, 32), mload(data), 0, 0)

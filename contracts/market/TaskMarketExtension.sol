@@ -78,6 +78,13 @@ contract TaskMarketExtension is TaskMarketBase {
     }
 
     /// @notice See {ITaskMarket}.
+    function commitChallenge(uint256 id, bytes32 commitment) external onlyDelegated {
+        if (_challengeCommits[commitment] != 0) return;
+        _challengeCommits[commitment] = block.number;
+        emit ChallengeCommitted(id, commitment);
+    }
+
+    /// @notice See {ITaskMarket}.
     function expire(uint256[] calldata ids, Task[] calldata tasks) external onlyDelegated nonReentrant {
         uint256 n = ids.length;
         if (n == 0 || n != tasks.length) revert InvalidBatch();
@@ -85,11 +92,12 @@ contract TaskMarketExtension is TaskMarketBase {
         for (uint256 i; i < n; ++i) {
             uint256 id = ids[i];
             (Task memory t, TaskStatus status) = _load(id, tasks[i]);
-            if (status != TaskStatus.Open && status != TaskStatus.Claimed) revert WrongStatus(id, status);
-            if (block.timestamp <= t.deadline) revert NotExpired(id, t.deadline);
+            if (status == TaskStatus.Challenged) revert WrongStatus(id, status);
+            uint256 endsAt = status == TaskStatus.Submitted ? _deliveryLapse(id, t) : t.deadline;
+            if (block.timestamp <= endsAt) revert NotExpired(id, endsAt);
             delete _tasks[id];
             uint256 penalty;
-            if (status == TaskStatus.Claimed) penalty = _release(t.keeper, t.bond, penaltyBps, t.requester);
+            if (status != TaskStatus.Open) penalty = _release(t.keeper, t.bond, penaltyBps, t.requester);
             if (t.fee != 0) token.safeTransfer(t.requester, t.fee);
             emit TaskExpired(id, t.requester, t.fee, penalty);
         }
@@ -227,6 +235,17 @@ contract TaskMarketExtension is TaskMarketBase {
     /// @notice See {ITaskMarket}.
     function depositOf(address requester) external view returns (uint256) {
         return _requesters[requester].deposit;
+    }
+
+    /// @dev When a submitted task counts as undelivered, or reverts `WrongStatus` for one that is
+    ///      neither open, claimed nor submitted. Only a task that needs its output on chain (a
+    ///      callback or policy task) can be undelivered: its result may be a hash whose bytes
+    ///      nobody has, so that `finalize` could never run. Its keeper had the challenge window
+    ///      plus `claimTimeout` to finalize it.
+    function _deliveryLapse(uint256 id, Task memory t) internal view returns (uint256) {
+        Hot memory h = _hot;
+        if (t.callback == address(0) && !_isPolicy(t, h)) revert WrongStatus(id, TaskStatus.Submitted);
+        return uint256(t.since) + h.challengeWindow + h.claimTimeout;
     }
 
     /// @dev Pulls `amount` from msg.sender into `requester`'s deposit.

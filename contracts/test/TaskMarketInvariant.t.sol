@@ -305,6 +305,9 @@ contract TaskMarketHandler {
         bytes32 h = keccak256(out);
         if (h == info.t.resultHash) return;
         vm.prank(c);
+        market.commitChallenge(id, keccak256(abi.encode(id, h, c)));
+        vm.roll(block.number + 1);
+        vm.prank(c);
         try market.challenge(id, info.t, h, out, "") {
             info.status = ITaskMarketTypes.TaskStatus.Challenged;
             info.challenger = c;

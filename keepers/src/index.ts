@@ -22,6 +22,7 @@ export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
 export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GRACE, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
+export { challengeCommitment } from "./chain/challenge.js";
 export { startKeeper, type KeeperOptions } from "./keeper.js";
 
 export type Paradigm = ReturnType<typeof paradigmFrom>;

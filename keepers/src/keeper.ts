@@ -16,6 +16,7 @@ import { collectEarnings } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, FINALIZE_GRACE, finalizeTasks, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
+import { challengeCommitment } from "./chain/challenge.js";
 import type { Provider } from "./inference.js";
 import { CommittedFetchError, fetchCommitted } from "./cache.js";
 import { decodeLot, encodeLot, lotBytes, resultsAgree } from "./lot.js";
@@ -394,6 +395,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
           const bond = BigInt(Math.max(Number(t.task.bond), challengeBond));
           const free = await c.contracts.keepers.read.freeStakeOf([me!]);
           if (free < bond) return log("challenge.skipped", { id: t.id, reason: `bond ${bond} exceeds free stake ${free}` });
+          // committed in an earlier block first, so that a copycat cannot take the challenge
+          await send("commitChallenge", () => market.write.commitChallenge([t.id, challengeCommitment(t.id, r.resultHash, me!)], tx));
           await send("challenge", () => market.write.challenge([t.id, t.task, r.resultHash, hex(r.canonical), ""], tx));
           metrics.inc("par_challenges_total");
           log("task.challenged", { id: t.id, keeper: t.task.keeper });

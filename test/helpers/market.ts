@@ -2,6 +2,7 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, parseEventLogs, stringToHex, toHex, type Address, type Hex } from "viem";
 import type { Task } from "../../keepers/src/chain/taskbook.js";
+import { challengeCommitment } from "../../keepers/src/chain/challenge.js";
 
 export const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
 export const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
@@ -175,6 +176,20 @@ export async function deployMarket(
     return track(await market.write.flush([keepers]));
   }
 
+  /** Commits `wallet` to challenge task `id` with `resultHash` (mined before the challenge). */
+  async function commitChallenge(id: bigint, resultHash: Hex, wallet: (typeof wallets)[number]) {
+    const commitment = challengeCommitment(id, resultHash, wallet.account.address);
+    return track(await market.write.commitChallenge([id, commitment], { account: wallet.account }));
+  }
+
+  /** Commits, then challenges task `id` with the inline `output` as `wallet`; returns the challenge's tx hash. */
+  async function challenge(id: bigint, output: Hex, wallet: (typeof wallets)[number]) {
+    await commitChallenge(id, keccak256(output), wallet);
+    const hash = await market.write.challenge([id, book.get(id)!, keccak256(output), output, ""], { account: wallet.account });
+    await track(hash);
+    return hash;
+  }
+
   const balance = (a: Address) => token.read.balanceOf([a]);
   /** Work units credited to `who` in the current epoch. */
   const work = async (who: Address) => (await pool.read.workOf([await pool.read.currentEpoch(), who]))[0];
@@ -182,7 +197,7 @@ export async function deployMarket(
   return {
     connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
     admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
-    claimAsAssignee, submit, finalize, flush, byAddress, balance, work,
+    claimAsAssignee, submit, finalize, flush, byAddress, balance, work, commitChallenge, challenge,
   };
 }
 
