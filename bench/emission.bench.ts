@@ -24,9 +24,9 @@ const suite: BenchSuite = async (connection) => {
   let close = 0;
   for (let epoch = 0n; epoch < 12n; epoch++) {
     await pool.write.proposePolicy([epoch + 1n, 11_000, 100n]);
-    creditFirst = await gasOf(connection, await pool.write.creditWork([alice.account.address, 500n], asMarket));
-    creditWarm = await gasOf(connection, await pool.write.creditWork([alice.account.address, 500n], asMarket));
-    await pool.write.creditWork([bob.account.address, 700n], asMarket);
+    creditFirst = await gasOf(connection, await pool.write.creditWork([alice.account.address, 500n, 0n, 10n ** 20n], asMarket));
+    creditWarm = await gasOf(connection, await pool.write.creditWork([alice.account.address, 500n, 0n, 10n ** 20n], asMarket));
+    await pool.write.creditWork([bob.account.address, 700n, 0n, 10n ** 20n], asMarket);
     await networkHelpers.time.increaseTo(genesis + (epoch + 1n) * EPOCH);
     close = await gasOf(connection, await pool.write.closeEpoch());
   }

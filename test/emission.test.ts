@@ -10,6 +10,9 @@ const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
 const param = (name: string) => stringToHex(name, { size: 32 });
 
 /** A pool on a fresh chain: admin = timelock stand-in, market and policy are test accounts. */
+/** Backing far above any epoch's emission: paid work uncapped by its fees. */
+const UNCAPPED = 10n ** 24n;
+
 async function deploy(epochLength = 3600n) {
   const { viem, networkHelpers } = await network.create();
   const [admin, market, policy, alice, bob, carol, stranger] = await viem.getWalletClients();
@@ -21,7 +24,8 @@ async function deploy(epochLength = 3600n) {
   const publicClient = await viem.getPublicClient();
   const genesis = await pool.read.genesis();
 
-  const credit = (who: Address, units: bigint) => pool.write.creditWork([who, units], { account: market.account });
+  /** Credits paid work backed far above any epoch's emission (these tests check the emission math). */
+  const credit = (who: Address, units: bigint) => pool.write.creditWork([who, units, 0n, UNCAPPED], { account: market.account });
   const propose = (epoch: bigint, bps: number, fee = 0n) =>
     pool.write.proposePolicy([epoch, bps, fee], { account: policy.account });
   const toEpochEnd = (epoch: bigint) => networkHelpers.time.increaseTo(genesis + (epoch + 1n) * epochLength);
@@ -158,16 +162,16 @@ describe("EmissionPool", () => {
 
     it("applies the proposed minFeePerCU when its epoch starts, clamped to the governance bounds", async () => {
       const { pool, propose, toEpochEnd } = await deploy();
-      await propose(1n, 10_000, 500n);
+      await propose(1n, 10_000, 5_000n);
       await propose(2n, 10_000, 10n ** 9n);
-      assert.equal(await pool.read.minFeePerCU(), 0n);
+      assert.equal(await pool.read.minFeePerCU(), 1_000n, "the default floor: never 0 at genesis");
       await toEpochEnd(0n);
-      assert.equal(await pool.read.minFeePerCU(), 500n);
+      assert.equal(await pool.read.minFeePerCU(), 5_000n);
       await toEpochEnd(1n);
       assert.equal(await pool.read.minFeePerCU(), 10n ** 8n, "clamped to the default ceiling");
-      await pool.write.setParameter([param("minFeePerCUFloor"), 1_000n]);
+      await pool.write.setParameter([param("minFeePerCUFloor"), 2_000n]);
       await toEpochEnd(2n);
-      assert.equal(await pool.read.minFeePerCU(), 1_000n, "no proposal: the floor");
+      assert.equal(await pool.read.minFeePerCU(), 2_000n, "no proposal: the floor");
     });
   });
 
@@ -300,14 +304,16 @@ describe("EmissionPool", () => {
     it("records work per epoch and contributor (WorkCredited)", async () => {
       const { viem, pool, alice, market } = await deploy();
       await viem.assertions.emitWithArgs(
-        pool.write.creditWork([alice.account.address, 42n], { account: market.account }),
+        pool.write.creditWork([alice.account.address, 42n, 7n, 5n], { account: market.account }),
         pool,
         "WorkCredited",
-        [0n, alice.account.address, 42n],
+        [0n, alice.account.address, 42n, 7n, 5n],
       );
-      await pool.write.creditWork([alice.account.address, 8n], { account: market.account });
-      assert.deepEqual(await pool.read.workOf([0n, alice.account.address]), [50n, false]);
+      await pool.write.creditWork([alice.account.address, 8n, 0n, 1n], { account: market.account });
+      assert.deepEqual(await pool.read.workOf([0n, alice.account.address]), [57n, false]);
+      assert.deepEqual(await pool.read.creditOf([0n, alice.account.address]), [50n, 7n, 6n]);
       assert.deepEqual(await pool.read.epochInfo([0n]), [0n, 0n, 50n]);
+      assert.deepEqual(await pool.read.faucetInfo([0n]), [0n, 0n, 7n]);
     });
 
     it("keeps a deferred epoch open until settled, crediting the deferred work to that epoch", async () => {
@@ -318,15 +324,15 @@ describe("EmissionPool", () => {
       await toEpochEnd(0n);
       await viem.assertions.revertWithCustomErrorWithArgs(pool.write.closeEpoch(), pool, "WorkDeferred", [0n, 1n]);
       await viem.assertions.emitWithArgs(
-        pool.write.settleWork([0n, alice.account.address, 7n], as),
+        pool.write.settleWork([0n, alice.account.address, 7n, 0n, 3n], as),
         pool,
         "WorkCredited",
-        [0n, alice.account.address, 7n],
+        [0n, alice.account.address, 7n, 0n, 3n],
       );
       assert.deepEqual(await pool.read.workOf([0n, alice.account.address]), [7n, false]);
       assert.equal((await close()).totalWork, 7n);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        pool.write.settleWork([0n, alice.account.address, 1n], as),
+        pool.write.settleWork([0n, alice.account.address, 1n, 0n, 0n], as),
         pool,
         "InvalidDeferredEpoch",
         [0n],
@@ -339,7 +345,7 @@ describe("EmissionPool", () => {
       const { viem, pool, stranger } = await deploy();
       const as = { account: stranger.account };
       await viem.assertions.revertWithCustomErrorWithArgs(
-        pool.write.creditWork([stranger.account.address, 1n], as),
+        pool.write.creditWork([stranger.account.address, 1n, 0n, 0n], as),
         pool,
         "NotMarket",
         [stranger.account.address],
@@ -348,7 +354,7 @@ describe("EmissionPool", () => {
         stranger.account.address,
       ]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        pool.write.settleWork([0n, stranger.account.address, 1n], as),
+        pool.write.settleWork([0n, stranger.account.address, 1n, 0n, 0n], as),
         pool,
         "NotMarket",
         [stranger.account.address],
@@ -377,7 +383,8 @@ describe("EmissionPool", () => {
         ["maxShareBps", 500n, 1_000n],
         ["bootstrapEpochs", 8760n, 100n],
         ["yearDecayBps", 8_000n, 9_000n],
-        ["minFeePerCUFloor", 0n, 10n],
+        ["minFeePerCUFloor", 1_000n, 10n],
+        ["zeroFeeBudget", 10_000n * 10n ** 8n, 0n],
         ["minFeePerCUCeiling", 10n ** 8n, 10n ** 9n],
       ];
       for (const [name, previous, value] of cases) {
@@ -401,7 +408,8 @@ describe("EmissionPool", () => {
         ["bootstrapEpochs", 87_601n, 0n, 87_600n],
         ["yearDecayBps", 10_001n, 0n, 10_000n],
         ["minFeePerCUFloor", 10n ** 8n + 1n, 0n, 10n ** 8n],
-        ["minFeePerCUCeiling", 10n ** 12n + 1n, 0n, 10n ** 12n],
+        ["minFeePerCUCeiling", 10n ** 12n + 1n, 1_000n, 10n ** 12n],
+        ["zeroFeeBudget", 10n ** 15n + 1n, 0n, 10n ** 15n],
       ];
       for (const [name, value, min, max] of bad) {
         await viem.assertions.revertWithCustomErrorWithArgs(

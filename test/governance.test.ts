@@ -28,7 +28,7 @@ async function setup() {
   /** `voter` works in the current epoch, the epoch closes, `voter` claims (5% cap: ~5,707 PAR). */
   async function earn() {
     const epoch = await pool.read.currentEpoch();
-    await pool.write.creditWork([voter.account.address, 1n]);
+    await pool.write.creditWork([voter.account.address, 1n, 0n, 10n ** 24n]);
     await networkHelpers.time.increaseTo(genesis + (epoch + 1n) * EPOCH);
     while ((await pool.read.nextEpochToClose()) <= epoch) await pool.write.closeEpoch();
     await pool.write.claim([epoch, epoch], { account: voter.account });

@@ -293,9 +293,11 @@ describe("TaskMarket keeper accounts", () => {
     await f.submit(id, OUTPUT);
     await f.networkHelpers.time.increase(600);
     await f.finalize([id]);
-    assert.deepEqual(await f.pool.read.workOf([epoch, first.account.address]), [100n * WORK_PER_CU, false]);
+    // the earlier epoch's work is settled backed by its own protocol fee, which moves to the counter
+    assert.deepEqual(await f.pool.read.creditOf([epoch, first.account.address]), [100n * WORK_PER_CU, 0n, PAR / 20n]);
     assert.equal(await f.pool.read.deferredOf([epoch]), 0n);
+    assert.equal(await f.market.read.protocolFees(), PAR / 20n);
     const [pay, protocol, now, credit] = await f.market.read.accountOf([first.account.address]);
-    assert.deepEqual([pay, protocol, now, credit], [2n * (PAR - PAR / 20n), PAR / 10n, epoch + 1n, 100n * WORK_PER_CU]);
+    assert.deepEqual([pay, protocol, now, credit], [2n * (PAR - PAR / 20n), PAR / 20n, epoch + 1n, 100n * WORK_PER_CU]);
   });
 });

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {IParadigmToken} from "../interfaces/IParadigmToken.sol";
@@ -34,6 +35,9 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     bytes32 internal constant FEE_FLOOR = "minFeePerCUFloor";
     bytes32 internal constant FEE_CEILING = "minFeePerCUCeiling";
     bytes32 internal constant GENESIS_VESTING = "genesisVesting";
+    bytes32 internal constant ZERO_FEE_BUDGET = "zeroFeeBudget";
+    /// @notice The largest zero-fee budget governance may set: 10,000,000 PAR per epoch.
+    uint256 public constant MAX_ZERO_FEE_BUDGET = 10_000_000 * 1e8;
     /// @notice Longest genesis vesting.
     uint256 public constant MAX_GENESIS_VESTING = 730 days;
 
@@ -58,6 +62,7 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         uint16 yearDecayBps;
         uint64 bootstrapEpochs;
         uint32 genesisVesting; // seconds; 0 = claims are paid out
+        uint96 zeroFeeBudget; // most of an epoch's emission that zero-fee work shares
     }
 
     struct FeeBounds {
@@ -65,7 +70,8 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         uint96 ceiling;
     }
 
-    /// @dev One slot per epoch: written by the first credit, by close, and by each claim.
+    /// @dev One slot per epoch and kind of work (paid, zero-fee): written by the first credit, by
+    ///      close, and by each claim.
     struct EpochState {
         uint96 amount; // emission allocated at close
         uint96 unclaimedAmount; // amount not yet claimed nor rolled over
@@ -93,8 +99,12 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     Totals internal _totals;
     Params internal _params;
     FeeBounds internal _fees;
+    /// @dev Paid work of each epoch.
     mapping(uint64 epoch => EpochState) internal _epochs;
-    mapping(uint64 epoch => mapping(address contributor => uint256 units)) internal _work;
+    /// @dev Zero-fee work of each epoch: it shares at most `zeroFeeBudget` (the faucet).
+    mapping(uint64 epoch => EpochState) internal _faucets;
+    /// @dev Work entries (EmissionMath.packWork), the top bit set once claimed.
+    mapping(uint64 epoch => mapping(address contributor => uint256 work)) internal _work;
     mapping(uint64 epoch => Proposal) internal _proposals;
     /// @dev Deferred work credits of an epoch not yet settled; the epoch cannot close before 0.
     mapping(uint64 epoch => uint256 count) internal _deferred;
@@ -114,8 +124,14 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
             nextEpoch: 0, lastMultiplierBps: uint32(EmissionMath.BPS), remaining: uint96(YEAR_ONE_BUDGET), year: 0
         });
         _totals = Totals({outstanding: 0, yearBudget: uint96(YEAR_ONE_BUDGET)});
-        _params = Params({maxShareBps: 500, yearDecayBps: 8_000, bootstrapEpochs: uint64(perYear), genesisVesting: 90 days});
-        _fees = FeeBounds({floor: 0, ceiling: 1e8});
+        _params = Params({
+            maxShareBps: 500,
+            yearDecayBps: 8_000,
+            bootstrapEpochs: uint64(perYear),
+            genesisVesting: 90 days,
+            zeroFeeBudget: uint96(10_000 * 1e8)
+        });
+        _fees = FeeBounds({floor: 1e3, ceiling: 1e8});
         _grantRole(DEFAULT_ADMIN_ROLE, timelock);
         _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
     }
@@ -123,13 +139,9 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     // ---------------------------------------------------------------- market
 
     /// @inheritdoc IEmissionPool
-    function creditWork(address contributor, uint256 units) external {
+    function creditWork(address contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing) external {
         if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
-        uint64 epoch = currentEpoch();
-        // The epoch total bounds every entry, so per-contributor entries never reach CLAIMED.
-        _epochs[epoch].unclaimedUnits += units.toUint64();
-        _work[epoch][contributor] += units;
-        emit WorkCredited(epoch, contributor, units);
+        _addWork(currentEpoch(), contributor, units, zeroFeeUnits, backing);
     }
 
     /// @inheritdoc IEmissionPool
@@ -141,15 +153,27 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
     }
 
     /// @inheritdoc IEmissionPool
-    function settleWork(uint64 epoch, address contributor, uint256 units) external {
+    function settleWork(uint64 epoch, address contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing)
+        external
+    {
         if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
         uint256 open = _deferred[epoch];
         // An open deferral implies the epoch has started and is not closed (closeEpoch waits).
         if (open == 0) revert InvalidDeferredEpoch(epoch);
         _deferred[epoch] = open - 1;
-        _epochs[epoch].unclaimedUnits += units.toUint64();
-        _work[epoch][contributor] += units;
-        emit WorkCredited(epoch, contributor, units);
+        _addWork(epoch, contributor, units, zeroFeeUnits, backing);
+    }
+
+    /// @dev Adds work to `contributor`'s entry of `epoch` and to the epoch's totals. The epoch
+    ///      totals bound every entry, so its parts never overflow into each other.
+    function _addWork(uint64 epoch, address contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing)
+        internal
+    {
+        if (units != 0) _epochs[epoch].unclaimedUnits += units.toUint64();
+        if (zeroFeeUnits != 0) _faucets[epoch].unclaimedUnits += zeroFeeUnits.toUint64();
+        (uint256 u, uint256 z, uint256 b) = EmissionMath.unpackWork(_work[epoch][contributor]);
+        _work[epoch][contributor] = EmissionMath.packWork(u + units, z + zeroFeeUnits, (b + backing).toUint96());
+        emit WorkCredited(epoch, contributor, units, zeroFeeUnits, backing);
     }
 
     /// @inheritdoc IEmissionPool
@@ -178,24 +202,35 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         (baseline, amount) =
             EmissionMath.epochAmount(s.remaining, epochsPerYear - (epoch % epochsPerYear), multiplier);
 
-        EpochState storage e = _epochs[epoch];
-        uint64 totalWork = e.unclaimedUnits;
-        if (totalWork == 0) {
-            // Nobody worked: nothing is allocated, the computed amount stays in the budget.
-            if (amount != 0) emit Rollover(epoch, amount);
-            amount = 0;
-        } else if (amount != 0) {
-            s.remaining -= uint96(amount);
-            e.amount = uint96(amount);
-            e.unclaimedAmount = uint96(amount);
-            _totals.outstanding += uint96(amount);
-        }
+        uint256 totalWork;
+        (amount, totalWork) = _allocate(epoch, amount);
+        s.remaining -= uint96(amount);
         emit EpochClosed(epoch, baseline, multiplier, amount, totalWork, p.set);
 
         s.nextEpoch = epoch + 1;
         s.lastMultiplierBps = multiplier;
         if (s.nextEpoch % epochsPerYear == 0) _startYear(s);
         _schedule = s;
+    }
+
+    /// @dev Allocates up to `amount` to `epoch`'s work: zero-fee work shares at most
+    ///      `zeroFeeBudget`, paid work the rest; what no work takes stays in the budget.
+    /// @return allocated what the epoch allocates
+    /// @return totalWork its paid and zero-fee units
+    function _allocate(uint64 epoch, uint256 amount) internal returns (uint256 allocated, uint256 totalWork) {
+        EpochState storage e = _epochs[epoch];
+        EpochState storage f = _faucets[epoch];
+        uint256 paidWork = e.unclaimedUnits;
+        uint256 zeroFeeWork = f.unclaimedUnits;
+        uint256 toFaucet = zeroFeeWork == 0 ? 0 : Math.min(amount, _params.zeroFeeBudget);
+        uint256 toWork = paidWork == 0 ? 0 : amount - toFaucet;
+        allocated = toFaucet + toWork;
+        totalWork = paidWork + zeroFeeWork;
+        if (amount != allocated) emit Rollover(epoch, amount - allocated);
+        if (allocated == 0) return (0, totalWork);
+        (e.amount, e.unclaimedAmount) = (uint96(toWork), uint96(toWork));
+        (f.amount, f.unclaimedAmount) = (uint96(toFaucet), uint96(toFaucet));
+        _totals.outstanding += uint96(allocated);
     }
 
     /// @dev Opens the next year: nominal budget = previous × yearDecayBps; what the year may emit
@@ -223,20 +258,19 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         Params memory params = _params;
         uint256 rolled;
         for (uint64 epoch = fromEpoch; epoch <= toEpoch; ++epoch) {
-            uint256 units = _work[epoch][msg.sender];
-            if (units == 0) continue;
-            if (units & CLAIMED != 0) revert AlreadyClaimed(msg.sender, epoch);
-            _work[epoch][msg.sender] = units | CLAIMED;
+            uint256 w = _work[epoch][msg.sender];
+            if (w == 0) continue;
+            if (w & CLAIMED != 0) revert AlreadyClaimed(msg.sender, epoch);
+            _work[epoch][msg.sender] = w | CLAIMED;
 
-            EpochState memory e = _epochs[epoch];
-            uint256 shareAmount = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
-            uint256 capBps = epoch < params.bootstrapEpochs ? params.maxShareBps : EmissionMath.BPS;
-            (uint256 paid, uint256 excess) = EmissionMath.capShare(shareAmount, e.amount, capBps);
-            _epochs[epoch] = EpochState({
-                amount: e.amount,
-                unclaimedAmount: e.unclaimedAmount - uint96(shareAmount),
-                unclaimedUnits: e.unclaimedUnits - uint64(units)
-            });
+            (uint256 units, uint256 zeroFeeUnits,) = EmissionMath.unpackWork(w);
+            (uint256 fromWork, uint256 fromFaucet, uint256 paid, uint256 excess) = _shareOf(epoch, w, params);
+            EpochState storage e = _epochs[epoch];
+            EpochState storage f = _faucets[epoch];
+            if (units != 0) (e.unclaimedAmount, e.unclaimedUnits) = (e.unclaimedAmount - uint96(fromWork), e.unclaimedUnits - uint64(units));
+            if (zeroFeeUnits != 0) {
+                (f.unclaimedAmount, f.unclaimedUnits) = (f.unclaimedAmount - uint96(fromFaucet), f.unclaimedUnits - uint64(zeroFeeUnits));
+            }
             if (excess != 0) {
                 rolled += excess;
                 emit Rollover(epoch, excess);
@@ -254,6 +288,27 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         } else {
             token.mint(msg.sender, amount);
         }
+    }
+
+    /// @dev One contributor's share of `epoch` (entry `w`, unclaimed): its shares of the paid
+    ///      work's and of the faucet's unclaimed amounts, what it is paid, and what rolls back to
+    ///      the budget: the part of its paid-work share above its backing (the protocol fees its
+    ///      work paid: wash trading never earns more than it pays), then anything above the
+    ///      per-address cap.
+    function _shareOf(uint64 epoch, uint256 w, Params memory params)
+        internal
+        view
+        returns (uint256 fromWork, uint256 fromFaucet, uint256 paid, uint256 excess)
+    {
+        (uint256 units, uint256 zeroFeeUnits, uint256 backing) = EmissionMath.unpackWork(w);
+        EpochState memory e = _epochs[epoch];
+        EpochState memory f = _faucets[epoch];
+        if (units != 0) fromWork = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
+        if (zeroFeeUnits != 0) fromFaucet = EmissionMath.share(f.unclaimedAmount, zeroFeeUnits, f.unclaimedUnits);
+        uint256 backed = Math.min(fromWork, backing);
+        uint256 capBps = epoch < params.bootstrapEpochs ? params.maxShareBps : EmissionMath.BPS;
+        (paid, excess) = EmissionMath.capShare(backed + fromFaucet, uint256(e.amount) + f.amount, capBps);
+        excess += fromWork - backed;
     }
 
     /// @inheritdoc IEmissionPool
@@ -293,6 +348,10 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
             _check(name, value, 0, MAX_GENESIS_VESTING);
             previous = _params.genesisVesting;
             _params.genesisVesting = uint32(value);
+        } else if (name == ZERO_FEE_BUDGET) {
+            _check(name, value, 0, MAX_ZERO_FEE_BUDGET);
+            previous = _params.zeroFeeBudget;
+            _params.zeroFeeBudget = uint96(value);
         } else {
             revert UnknownParameter(name);
         }
@@ -325,12 +384,9 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
 
     /// @inheritdoc IEmissionPool
     function claimable(address contributor, uint64 epoch) external view returns (uint256 paid) {
-        uint256 units = _work[epoch][contributor];
-        if (epoch >= _schedule.nextEpoch || units == 0 || units & CLAIMED != 0) return 0;
-        EpochState memory e = _epochs[epoch];
-        uint256 shareAmount = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
-        uint256 capBps = epoch < _params.bootstrapEpochs ? _params.maxShareBps : EmissionMath.BPS;
-        (paid,) = EmissionMath.capShare(shareAmount, e.amount, capBps);
+        uint256 w = _work[epoch][contributor];
+        if (epoch >= _schedule.nextEpoch || w == 0 || w & CLAIMED != 0) return 0;
+        (,, paid,) = _shareOf(epoch, w, _params);
     }
 
     /// @inheritdoc IEmissionPool
@@ -338,16 +394,38 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
         return _deferred[epoch];
     }
 
-    /// @notice An epoch's allocation, what is left of it, and its total (until close) or unclaimed work.
+    /// @notice An epoch's allocation to paid work, what is left of it, and its total (until
+    ///         close) or unclaimed paid work.
     function epochInfo(uint64 epoch) external view returns (uint256 amount, uint256 unclaimedAmount, uint256 units) {
         EpochState memory e = _epochs[epoch];
         return (e.amount, e.unclaimedAmount, e.unclaimedUnits);
     }
 
-    /// @notice Work credited to `contributor` in `epoch`, and whether it was claimed.
+    /// @notice The same for the epoch's zero-fee work (at most `zeroFeeBudget`).
+    function faucetInfo(uint64 epoch) external view returns (uint256 amount, uint256 unclaimedAmount, uint256 units) {
+        EpochState memory f = _faucets[epoch];
+        return (f.amount, f.unclaimedAmount, f.unclaimedUnits);
+    }
+
+    /// @notice Work credited to `contributor` in `epoch` (paid and zero-fee), and whether it was claimed.
     function workOf(uint64 epoch, address contributor) external view returns (uint256 units, bool claimed) {
         uint256 w = _work[epoch][contributor];
-        return (w & ~CLAIMED, w & CLAIMED != 0);
+        (uint256 paidUnits, uint256 zeroFeeUnits,) = EmissionMath.unpackWork(w);
+        return (paidUnits + zeroFeeUnits, w & CLAIMED != 0);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function creditOf(uint64 epoch, address contributor)
+        external
+        view
+        returns (uint256 units, uint256 zeroFeeUnits, uint256 backing)
+    {
+        return EmissionMath.unpackWork(_work[epoch][contributor]);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function zeroFeeBudget() external view returns (uint256) {
+        return _params.zeroFeeBudget;
     }
 
     /// @notice The oldest epoch not closed yet.

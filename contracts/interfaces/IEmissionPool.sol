@@ -9,8 +9,10 @@ import {IKeeperRegistry} from "./IKeeperRegistry.sol";
 ///         emits an amount steered by the policy model and clamped by guardrails, shared among
 ///         contributors by the work credited to them during that epoch. Claims are pulled.
 interface IEmissionPool is IGoverned {
-    /// @notice `units` of verified work were credited to `contributor` in `epoch`.
-    event WorkCredited(uint64 indexed epoch, address indexed contributor, uint256 units);
+    /// @notice Verified work was credited to `contributor` in `epoch`: `units` of paid work backed
+    ///         by `backing` (the most that paid work may earn: the protocol fees it paid), and
+    ///         `zeroFeeUnits` of zero-fee work, which shares the epoch's `zeroFeeBudget`.
+    event WorkCredited(uint64 indexed epoch, address indexed contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing);
     /// @notice The policy proposed a multiplier and a fee floor for `epoch` (before clamping).
     event PolicyProposed(uint64 indexed epoch, uint32 multiplierBps, uint96 minFeePerCU);
     /// @notice `epoch` closed: `amount` is shared among `totalWork` units of work.
@@ -62,9 +64,13 @@ interface IEmissionPool is IGoverned {
     /// @notice The market deferred one contributor's work credit for `epoch` (settled by `settleWork`).
     event WorkDeferral(uint64 indexed epoch);
 
-    /// @notice Credits `units` of verified work (compute units of a finalized task, or jury duty)
-    ///         to `contributor` in the current epoch. Only the market (MARKET_ROLE).
-    function creditWork(address contributor, uint256 units) external;
+    /// @notice Credits verified work (a finalized task, or jury duty) to `contributor` in the
+    ///         current epoch: `units` of paid work with its `backing`, and `zeroFeeUnits` of
+    ///         zero-fee work. Only the market and the court (MARKET_ROLE).
+    /// @dev An epoch's emission goes first to zero-fee work, at most `zeroFeeBudget`, shared by
+    ///      zero-fee units; the rest to paid work, shared by units, each contributor's share capped
+    ///      at its backing. What caps hold back stays in the budget.
+    function creditWork(address contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing) external;
 
     /// @notice Announces that the caller will credit one contributor's work for the current epoch
     ///         later (the market accrues a keeper's work in its own storage and flushes it once);
@@ -72,9 +78,10 @@ interface IEmissionPool is IGoverned {
     /// @return epoch the current epoch
     function deferWork() external returns (uint64 epoch);
 
-    /// @notice Settles one deferral of `epoch` (not closed yet) by crediting `units` to
-    ///         `contributor` in that epoch. Only the market (MARKET_ROLE).
-    function settleWork(uint64 epoch, address contributor, uint256 units) external;
+    /// @notice Settles one deferral of `epoch` (not closed yet) by crediting work to
+    ///         `contributor` in that epoch, as `creditWork` does. Only the market (MARKET_ROLE).
+    function settleWork(uint64 epoch, address contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing)
+        external;
 
     /// @notice Records the policy model's proposal for `epoch` (a future epoch; a later proposal
     ///         for the same epoch replaces an earlier one). Guardrails apply when the epoch closes
@@ -101,7 +108,7 @@ interface IEmissionPool is IGoverned {
     ///         "maxShareBps" [100, 10000], "bootstrapEpochs" [0, 10 years of epochs],
     ///         "yearDecayBps" [0, 10000], "minFeePerCUFloor" [0, ceiling],
     ///         "minFeePerCUCeiling" [floor, MAX_FEE_PER_CU], "genesisVesting" [0, 730 days]
-    ///         (seconds; 0 ends genesis vesting).
+    ///         (seconds; 0 ends genesis vesting), "zeroFeeBudget" [0, MAX_ZERO_FEE_BUDGET].
     function setParameter(bytes32 name, uint256 value) external;
 
     /// @notice The keeper registry that vests keepers' emission (0 until set).
@@ -119,7 +126,15 @@ interface IEmissionPool is IGoverned {
     /// @notice The fee floor per compute unit in force now: the current epoch's proposal clamped
     ///         into [minFeePerCUFloor, minFeePerCUCeiling], or the floor without a proposal.
     function minFeePerCU() external view returns (uint96);
+    /// @notice Work credited to `contributor` in `epoch`: paid units, zero-fee units, and the
+    ///         backing of its paid work.
+    function creditOf(uint64 epoch, address contributor)
+        external
+        view
+        returns (uint256 units, uint256 zeroFeeUnits, uint256 backing);
+    /// @notice The most of an epoch's emission that its zero-fee work shares (PAR base units).
+    function zeroFeeBudget() external view returns (uint256);
     /// @notice What `contributor` could claim for `epoch` now (0 if claimed, open or no work),
-    ///         after the per-address cap.
+    ///         after its backing and the per-address cap.
     function claimable(address contributor, uint64 epoch) external view returns (uint256);
 }

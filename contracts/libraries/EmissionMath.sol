@@ -63,6 +63,28 @@ library EmissionMath {
         return (limit, shareAmount - limit);
     }
 
+    /// @dev Bits of a packed work entry: paid units (64), zero-fee units (64), backing (96); the
+    ///      top bit marks a claim.
+    uint256 internal constant UNITS_MASK = type(uint64).max;
+
+    /// @notice Packs one contributor's work in an epoch: `units` of paid work, `zeroFeeUnits` of
+    ///         zero-fee work, and `backing`, the most that its paid work may earn (the protocol
+    ///         fees that work paid).
+    function packWork(uint256 units, uint256 zeroFeeUnits, uint256 backing) internal pure returns (uint256) {
+        return units | (zeroFeeUnits << 64) | (backing << 128);
+    }
+
+    /// @notice The parts of a packed work entry (the claim bit ignored).
+    function unpackWork(uint256 w)
+        internal
+        pure
+        returns (uint256 units, uint256 zeroFeeUnits, uint256 backing)
+    {
+        units = w & UNITS_MASK;
+        zeroFeeUnits = (w >> 64) & UNITS_MASK;
+        backing = (w >> 128) & type(uint96).max;
+    }
+
     /// @notice Next year's nominal budget: `previous` × `decayBps`.
     function nextYearBudget(uint256 previous, uint256 decayBps) internal pure returns (uint256) {
         return (previous * decayBps) / BPS;

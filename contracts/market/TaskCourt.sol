@@ -55,6 +55,7 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         uint40 revealEnd;
         uint32 modelId;
         uint32 computeUnits;
+        uint96 fee; // the task's fee: jury duty earns what the task's own work would, shared
         Phase phase;
         uint8 round;
         uint8 seats;
@@ -124,6 +125,7 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         d.seedBlock = uint64(block.number + 1);
         d.modelId = task.modelId;
         d.computeUnits = task.computeUnits;
+        d.fee = task.fee;
         d.phase = Phase.Drawing;
         emit DisputeOpened(id, task.keeper, challenger, d.seedBlock);
     }
@@ -377,12 +379,29 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         Payout memory p = _payout(d, outcome, majority.length);
         ITaskMarket(market).settle(id, task, p.winner, p.result, output);
         if (p.toWinner != 0) token.safeTransfer(p.winner, p.toWinner);
+        (uint256 units, uint256 zeroFeeUnits, uint256 backing) = _juryCredit(d, majority.length);
         for (uint256 j; j < majority.length; ++j) {
             if (p.perJuror != 0) token.safeTransfer(majority[j], p.perJuror);
-            if (d.computeUnits != 0) pool.creditWork(majority[j], d.computeUnits * TaskLib.WORK_PER_CU);
+            if (units != 0 || zeroFeeUnits != 0) pool.creditWork(majority[j], units, zeroFeeUnits, backing);
         }
         if (p.burned != 0) token.safeTransfer(BURN_ADDRESS, p.burned);
         emit DisputeResolved(id, outcome, byArbiter, p.slashed, p.toWinner, p.perJuror * majority.length, p.burned);
+    }
+
+    /// @dev Each majority juror's work credit: the disputed task's work and backing, shared. So
+    ///      jury duty on a task never earns more than the task itself would, and staging disputes
+    ///      with oneself does not multiply emission.
+    function _juryCredit(Dispute storage d, uint256 jurors)
+        internal
+        view
+        returns (uint256 units, uint256 zeroFeeUnits, uint256 backing)
+    {
+        if (jurors == 0) return (0, 0, 0);
+        uint256 fee = d.fee;
+        ITaskMarket m = ITaskMarket(market);
+        if (fee == 0) return (0, TaskLib.work(0, d.computeUnits, m.zeroFeeCreditBps()) / jurors, 0);
+        units = TaskLib.work(fee, d.computeUnits, 0) / jurors;
+        backing = TaskLib.bps(fee, m.protocolFeeBps()) / jurors;
     }
 
     /// @dev Slashes the loser(s) and splits what was taken, plus the jurors' pot.

@@ -334,13 +334,14 @@ contract TaskMarket is TaskMarketBase {
         delete _tasks[id];
         if (t.keeper != run.keeper) {
             _closeRun(run);
-            (run.keeper, run.pay, run.bond, run.credit, run.protocol) = (t.keeper, 0, 0, 0, 0);
+            (run.keeper, run.pay, run.bond, run.credit, run.zeroFeeCredit, run.protocol) = (t.keeper, 0, 0, 0, 0, 0);
         }
         (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
         run.pay += pay;
         run.protocol += fee;
         run.bond += t.bond;
-        run.credit += credit;
+        if (t.fee == 0) run.zeroFeeCredit += credit;
+        else run.credit += credit;
         if (t.callback != address(0) || _isPolicy(t, h)) run.anyCallback = true;
         emit TaskFinalized(id, t.keeper, t.resultHash, pay, fee, credit);
     }
@@ -349,7 +350,7 @@ contract TaskMarket is TaskMarketBase {
     function _closeRun(Run memory run) internal {
         if (run.keeper == address(0)) return;
         if (run.bond != 0) keepers.unlockBond(run.keeper, run.bond);
-        _accrue(run.keeper, run.pay, run.protocol, run.credit);
+        _accrue(run.keeper, run.pay, run.protocol, run.credit, run.zeroFeeCredit);
     }
 
     function _spec(PostParams calldata p, uint256 minFeePerCU) internal pure returns (Spec memory) {

@@ -109,20 +109,23 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         address keeper;
         uint256 pay;
         uint256 bond;
-        uint256 credit;
+        uint256 credit; // paid work
+        uint256 zeroFeeCredit;
         uint256 protocol;
         bool anyCallback;
     }
 
     /// @dev What the market owes on a keeper's behalf, one slot: finalize adds to it, `flush`
-    ///      pays it out. `credit` is work of `epoch`, deferred in the emission pool (nonzero
-    ///      credit = one open deferral). Amounts fit: PAR's cap is below 2^60.
+    ///      pays it out. `credit` and `zeroFeeCredit` are work of `epoch`, deferred in the
+    ///      emission pool (either nonzero = one open deferral); `protocol` holds the protocol fees
+    ///      of that work, which back its emission. Amounts fit: PAR's cap is below 2^60, and
+    ///      every addition is checked.
     struct Account {
-        uint80 pay; // for the keeper's pool (KeeperRegistry.reward)
-        uint72 protocol; // protocol fees of its tasks, for the treasury
+        uint72 pay; // for the keeper's pool (KeeperRegistry.reward)
+        uint64 protocol; // protocol fees of its tasks, for the treasury
         uint32 epoch;
-        uint64 credit;
-        bool used; // kept set by flush: the slot never returns to zero (no fresh-slot write)
+        uint48 credit;
+        uint40 zeroFeeCredit;
     }
 
     Hot internal _hot;
@@ -344,24 +347,26 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         credit = TaskLib.work(t.fee, t.computeUnits, h.zeroFeeCreditBps);
     }
 
-    /// @dev Adds a keeper's pay, protocol fee and work credit to its account: one storage write.
-    ///      Work of an earlier epoch is settled in the pool first (its deferral keeps that epoch
-    ///      open); the first credit of an epoch opens a deferral.
-    function _accrue(address keeper, uint256 pay, uint256 protocol, uint256 credit) internal {
+    /// @dev Adds a keeper's pay, protocol fee and work credit (paid and zero-fee) to its account:
+    ///      one storage write. Work of an earlier epoch is settled in the pool first, backed by
+    ///      the protocol fees accrued with it (its deferral keeps that epoch open); the first
+    ///      credit of an epoch opens a deferral.
+    function _accrue(address keeper, uint256 pay, uint256 protocol, uint256 credit, uint256 zeroFeeCredit) internal {
         if (keeper == address(0)) return;
         Account memory a = _accounts[keeper];
-        if (credit != 0) {
+        if (credit != 0 || zeroFeeCredit != 0) {
             uint256 epoch = (block.timestamp - _genesis) / _epochLength;
-            if (a.credit != 0 && a.epoch != epoch) {
-                pool.settleWork(a.epoch, keeper, a.credit);
-                a.credit = 0;
+            bool open = a.credit != 0 || a.zeroFeeCredit != 0;
+            if (open && a.epoch != epoch) {
+                _settleAccount(keeper, a);
+                (a.protocol, a.credit, a.zeroFeeCredit, open) = (0, 0, 0, false);
             }
-            if (a.credit == 0) a.epoch = uint32(pool.deferWork());
-            a.credit = SafeCast.toUint64(a.credit + credit);
+            if (!open) a.epoch = uint32(pool.deferWork());
+            a.credit = SafeCast.toUint48(a.credit + credit);
+            a.zeroFeeCredit = SafeCast.toUint40(a.zeroFeeCredit + zeroFeeCredit);
         }
-        a.pay += uint80(pay);
-        a.protocol += uint72(protocol);
-        a.used = true;
+        a.pay = SafeCast.toUint72(a.pay + pay);
+        a.protocol = SafeCast.toUint64(a.protocol + protocol);
         _accounts[keeper] = a;
     }
 
@@ -369,15 +374,23 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     ///      market's counter.
     function _flushAccount(address keeper) internal {
         Account memory a = _accounts[keeper];
-        if (a.pay == 0 && a.protocol == 0 && a.credit == 0) return;
-        _accounts[keeper] = Account({pay: 0, protocol: 0, epoch: a.epoch, credit: 0, used: true});
-        if (a.protocol != 0) _counters.protocolFees += uint96(a.protocol);
+        if (a.pay == 0 && a.protocol == 0 && a.credit == 0 && a.zeroFeeCredit == 0) return;
+        _accounts[keeper] = Account({pay: 0, protocol: 0, epoch: a.epoch, credit: 0, zeroFeeCredit: 0});
         if (a.pay != 0) {
             token.safeTransfer(address(keepers), a.pay);
             keepers.reward(keeper, a.pay);
         }
-        if (a.credit != 0) pool.settleWork(a.epoch, keeper, a.credit);
-        emit Flushed(keeper, a.pay, a.protocol, a.epoch, a.credit);
+        _settleAccount(keeper, a);
+        emit Flushed(keeper, a.pay, a.protocol, a.epoch, uint256(a.credit) + a.zeroFeeCredit);
+    }
+
+    /// @dev Moves an account's protocol fees to the market's counter and settles its deferred
+    ///      work in the pool, backed by those fees.
+    function _settleAccount(address keeper, Account memory a) internal {
+        if (a.protocol != 0) _counters.protocolFees += uint96(a.protocol);
+        if (a.credit != 0 || a.zeroFeeCredit != 0) {
+            pool.settleWork(a.epoch, keeper, a.credit, a.zeroFeeCredit, a.protocol);
+        }
     }
 
     /// @dev Slashes `penaltyBps` of a lapsed claimant's bond to `to` and unlocks the rest.

@@ -117,7 +117,7 @@ contract TaskMarketExtension is TaskMarketBase {
         returns (uint256 pay, uint256 protocolFee, uint64 epoch, uint256 credit)
     {
         Account memory a = _accounts[keeper];
-        return (a.pay, a.protocol, a.epoch, a.credit);
+        return (a.pay, a.protocol, a.epoch, uint256(a.credit) + a.zeroFeeCredit);
     }
 
     /// @notice See {ITaskMarket}.
@@ -147,7 +147,7 @@ contract TaskMarketExtension is TaskMarketBase {
         }
         Hot memory h = _hot;
         (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
-        _accrue(keeper, pay, fee, credit);
+        _accrue(keeper, pay, fee, t.fee == 0 ? 0 : credit, t.fee == 0 ? credit : 0);
         emit TaskFinalized(id, keeper, resultHash, pay, fee, credit);
         bool policy = _isPolicy(t, h);
         if (t.callback != address(0) || policy) _afterResult(id, t, resultHash, output, policy);

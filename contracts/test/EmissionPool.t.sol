@@ -8,6 +8,8 @@ import {vm} from "./utils/Vm.sol";
 
 /// @notice Fuzz: arbitrary policy over a simulated year never emits more than the year budget.
 contract EmissionPoolFuzzTest {
+    /// @dev Backing far above any epoch\'s emission: these tests check the emission math, not the fee cap.
+    uint256 internal constant UNCAPPED = 1e24;
     uint256 internal constant BUDGET = 1e17;
     uint256 internal constant EPOCHS = 24;
 
@@ -26,8 +28,8 @@ contract EmissionPoolFuzzTest {
         for (uint64 e = 0; e < EPOCHS; ++e) {
             uint256 r = uint256(keccak256(abi.encode(seed, e)));
             pool.proposePolicy(e + 1, uint32(r), uint96(r >> 32));
-            if (r % 5 != 0) pool.creditWork(address(uint160(0x1000 + (r >> 100) % 3)), 1 + (r >> 128) % 1e6);
-            if (r % 7 == 0) pool.creditWork(address(uint160(0x1000 + (r >> 140) % 3)), 1 + (r >> 160) % 1e6);
+            if (r % 5 != 0) pool.creditWork(address(uint160(0x1000 + (r >> 100) % 3)), 1 + (r >> 128) % 1e6, 0, UNCAPPED);
+            if (r % 7 == 0) pool.creditWork(address(uint160(0x1000 + (r >> 140) % 3)), 1 + (r >> 160) % 1e6, 0, UNCAPPED);
             vm.warp(pool.genesis() + (uint256(e) + 1) * pool.epochLength());
             uint256 remainingBefore = pool.remainingBudget();
             (, uint256 amount) = pool.closeEpoch();
@@ -60,7 +62,7 @@ contract EmissionPoolFuzzTest {
     function test_claim_twice_revertsAlreadyClaimed() public {
         (EmissionPool pool,) = _deploy();
         address who = address(0x1000);
-        pool.creditWork(who, 1);
+        pool.creditWork(who, 1, 0, UNCAPPED);
         vm.warp(pool.genesis() + pool.epochLength());
         pool.closeEpoch();
         vm.prank(who);

@@ -10,6 +10,8 @@ import {vm} from "./utils/Vm.sol";
 /// @notice Genesis vesting (DESIGN §9): a registered keeper's claimed emission is minted into its
 ///         own slashable stake and vests linearly over `genesisVesting`.
 contract GenesisVestingTest {
+    /// @dev Backing far above any epoch\'s emission: these tests check the emission math, not the fee cap.
+    uint256 internal constant UNCAPPED = 1e24;
     uint256 internal constant EPOCH = 60;
     uint256 internal constant VESTING = 1_000;
     address internal constant KEEPER = address(0x1001);
@@ -38,7 +40,7 @@ contract GenesisVestingTest {
     /// @dev Credits work to `who` in the current epoch, closes it and claims it as `who`.
     function _earn(address who) internal returns (uint256 amount) {
         uint64 epoch = pool.currentEpoch();
-        pool.creditWork(who, 10_000);
+        pool.creditWork(who, 10_000, 0, UNCAPPED);
         vm.warp(pool.genesis() + (uint256(epoch) + 1) * EPOCH);
         while (pool.nextEpochToClose() <= epoch) pool.closeEpoch();
         vm.prank(who);

@@ -107,8 +107,12 @@ contract TaskMarketHandler {
     mapping(address => uint256) public earned;
     /// @notice Per keeper: pay booked to its market account and not flushed yet.
     mapping(address => uint256) public accountPay;
-    /// @notice Per keeper: protocol fees booked to its market account and not flushed yet.
+    /// @notice Per keeper: protocol fees booked to its market account and not flushed yet (the
+    ///         market moves them to its counter when work of a later epoch arrives).
     mapping(address => uint256) public accountProtocol;
+    /// @notice Per keeper: the epoch of the work its account holds, and whether it holds any.
+    mapping(address => uint256) public accountEpoch;
+    mapping(address => bool) public accountOpen;
     /// @notice Per keeper: rewards claimed.
     mapping(address => uint256) public claimed;
     /// @notice Per honest keeper: its pool stake (it is never slashed).
@@ -374,7 +378,7 @@ contract TaskMarketHandler {
                 uint256 pay = accountPay[k];
                 if (pay != 0) ++rewardOps;
                 flushedPay += pay;
-                (accountPay[k], accountProtocol[k]) = (0, 0);
+                (accountPay[k], accountProtocol[k], accountOpen[k]) = (0, 0, false);
             }
         } catch {
             ++flushRefused;
@@ -698,6 +702,9 @@ contract TaskMarketHandler {
         protocolAccrued += protocol;
         earned[keeper_] += fee - protocol;
         accountPay[keeper_] += fee - protocol;
+        uint256 epoch = court.pool().currentEpoch();
+        if (accountOpen[keeper_] && accountEpoch[keeper_] != epoch) accountProtocol[keeper_] = 0; // settled with that work
+        (accountOpen[keeper_], accountEpoch[keeper_]) = (true, epoch);
         accountProtocol[keeper_] += protocol;
         resultFees[info.t.requester] += fee;
         _close(id);

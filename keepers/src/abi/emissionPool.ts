@@ -364,6 +364,18 @@ export const emissionPoolAbi = [
         "internalType": "uint256",
         "name": "units",
         "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "zeroFeeUnits",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "backing",
+        "type": "uint256"
       }
     ],
     "name": "WorkCredited",
@@ -482,6 +494,40 @@ export const emissionPoolAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "internalType": "address",
+        "name": "contributor",
+        "type": "address"
+      }
+    ],
+    "name": "creditOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "zeroFeeUnits",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "backing",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "contributor",
         "type": "address"
@@ -489,6 +535,16 @@ export const emissionPoolAbi = [
       {
         "internalType": "uint256",
         "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "zeroFeeUnits",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "backing",
         "type": "uint256"
       }
     ],
@@ -677,11 +733,34 @@ export const emissionPoolAbi = [
         "internalType": "uint256",
         "name": "units",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "zeroFeeUnits",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "backing",
+        "type": "uint256"
       }
     ],
     "name": "settleWork",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "zeroFeeBudget",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -876,6 +955,19 @@ export const emissionPoolAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_ZERO_FEE_BUDGET",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "POLICY_ROLE",
     "outputs": [
       {
@@ -949,6 +1041,35 @@ export const emissionPoolAbi = [
       {
         "internalType": "uint256",
         "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      }
+    ],
+    "name": "faucetInfo",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unclaimedAmount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "units",
         "type": "uint256"
       }
     ],
