@@ -86,7 +86,7 @@ describe("TaskCourt disputes", () => {
     // jury duty: the majority shares the task's own work and backing (5 jurors), so a staged dispute
     // earns no more than the task would
     assert.deepEqual(await f.pool.read.creditOf([await f.pool.read.currentEpoch(), jurors[0]]),
-      [100n * WORK_PER_CU / 5n, 0n, PAR / 20n / 5n]);
+      [100n * WORK_PER_CU / 5n, 0n, PAR / 20n / 2n / 5n]); // backingBps: half the protocol fee
   });
 
   it("honest challenger beats a lying keeper: the keeper loses max(bond, slashBps of stake), the challenger is paid the fee", async () => {

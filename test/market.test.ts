@@ -293,8 +293,9 @@ describe("TaskMarket keeper accounts", () => {
     await f.submit(id, OUTPUT);
     await f.networkHelpers.time.increase(600);
     await f.finalize([id]);
-    // the earlier epoch's work is settled backed by its own protocol fee, which moves to the counter
-    assert.deepEqual(await f.pool.read.creditOf([epoch, first.account.address]), [100n * WORK_PER_CU, 0n, PAR / 20n]);
+    // the earlier epoch's work is settled, backed by half (backingBps) of its own protocol fee,
+    // which moves to the counter
+    assert.deepEqual(await f.pool.read.creditOf([epoch, first.account.address]), [100n * WORK_PER_CU, 0n, PAR / 40n]);
     assert.equal(await f.pool.read.deferredOf([epoch]), 0n);
     assert.equal(await f.market.read.protocolFees(), PAR / 20n);
     const [pay, protocol, now, credit] = await f.market.read.accountOf([first.account.address]);

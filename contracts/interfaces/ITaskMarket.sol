@@ -29,7 +29,7 @@ import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 /// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
 ///      and `ParameterSet`): "assignWindow", "claimTimeout", "challengeWindow", "bondMultiplierBps",
 ///      "challengeBond", "protocolFeeBps", "zeroFeeCreditBps", "policyModelId", "zeroFeeLimit",
-///      "zeroFeePeriod", "livenessPenaltyBps", "maxCallbackGas".
+///      "zeroFeePeriod", "livenessPenaltyBps", "maxCallbackGas", "backingBps".
 interface ITaskMarket is ITaskMarketTypes {
     // ------------------------------------------------------------------ requesters
 
@@ -187,6 +187,9 @@ interface ITaskMarket is ITaskMarketTypes {
     function zeroFeePeriod() external view returns (uint256);
     function livenessPenaltyBps() external view returns (uint256);
     function maxCallbackGas() external view returns (uint256);
+    /// @notice The share of a task's protocol fee that its work may earn back as emission (its
+    ///         backing), in bps, at most 9,000: so that paying fees to oneself always loses PAR.
+    function backingBps() external view returns (uint256);
     function treasury() external view returns (address);
     function court() external view returns (address);
     /// @notice The role a requester needs for its policy-model tasks to reach EmissionPool.proposePolicy.

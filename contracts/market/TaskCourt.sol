@@ -401,7 +401,7 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         ITaskMarket m = ITaskMarket(market);
         if (fee == 0) return (0, TaskLib.work(0, d.computeUnits, m.zeroFeeCreditBps()) / jurors, 0);
         units = TaskLib.work(fee, d.computeUnits, 0) / jurors;
-        backing = TaskLib.bps(fee, m.protocolFeeBps()) / jurors;
+        backing = TaskLib.bps(TaskLib.bps(fee, m.protocolFeeBps()), m.backingBps()) / jurors;
     }
 
     /// @dev Slashes the loser(s) and splits what was taken, plus the jurors' pot.

@@ -46,7 +46,13 @@ contract TaskMarket is TaskMarketBase {
             challengeBond: 1e8,
             policyModelId: 0
         });
-        _cold = Cold({zeroFeeLimit: 10, zeroFeePeriod: 1 days, livenessPenaltyBps: 1000, maxCallbackGas: 500_000});
+        _cold = Cold({
+            zeroFeeLimit: 10,
+            zeroFeePeriod: 1 days,
+            livenessPenaltyBps: 1000,
+            maxCallbackGas: 500_000,
+            backingBps: 5_000
+        });
     }
 
     /// @notice Every ITaskMarket function not defined here runs in `extension` on this storage.
@@ -265,6 +271,15 @@ contract TaskMarket is TaskMarketBase {
 
     function livenessPenaltyBps() external view returns (uint256) {
         return _cold.livenessPenaltyBps;
+    }
+
+    /// @notice See {ITaskMarket}.
+    function depositOf(address requester) external view returns (uint256) {
+        return _requesters[requester].deposit;
+    }
+
+    function backingBps() external view returns (uint256) {
+        return _cold.backingBps;
     }
 
     function maxCallbackGas() external view returns (uint256) {

@@ -70,6 +70,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         uint32 zeroFeePeriod;
         uint16 livenessPenaltyBps;
         uint32 maxCallbackGas;
+        uint16 backingBps;
     }
 
     /// @dev Next id and accrued protocol fees, one slot.
@@ -385,11 +386,12 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     }
 
     /// @dev Moves an account's protocol fees to the market's counter and settles its deferred
-    ///      work in the pool, backed by those fees.
+    ///      work in the pool, backed by `backingBps` of those fees.
     function _settleAccount(address keeper, Account memory a) internal {
         if (a.protocol != 0) _counters.protocolFees += uint96(a.protocol);
         if (a.credit != 0 || a.zeroFeeCredit != 0) {
-            pool.settleWork(a.epoch, keeper, a.credit, a.zeroFeeCredit, a.protocol);
+            uint256 backing = TaskLib.bps(a.protocol, _cold.backingBps);
+            pool.settleWork(a.epoch, keeper, a.credit, a.zeroFeeCredit, backing);
         }
     }
 

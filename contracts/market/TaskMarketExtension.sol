@@ -204,6 +204,9 @@ contract TaskMarketExtension is TaskMarketBase {
         } else if (name == "livenessPenaltyBps") {
             _bounds(name, value, 0, 10_000);
             (previous, _cold.livenessPenaltyBps) = (_cold.livenessPenaltyBps, uint16(value));
+        } else if (name == "backingBps") {
+            _bounds(name, value, 0, 9_000);
+            (previous, _cold.backingBps) = (_cold.backingBps, uint16(value));
         } else if (name == "maxCallbackGas") {
             _bounds(name, value, 10_000, 5_000_000);
             (previous, _cold.maxCallbackGas) = (_cold.maxCallbackGas, uint32(value));
@@ -230,11 +233,6 @@ contract TaskMarketExtension is TaskMarketBase {
         Requester memory r = _requesters[requester];
         uint256 count = block.timestamp >= uint256(r.zeroFeeStart) + c.zeroFeePeriod ? 0 : r.zeroFeeCount;
         return count >= c.zeroFeeLimit ? 0 : c.zeroFeeLimit - count;
-    }
-
-    /// @notice See {ITaskMarket}.
-    function depositOf(address requester) external view returns (uint256) {
-        return _requesters[requester].deposit;
     }
 
     /// @dev When a submitted task counts as undelivered, or reverts `WrongStatus` for one that is

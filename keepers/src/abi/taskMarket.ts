@@ -1249,6 +1249,19 @@ export const taskMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "backingBps",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
