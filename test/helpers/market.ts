@@ -38,13 +38,15 @@ const TEST_MODELS = [modelSpec(100, keccak256(toHex("model-1"))), modelSpec(10, 
 /**
  * Token, ModelRegistry (`models` approved as ids 1, 2, …; default TEST_MODELS), KeeperRegistry,
  * EmissionPool, TaskMarket (+ extension) and TaskCourt on a fresh chain, wired as deployment does.
- * `admin` stands in for the timelock and mints PAR as a test minter.
+ * `admin` stands in for the timelock and mints PAR as a test minter, unless `emissionMinter`: then,
+ * as in production, the emission pool is the only minter (`mint` refuses) and claims are paid out.
  */
 export async function deployMarket(
   given?: NetworkConnection,
-  opts: { models?: readonly ModelSpec[] } = {},
+  opts: { models?: readonly ModelSpec[]; emissionMinter?: boolean } = {},
 ) {
   const connection = given ?? (await network.create());
+  const emissionMinter = opts.emissionMinter ?? false;
   const { viem, networkHelpers } = connection;
   const wallets = await viem.getWalletClients();
   const [admin, requester, ...rest] = wallets;
@@ -52,7 +54,7 @@ export async function deployMarket(
   const stranger = rest[14];
   const publicClient = await viem.getPublicClient();
   const token = await viem.deployContract("ParadigmToken", [admin.account.address]);
-  await token.write.setMinter([admin.account.address]);
+  if (!emissionMinter) await token.write.setMinter([admin.account.address]);
   const models = await viem.deployContract("ModelRegistry", [admin.account.address]);
   for (const [i, spec] of (opts.models ?? TEST_MODELS).entries()) {
     await models.write.propose([spec]);
@@ -60,6 +62,10 @@ export async function deployMarket(
   }
   const keepers = await viem.deployContract("KeeperRegistry", [token.address, admin.account.address, 0n, 3600n, 2000n, 3600n]);
   const pool = await viem.deployContract("EmissionPool", [token.address, admin.account.address, 3600n]);
+  if (emissionMinter) {
+    await token.write.setMinter([pool.address]);
+    await pool.write.setParameter([param("genesisVesting"), 0n]);
+  }
   const extension = await viem.deployContract("TaskMarketExtension", [token.address, models.address, keepers.address, pool.address]);
   const impl = await viem.deployContract("TaskMarket", [
     token.address, models.address, keepers.address, pool.address, admin.account.address, extension.address,
@@ -104,6 +110,7 @@ export async function deployMarket(
   }
 
   async function mint(to: Address, amount: bigint) {
+    if (emissionMinter) throw new Error("the emission pool is the only minter here: earn PAR instead");
     await token.write.mint([to, amount]);
   }
 
@@ -127,7 +134,7 @@ export async function deployMarket(
   ) {
     const fee = opts.fee ?? PAR;
     if (fee > 0n) {
-      await mint(from.account.address, fee);
+      if (!emissionMinter) await mint(from.account.address, fee); // else the requester earned it
       await token.write.approve([market.address, fee], { account: from.account });
     }
     const hash = await market.write.post(
