@@ -35,9 +35,14 @@ const suite: BenchSuite = async (connection) => {
   await registry.write.lockBond([k, 10n * PAR], { account: market.account });
   await token.write.transfer([registry.address, PAR], { account: market.account });
   const unlockAndReward = await registry.write.unlockAndReward([k, 10n * PAR, PAR], { account: market.account });
+  // Steady state: the pool's sortition nodes last changed more than 256 blocks ago (beyond any
+  // draw), so their checkpoints reuse a slot instead of appending.
+  await connection.networkHelpers.mine(300);
+  const delegateSettled = await registry.write.delegate([k, 50n * PAR], { account: delegator.account });
   return [
     { name: "registry.register", value: await gasOf(connection, register), unit: "gas" },
     { name: "registry.delegate", value: await gasOf(connection, delegate), unit: "gas" },
+    { name: "registry.delegate.settled", value: await gasOf(connection, delegateSettled), unit: "gas" },
     { name: "registry.lockBond", value: await gasOf(connection, lockBond), unit: "gas" },
     { name: "registry.unlockBond", value: await gasOf(connection, unlockBond), unit: "gas" },
     { name: "registry.reward", value: await gasOf(connection, reward), unit: "gas" },

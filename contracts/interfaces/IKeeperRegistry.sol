@@ -120,8 +120,9 @@ interface IKeeperRegistry is IGoverned {
     error NothingToClaim(address keeper, address account);
     /// @notice `modelId` appears twice in a model list.
     error DuplicateModel(uint32 modelId);
-    /// @notice A draw asked about block `blockNumber`, after the current block `current`.
-    error FutureBlock(uint256 blockNumber, uint256 current);
+    /// @notice A draw asked about block `blockNumber`, after the current block `current` or more
+    ///         than 256 blocks before it (as far as a block hash seed reaches).
+    error DrawOutOfRange(uint256 blockNumber, uint256 current);
 
     // ----------------------------------------------------------------- keepers
 
@@ -268,6 +269,7 @@ interface IKeeperRegistry is IGoverned {
     ///         stake + 1, so uniform while nobody has stake. `seed` picks the point. address(0) if
     ///         no keeper served the model then. Nobody can change the answer after that block,
     ///         so a seed taken from block `blockNumber`'s hash cannot be steered by stake moves.
+    ///         `blockNumber` is at most 256 blocks back (`DrawOutOfRange`).
     ///         The keeper drawn may have become inactive since: callers check `isActive`.
     function draw(uint32 modelId, uint256 seed, uint256 blockNumber) external view returns (address keeper);
     /// @notice The full record of `keeper`.

@@ -16,6 +16,11 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///      change that state. Leaves are never removed: a leaf that leaves the draw gets weight 0.
 ///      Callers keep each leaf's weight themselves and only subtract at most that weight.
 library SortitionSumTree {
+    /// @notice Blocks back that a draw may look: as far as `blockhash` reaches, so every seed a
+    ///         block hash gives can be drawn with. History older than that is dropped: a node
+    ///         whose latest checkpoint is older keeps only that one, in a slot it reuses.
+    uint256 internal constant HORIZON = 256;
+
     /// @dev The latest checkpoint of a node: `value` from block `blockNumber` on; `count` entries
     ///      of history come before it.
     struct Head {
@@ -85,7 +90,8 @@ library SortitionSumTree {
         return tree.meta.total;
     }
 
-    /// @notice The leaf whose weight range held `point` at the start of block `blockNumber`, in a
+    /// @notice The leaf whose weight range held `point` at the start of block `blockNumber` (at
+    ///         most `HORIZON` blocks back), in a
     ///         tree then of `size` leaves: the smallest index whose prefix sum exceeds `point`.
     ///         Zero-weight leaves are never returned. Requires point < the total at that block.
     function find(Tree storage tree, uint256 point, uint256 size, uint256 blockNumber)
@@ -137,6 +143,7 @@ library SortitionSumTree {
         }
         uint256 count = h.count;
         if (h.blockNumber != 0) {
+            if (h.blockNumber + HORIZON < block.number) count = 0; // no draw can ask about older blocks
             tree.history[index][count] = Past(h.blockNumber, h.value);
             ++count;
         }
@@ -146,6 +153,7 @@ library SortitionSumTree {
     function _writeMeta(Tree storage tree, Meta memory m, uint256 size, uint256 total_) private {
         uint256 count = m.count;
         if (m.blockNumber != block.number && m.blockNumber != 0) {
+            if (m.blockNumber + HORIZON < block.number) count = 0; // no draw can ask about older blocks
             tree.metaHistory[count] = Past(m.blockNumber, uint208((uint256(m.size) << 128) | m.total));
             ++count;
         }

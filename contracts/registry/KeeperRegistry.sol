@@ -445,7 +445,9 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @inheritdoc IKeeperRegistry
     function draw(uint32 modelId, uint256 seed, uint256 blockNumber) external view returns (address) {
-        if (blockNumber > block.number) revert FutureBlock(blockNumber, block.number);
+        if (blockNumber > block.number || blockNumber + SortitionSumTree.HORIZON < block.number) {
+            revert DrawOutOfRange(blockNumber, block.number);
+        }
         SortitionSumTree.Tree storage tree = _trees[modelId];
         (uint256 size, uint256 total) = tree.metaAt(blockNumber);
         if (total == 0) return address(0);

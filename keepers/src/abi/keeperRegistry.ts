@@ -30,17 +30,6 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint32",
-        "name": "modelId",
-        "type": "uint32"
-      }
-    ],
-    "name": "DuplicateModel",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "blockNumber",
         "type": "uint256"
@@ -51,7 +40,18 @@ export const keeperRegistryAbi = [
         "type": "uint256"
       }
     ],
-    "name": "FutureBlock",
+    "name": "DrawOutOfRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      }
+    ],
+    "name": "DuplicateModel",
     "type": "error"
   },
   {
