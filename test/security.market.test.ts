@@ -319,7 +319,7 @@ describe("Security: draws and settlement", () => {
     }
   });
 
-  it("Finding 6: a callback task whose submitted output never arrives can be expired after challengeWindow + claimTimeout (refund plus liveness penalty, bond unlocked), while an honest callback task finalizes", async () => {
+  it("Finding 6: a callback task whose submitted output never arrives can be expired a day after its challenge window (refund plus liveness penalty, bond unlocked), while an honest callback task finalizes", async () => {
     const f = await deployMarket();
     await f.register(f.keeperWallets[0], 100n * PAR);
     await f.register(f.keeperWallets[1], 100n * PAR);
@@ -341,7 +341,7 @@ describe("Security: draws and settlement", () => {
     await f.submit(honest, GOOD);
 
     const window = await f.market.read.challengeWindow();
-    const timeout = await f.market.read.claimTimeout();
+    const timeout = 86_400n; // DELIVERY_GRACE; the task's deadline (1 h) is earlier
     const since = BigInt(f.book.get(stuck)!.since);
     const bond = f.book.get(stuck)!.bond;
     assert.ok(BigInt(f.book.get(honest)!.since) + window < since + window + timeout);
@@ -351,14 +351,14 @@ describe("Security: draws and settlement", () => {
     const fin = await attempt(f, f.market.write.finalize([[stuck], [f.book.get(stuck)!], []]));
     assert.ok(!fin.ok && fin.name === "OutputMismatch", `finalize of the stuck task: ${describeOutcome(fin)}`);
     const early = await attempt(f, f.market.write.expire([[stuck], [f.book.get(stuck)!]]));
-    assert.ok(!early.ok, "expire before since + challengeWindow + claimTimeout");
+    assert.ok(!early.ok, "expire before since + challengeWindow + DELIVERY_GRACE");
     // … the honest callback task finalizes normally in that time.
     await f.finalize([honest], [GOOD]);
     assert.equal(await echo.read.lastTaskId(), honest);
     assert.equal(await echo.read.lastOutput(), GOOD);
     assert.equal(await f.keepers.read.lockedBondOf([keeper.account.address]), bond);
 
-    // Once since + challengeWindow + claimTimeout has passed with no finalize, anyone expires it.
+    // Once since + challengeWindow + DELIVERY_GRACE has passed with no finalize, anyone expires it.
     await f.networkHelpers.time.increaseTo(since + window + timeout + 1n);
     const stakeBefore = await f.keepers.read.stakeOf([keeper.account.address]);
     const before = await f.balance(f.requester.account.address);
@@ -368,7 +368,7 @@ describe("Security: draws and settlement", () => {
     );
     assert.ok(
       expired.ok,
-      `expire of a task submitted by hash at ${since} and undelivered at since + challengeWindow (${window}) + claimTimeout (${timeout}): ${describeOutcome(expired)}`,
+      `expire of a task submitted by hash at ${since} and undelivered at since + challengeWindow (${window}) + DELIVERY_GRACE (${timeout}): ${describeOutcome(expired)}`,
     );
     const penalty = (bond * (await f.market.read.livenessPenaltyBps())) / 10_000n;
     assert.ok(penalty > 0n);

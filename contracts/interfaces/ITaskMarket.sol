@@ -69,7 +69,8 @@ interface ITaskMarket is ITaskMarketTypes {
 
     /// @notice Refunds tasks whose deadline passed without a result (Open or Claimed), and tasks
     ///         whose output was never delivered: a callback or policy task submitted by hash that
-    ///         nobody finalized with its bytes within `claimTimeout` after its challenge window.
+    ///         nobody finalized with its bytes by the later of its deadline and `DELIVERY_GRACE`
+    ///         (1 day) after its challenge window.
     ///         Anyone. A claimant pays `livenessPenaltyBps` of its bond to the requester.
     function expire(uint256[] calldata ids, Task[] calldata tasks) external;
 

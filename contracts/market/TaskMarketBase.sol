@@ -39,6 +39,9 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     uint256 public constant MAX_TASK_DURATION = 30 days;
     /// @notice Draws tried for an assignee that serves the model before the task is open to all.
     uint256 public constant MAX_ASSIGN_DRAWS = 4;
+    /// @dev How long after its challenge window a callback or policy task's keeper (or anyone)
+    ///      has to deliver the output by finalizing, before the task counts as undelivered.
+    uint256 internal constant DELIVERY_GRACE = 1 days;
     /// @dev Gas kept back around a callback for the rest of the finalize (EIP-150 margin included).
     uint256 internal constant CALLBACK_RESERVE = 10_000;
     /// @dev Model status Approved in IModelRegistry.

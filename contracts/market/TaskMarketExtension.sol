@@ -238,12 +238,14 @@ contract TaskMarketExtension is TaskMarketBase {
     /// @dev When a submitted task counts as undelivered, or reverts `WrongStatus` for one that is
     ///      neither open, claimed nor submitted. Only a task that needs its output on chain (a
     ///      callback or policy task) can be undelivered: its result may be a hash whose bytes
-    ///      nobody has, so that `finalize` could never run. Its keeper had the challenge window
-    ///      plus `claimTimeout` to finalize it.
+    ///      nobody has, so that `finalize` could never run. Its keeper had until the later of its
+    ///      deadline and `DELIVERY_GRACE` after the challenge window to finalize it, long enough
+    ///      that an honest keeper with its output inline is never penalised for being slow.
     function _deliveryLapse(uint256 id, Task memory t) internal view returns (uint256) {
         Hot memory h = _hot;
         if (t.callback == address(0) && !_isPolicy(t, h)) revert WrongStatus(id, TaskStatus.Submitted);
-        return uint256(t.since) + h.challengeWindow + h.claimTimeout;
+        uint256 lapse = uint256(t.since) + h.challengeWindow + DELIVERY_GRACE;
+        return lapse > t.deadline ? lapse : t.deadline;
     }
 
     /// @dev Pulls `amount` from msg.sender into `requester`'s deposit.
