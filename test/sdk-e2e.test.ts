@@ -436,6 +436,36 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
   });
 });
 
+describe("keeper e2e: another keeper's claim lapses", function () {
+  this.timeout(120_000);
+  const running: Keeper[] = [];
+  after(async () => {
+    await Promise.all(running.map((k) => k.stop()));
+  });
+
+  it("the keeper takes it over with its own claim and bond, submits and finalizes it; the silent claimant pays the penalty", async () => {
+    const chain = await liveChain();
+    const { conn, fx, url } = chain;
+    const [{ key, c: mine }, { c: silent }] = [await stakedKeeper(chain, [fx.modelIds.mlp], 50n * PAR), await stakedKeeper(chain, [fx.modelIds.mlp], 50n * PAR)];
+    const requester = clientsFor(url, fx.book, await fundedKey(conn, fx, 10n * PAR));
+    const fromBlock = await requester.publicClient.getBlockNumber();
+    const [id] = await postTasks(requester, fx.modelIds.mlp, [sampleBundle("mlp", 2, 7)], { fee: PAR / 10n });
+    const book = createTaskBook(requester, { fromBlock });
+    await sleep(3_000); // past the 2 s exclusive window: anyone eligible may claim
+    await book.sync();
+    const hash = await silent.contracts.market.write.claim([id, book.tasks.get(id)!.task], { account: silent.walletClient!.account, chain: silent.walletClient!.chain });
+    await silent.publicClient.waitForTransactionReceipt({ hash });
+    const silentStake = await silent.contracts.keepers.read.stakeOf([silent.account!.address]);
+
+    running.push(await startKeeper({ clients: mine, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 100, log: quiet }));
+    const r = await waitForResult(requester, id, { fromBlock, timeoutMs: 60_000 });
+    assert.equal(r.keeper, mine.account!.address, "the keeper took the lapsed claim over");
+    const lapsed = await requester.publicClient.getContractEvents({ abi: taskMarketAbi, address: fx.book.contracts.TaskMarket, eventName: "ClaimLapsed", fromBlock });
+    assert.equal(lapsed.length, 1);
+    assert.ok((await silent.contracts.keepers.read.stakeOf([silent.account!.address])) < silentStake, "the silent claimant paid the liveness penalty");
+  });
+});
+
 describe("keeper e2e: a reorg replaces a task the keeper already ran", function () {
   this.timeout(120_000);
   const running: Keeper[] = [];

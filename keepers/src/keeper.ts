@@ -174,6 +174,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     batches.add(p);
     p.then(done, done);
   };
+  /** A task this keeper holds the claim (and bond) of. */
+  const isMine = (t: TaskState) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase();
   let claiming = 0; // batches running or whose claims are not mined yet
   let bondInFlight = 0n; // their bonds: the chain's free stake still counts them
 
@@ -183,7 +185,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     for (const t of book.tasks.values()) {
       if (busy.has(t.id) || declined.has(t.id)) continue;
       if (opts.onlyTasks && !opts.onlyTasks(t.id)) continue;
-      const mineClaimed = t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase();
+      const mineClaimed = isMine(t);
       const lapsed = t.phase === "Claimed" && !mineClaimed && now > t.task.since + claimTimeout;
       if (!(t.phase === "Open" || lapsed || mineClaimed)) continue;
       if (now >= t.task.deadline) continue;
@@ -210,7 +212,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     let freeStake = (await c.contracts.keepers.read.freeStakeOf([me!])) - bondInFlight;
     let reserved = 0n;
     for (const t of candidates) {
-      if (t.phase === "Claimed") { claimable.push(t); continue; }
+      if (isMine(t)) { claimable.push(t); continue; } // resume: already bonded
+      // open, or another keeper's lapsed claim to take over: a new claim and bond
       if (now < t.task.postedAt + assignWindow) {
         const assignee = await market.read.assigneeOf([t.id, t.task]).catch(() => ZERO as Address);
         if (assignee.toLowerCase() !== me!.toLowerCase()) continue;
@@ -250,12 +253,12 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   async function runBatch(claimable: TaskState[], claimed: () => void) {
     try {
       const runs = await Promise.all(claimable.map(resultOf));
-      const toClaim = claimable.filter((t, i) => t.phase !== "Claimed" && runs[i] && submittable(t, runs[i]));
+      const toClaim = claimable.filter((t, i) => !isMine(t) && runs[i] && submittable(t, runs[i]));
       const got = toClaim.length ? await claimAll(toClaim) : [];
       claimed();
       await book.sync();
-      const ready = claimable.filter((t) => (t.phase === "Claimed" || got.includes(t.id)) && results.has(t.id));
-      const mine = ready.flatMap((t) => book.tasks.get(t.id) ?? []).filter((t) => t.phase === "Claimed" && t.task.keeper.toLowerCase() === me!.toLowerCase());
+      const ready = claimable.filter((t) => (isMine(t) || got.includes(t.id)) && results.has(t.id));
+      const mine = ready.flatMap((t) => book.tasks.get(t.id) ?? []).filter(isMine);
       if (mine.length) await submitAll(mine);
     } finally {
       claimed();
