@@ -23,6 +23,7 @@ export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
 export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GRACE, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { challengeCommitment } from "./chain/challenge.js";
+export { explain, explainRevert, decodeRevert, paradigmErrorsAbi, ERROR_SENTENCES, type AbiError, type DecodedRevert, type ExplainOptions, type Sentence } from "./chain/errors/index.js";
 export { startKeeper, type KeeperOptions } from "./keeper.js";
 
 export type Paradigm = ReturnType<typeof paradigmFrom>;

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
+import { explain } from "../chain/errors/index.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
 import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
@@ -331,7 +332,7 @@ models
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  const err = e as { shortMessage?: string; message?: string };
-  console.error(`par: ${err.shortMessage ?? err.message ?? String(e)}`);
+  // a revert reads as a sentence with its values (keepers/src/chain/errors); other errors keep their message
+  console.error(`par: ${explain(e)}`);
   process.exit(1);
 }
