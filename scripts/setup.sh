@@ -48,5 +48,9 @@ installed() {
 cd "$root"
 if ! installed; then
   echo "setup: npm install (node $(node -v))" >&2
-  npm install --no-fund --no-audit >&2
+  # onnxruntime-node's postinstall would fetch CUDA libraries from NuGet (a large download that fails
+  # offline); its CPU binding ships in the package. package.json's allowScripts denies that
+  # script to an npm that knows allowScripts (11.19 does); this variable, which the script reads,
+  # skips it under any npm.
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-fund --no-audit >&2
 fi

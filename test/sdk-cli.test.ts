@@ -33,6 +33,12 @@ describe("par CLI", function () {
     for (const cmd of ["balance", "send", "deposit", "withdraw", "address"]) assert.match(wallet.stdout, new RegExp(`\\n  ${cmd}`));
   });
 
+  it("runs through npx without npm warnings about the project's .npmrc (was: Unknown project config \"onnxruntime-node-install\")", async () => {
+    const { stdout, stderr } = await run("npx", ["par", "--help"]);
+    assert.match(stdout, /Usage: par/);
+    assert.doesNotMatch(stderr, /Unknown \w+ config/);
+  });
+
   it("rejects a ninth PAR decimal, a bad address and two inputs at once before touching the chain", async () => {
     const a = await par(["keeper", "stake", "1.000000001"]);
     assert.equal(a.code, 1);
