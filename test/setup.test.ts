@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -80,5 +80,23 @@ describe("scripts/setup.sh", function () {
     assert.match(script.stdout, /^status=1$/m);
     assert.match(script.stderr, /installing node .* from the npm registry/);
     assert.doesNotMatch(script.stderr, /could not provide node/, "it stopped at the failed npm install, not later");
+  });
+});
+
+describe("package-lock.json", function () {
+  this.timeout(60_000);
+
+  // The lock that npm derives from the manifests is the one an install writes; working on the
+  // lock alone (no node_modules) and offline (a complete lock needs no registry) keeps it cheap.
+  it("is what npm install writes on a fresh clone, so setup leaves `git status` clean (was: the edr packages of other platforms added)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "par-lock-"));
+    mkdirSync(path.join(dir, "keepers"));
+    for (const f of ["package.json", "keepers/package.json", "package-lock.json", ".npmrc"]) copyFileSync(f, path.join(dir, f));
+    writeFileSync(path.join(dir, "user.npmrc"), ""); // no user settings, as on a fresh machine
+    await run("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--userconfig", path.join(dir, "user.npmrc")], { cwd: dir });
+    const [written, committed] = [path.join(dir, "package-lock.json"), "package-lock.json"].map((f) => readFileSync(f, "utf8"));
+    const packages = (lock: string) => Object.keys(JSON.parse(lock).packages);
+    assert.deepEqual(packages(written), packages(committed), "npm adds or drops packages");
+    assert.equal(written, committed);
   });
 });
