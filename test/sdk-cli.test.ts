@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -72,6 +74,34 @@ describe("par CLI", function () {
       assert.equal(await fx.market.read.nextTaskId(), next, "no task was posted");
     } finally {
       server.close();
+    }
+  });
+
+  it("names a malformed JSON file and where it breaks: --input-json, --lot-json, a keystore, an address book", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "par-cli-"));
+    const bad = (name: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, '{"x": {"dims": [1, 4], "data": [0.1, 0.2, 0.3, 0.4,]}}');
+      return file;
+    };
+    const names = (what: string, file: string) => new RegExp(`^par: ${what} ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: Unexpected token '\\]', .*0\\.4,\\]}}" is not valid JSON$`, "m");
+    const down = ["--rpc", "http://127.0.0.1:9"]; // the file is read before the chain is reached
+    for (const flag of ["--input-json", "--lot-json"]) {
+      const file = bad(`${flag.slice(2)}.json`);
+      const r = await par([...down, "task", "post", "--model", "1", flag, file]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, names(flag, file));
+    }
+    const keystore = bad("keystore.json");
+    assert.match((await par(["--keystore", keystore, "wallet", "address"], { PAR_PASSPHRASE: "pw" })).stderr, names("keystore", keystore));
+    const rpc = createServer((req, res) => req.resume().on("end", () => res.end('{"jsonrpc":"2.0","id":0,"result":"0x7a69"}'))); // chain 31337
+    await new Promise<void>((r) => rpc.listen(0, "127.0.0.1", r));
+    try {
+      const book = bad("31337.json");
+      const r = await par(["--rpc", `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`, "--addresses", book, "models", "list"]);
+      assert.match(r.stderr, names("address book", book));
+    } finally {
+      rpc.close();
     }
   });
 

@@ -5,9 +5,10 @@ import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex
 import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
-import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
+import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type Input, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
+import { readJsonFile } from "../json-file.js";
 import { createKeystore } from "../keystore.js";
 import { MODELS } from "../models.js";
 import { sampleBundle } from "../samples.js";
@@ -182,17 +183,14 @@ task
   .action(async (o) => {
     const given = [o.input, o.inputJson, o.sample, o.lotJson].filter(Boolean).length;
     if (given !== 1) throw new Error("give exactly one of --input <file>, --input-json <file>, --sample <key>, --lot-json <file>");
+    // Read the input before touching the chain: a bad file is reported even with no node running.
+    const lot = o.lotJson ? readJsonFile(o.lotJson, "--lot-json") : undefined;
+    if (lot !== undefined && !Array.isArray(lot)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
+    const input = o.input ? readFileSync(o.input) : o.inputJson ? (readJsonFile(o.inputJson, "--input-json") as Input) : o.sample ? sampleBundle(o.sample) : undefined;
     const { c } = await clients(g(), true);
     const fromBlock = await c.publicClient.getBlockNumber();
-    let id: bigint;
-    if (o.lotJson) {
-      const inputs = JSON.parse(readFileSync(o.lotJson, "utf8"));
-      if (!Array.isArray(inputs)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
-      id = await postLot(c, o.model, inputs, { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri });
-    } else {
-      const input = o.input ? readFileSync(o.input) : o.inputJson ? JSON.parse(readFileSync(o.inputJson, "utf8")) : sampleBundle(o.sample);
-      id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri });
-    }
+    const opts = { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri };
+    const id = lot ? await postLot(c, o.model, lot, opts) : await postTask(c, o.model, input!, opts);
     if (!o.wait) return print(g(), { task: id });
     print(g(), resultView(await waitForResult(c, id, { fromBlock })));
   });
