@@ -11,7 +11,7 @@ import { createMetrics, serveMetrics } from "../keepers/src/telemetry.js";
 import { fundedKey, liveChain, writeBook } from "./helpers/sdk-chain.js";
 
 const run = promisify(execFile);
-async function par(args: string[], env: Record<string, string> = {}) {
+async function par(args: string[], env: Record<string, string | undefined> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, ["keepers/bin/par.js", ...args], { env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
@@ -122,8 +122,30 @@ describe("par CLI", function () {
     const missing = await par(["--keystore", file + ".nope", "wallet", "address"], { PAR_PASSPHRASE: "pw" });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no keystore at .*ks.json.nope; create one with `par keeper init`/);
-    const wrong = await par(["--keystore", file, "wallet", "address"], { PAR_PASSPHRASE: "nope" });
-    assert.match(wrong.stderr, /wrong passphrase/);
+  });
+
+  it("reads your address from the keystore without a passphrase (wallet address, wallet balance, keeper status); a command that signs still asks for it", async () => {
+    const { conn, fx, url, server } = await liveChain();
+    try {
+      const keystore = path.join(mkdtempSync(path.join(tmpdir(), "par-cli-")), "ks.json");
+      const { address } = createKeystore(keystore, "pw", { privateKey: await fundedKey(conn, fx, 10n ** 8n), n: 1 << 12 });
+      const noPassphrase = { PAR_PASSPHRASE: undefined }; // and stdin is not a terminal: nothing to prompt on
+      const cmd = (...args: string[]) => par(["--rpc", url, "--addresses", writeBook(fx.book), "--keystore", keystore, "--json", ...args], noPassphrase);
+      const shown = await cmd("wallet", "address");
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.deepEqual(JSON.parse(shown.stdout), { address });
+      const balance = await cmd("wallet", "balance");
+      assert.equal(balance.code, 0, balance.stderr);
+      assert.deepEqual([JSON.parse(balance.stdout).address, JSON.parse(balance.stdout).PAR], [address, "1"]);
+      const status = await cmd("keeper", "status");
+      assert.equal(status.code, 0, status.stderr);
+      assert.deepEqual([JSON.parse(status.stdout).keeper, JSON.parse(status.stdout).registered], [address, false]);
+      assert.match((await cmd("wallet", "send", address, "0.5")).stderr, /no passphrase: set PAR_PASSPHRASE/);
+      const wrong = await par(["--rpc", url, "--addresses", writeBook(fx.book), "--keystore", keystore, "wallet", "send", address, "0.5"], { PAR_PASSPHRASE: "nope" });
+      assert.match(wrong.stderr, /wrong passphrase/);
+    } finally {
+      server.close();
+    }
   });
 
   it("serves Prometheus metrics at /metrics", async () => {

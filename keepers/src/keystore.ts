@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID, scryptSync, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { bytesToHex, concat, hexToBytes, keccak256, type Hex } from "viem";
+import { bytesToHex, concat, getAddress, hexToBytes, isAddress, keccak256, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { readJsonFile } from "./json-file.js";
 
@@ -89,3 +89,9 @@ export function loadKeystore(file: string, passphrase: string): Hex {
   return decryptKey(readKeystore(file), passphrase);
 }
 
+/** The keystore's address, read without the passphrase: v3 keystores keep it in the clear. */
+export function keystoreAddress(file: string): Address {
+  const address = `0x${strip(String(readKeystore(file)?.address ?? ""))}`;
+  if (!isAddress(address, { strict: false })) throw new Error(`keystore ${file}: no address in it (the "address" field is missing or not 40 hex digits)`);
+  return getAddress(address);
+}

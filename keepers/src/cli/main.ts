@@ -1,15 +1,14 @@
 /** `par`: the Paradigm keeper and requester CLI. Every command has --help. */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { formatUnits, getAddress, isAddress, stringToHex, type Address } from "viem";
 import { formatPar, parsePar } from "../amounts.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
 import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type Input, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
 import { readJsonFile } from "../json-file.js";
-import { createKeystore } from "../keystore.js";
+import { createKeystore, keystoreAddress } from "../keystore.js";
 import { MODELS } from "../models.js";
 import { sampleBundle } from "../samples.js";
 import { createLogger, createMetrics, serveMetrics } from "../telemetry.js";
@@ -103,10 +102,10 @@ keeper
 
 keeper
   .command("status [address]")
-  .description("a keeper's registration, stake, bonds and models (default: your keystore's address)")
+  .description("a keeper's registration, stake, bonds and models (default: your keystore's address, no passphrase needed)")
   .action(async (address?: string) => {
-    const { c } = await clients(g(), !address);
-    const who = address ? addrArg(address) : c.account!.address;
+    const who = address ? addrArg(address) : keystoreAddress(g().keystore);
+    const { c } = await clients(g(), false);
     const k = await c.contracts.keepers.read.keeperOf([who]);
     print(g(), {
       keeper: who,
@@ -240,10 +239,10 @@ const wallet = program.command("wallet").description("PAR balances and transfers
 
 wallet
   .command("balance [address]")
-  .description("PAR and gas balance (default: your keystore's address)")
+  .description("PAR and gas balance (default: your keystore's address, no passphrase needed)")
   .action(async (address?: string) => {
-    const { c } = await clients(g(), !address);
-    const who = address ? addrArg(address) : c.account!.address;
+    const who = address ? addrArg(address) : keystoreAddress(g().keystore);
+    const { c } = await clients(g(), false);
     print(g(), {
       address: who,
       PAR: formatPar(await c.contracts.token.read.balanceOf([who])),
@@ -288,11 +287,8 @@ wallet
 
 wallet
   .command("address")
-  .description("the address of your keystore")
-  .action(async () => {
-    const { loadKeystore } = await import("../keystore.js");
-    print(g(), { address: privateKeyToAccount(loadKeystore(g().keystore, await passphrase()) as Hex).address });
-  });
+  .description("the address of your keystore (read from the file: no passphrase, no chain)")
+  .action(() => print(g(), { address: keystoreAddress(g().keystore) }));
 
 // ------------------------------------------------------------------ models
 const models = program.command("models").description("the model registry");
