@@ -93,7 +93,7 @@ describe("package-lock.json", function () {
     mkdirSync(path.join(dir, "keepers"));
     for (const f of ["package.json", "keepers/package.json", "package-lock.json", ".npmrc"]) copyFileSync(f, path.join(dir, f));
     writeFileSync(path.join(dir, "user.npmrc"), ""); // no user settings, as on a fresh machine
-    await run("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--userconfig", path.join(dir, "user.npmrc")], { cwd: dir });
+    await run("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-update-notifier", "--userconfig", path.join(dir, "user.npmrc")], { cwd: dir });
     const [written, committed] = [path.join(dir, "package-lock.json"), "package-lock.json"].map((f) => readFileSync(f, "utf8"));
     const packages = (lock: string) => Object.keys(JSON.parse(lock).packages);
     assert.deepEqual(packages(written), packages(committed), "npm adds or drops packages");
