@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -9,7 +11,7 @@ import { createMetrics, serveMetrics } from "../keepers/src/telemetry.js";
 import { fundedKey, liveChain, writeBook } from "./helpers/sdk-chain.js";
 
 const run = promisify(execFile);
-async function par(args: string[], env: Record<string, string> = {}) {
+async function par(args: string[], env: Record<string, string | undefined> = {}) {
   try {
     const { stdout, stderr } = await run(process.execPath, ["keepers/bin/par.js", ...args], { env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
@@ -31,6 +33,12 @@ describe("par CLI", function () {
     assert.match((await par(["task", "post", "--help"])).stdout, /--input-json <file>[\s\S]*--lot-json <file>/);
     const wallet = await par(["wallet", "--help"]);
     for (const cmd of ["balance", "send", "deposit", "withdraw", "address"]) assert.match(wallet.stdout, new RegExp(`\\n  ${cmd}`));
+  });
+
+  it("runs through npx without npm warnings about the project's .npmrc (was: Unknown project config \"onnxruntime-node-install\")", async () => {
+    const { stdout, stderr } = await run("npx", ["par", "--help"]);
+    assert.match(stdout, /Usage: par/);
+    assert.doesNotMatch(stderr, /Unknown \w+ config/);
   });
 
   it("rejects a ninth PAR decimal, a bad address and two inputs at once before touching the chain", async () => {
@@ -69,6 +77,34 @@ describe("par CLI", function () {
     }
   });
 
+  it("names a malformed JSON file and where it breaks: --input-json, --lot-json, a keystore, an address book", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "par-cli-"));
+    const bad = (name: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, '{"x": {"dims": [1, 4], "data": [0.1, 0.2, 0.3, 0.4,]}}');
+      return file;
+    };
+    const names = (what: string, file: string) => new RegExp(`^par: ${what} ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: Unexpected token '\\]', .*0\\.4,\\]}}" is not valid JSON$`, "m");
+    const down = ["--rpc", "http://127.0.0.1:9"]; // the file is read before the chain is reached
+    for (const flag of ["--input-json", "--lot-json"]) {
+      const file = bad(`${flag.slice(2)}.json`);
+      const r = await par([...down, "task", "post", "--model", "1", flag, file]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, names(flag, file));
+    }
+    const keystore = bad("keystore.json");
+    assert.match((await par(["--keystore", keystore, "wallet", "address"], { PAR_PASSPHRASE: "pw" })).stderr, names("keystore", keystore));
+    const rpc = createServer((req, res) => req.resume().on("end", () => res.end('{"jsonrpc":"2.0","id":0,"result":"0x7a69"}'))); // chain 31337
+    await new Promise<void>((r) => rpc.listen(0, "127.0.0.1", r));
+    try {
+      const book = bad("31337.json");
+      const r = await par(["--rpc", `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`, "--addresses", book, "models", "list"]);
+      assert.match(r.stderr, names("address book", book));
+    } finally {
+      rpc.close();
+    }
+  });
+
   it("names the RPC it cannot reach and says how to fix it", async () => {
     const r = await par(["--rpc", "http://127.0.0.1:9", "wallet", "balance", "0x0000000000000000000000000000000000000001"]);
     assert.equal(r.code, 1);
@@ -86,8 +122,30 @@ describe("par CLI", function () {
     const missing = await par(["--keystore", file + ".nope", "wallet", "address"], { PAR_PASSPHRASE: "pw" });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no keystore at .*ks.json.nope; create one with `par keeper init`/);
-    const wrong = await par(["--keystore", file, "wallet", "address"], { PAR_PASSPHRASE: "nope" });
-    assert.match(wrong.stderr, /wrong passphrase/);
+  });
+
+  it("reads your address from the keystore without a passphrase (wallet address, wallet balance, keeper status); a command that signs still asks for it", async () => {
+    const { conn, fx, url, server } = await liveChain();
+    try {
+      const keystore = path.join(mkdtempSync(path.join(tmpdir(), "par-cli-")), "ks.json");
+      const { address } = createKeystore(keystore, "pw", { privateKey: await fundedKey(conn, fx, 10n ** 8n), n: 1 << 12 });
+      const noPassphrase = { PAR_PASSPHRASE: undefined }; // and stdin is not a terminal: nothing to prompt on
+      const cmd = (...args: string[]) => par(["--rpc", url, "--addresses", writeBook(fx.book), "--keystore", keystore, "--json", ...args], noPassphrase);
+      const shown = await cmd("wallet", "address");
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.deepEqual(JSON.parse(shown.stdout), { address });
+      const balance = await cmd("wallet", "balance");
+      assert.equal(balance.code, 0, balance.stderr);
+      assert.deepEqual([JSON.parse(balance.stdout).address, JSON.parse(balance.stdout).PAR], [address, "1"]);
+      const status = await cmd("keeper", "status");
+      assert.equal(status.code, 0, status.stderr);
+      assert.deepEqual([JSON.parse(status.stdout).keeper, JSON.parse(status.stdout).registered], [address, false]);
+      assert.match((await cmd("wallet", "send", address, "0.5")).stderr, /no passphrase: set PAR_PASSPHRASE/);
+      const wrong = await par(["--rpc", url, "--addresses", writeBook(fx.book), "--keystore", keystore, "wallet", "send", address, "0.5"], { PAR_PASSPHRASE: "nope" });
+      assert.match(wrong.stderr, /wrong passphrase/);
+    } finally {
+      server.close();
+    }
   });
 
   it("serves Prometheus metrics at /metrics", async () => {

@@ -18,6 +18,7 @@ export * from "./lot.js";
 export { MODELS, sha256 } from "./models.js";
 export { connect, fromClients, nonceSafe, withGasHeadroom, withHeadroom, GAS_HEADROOM, type ParadigmClients } from "./chain/client.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
+export { RpcUnreachableError, withReachCheck, PROBE_MS } from "./chain/reach.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
 export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GRACE, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";

@@ -12,7 +12,7 @@
 import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
 import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
-import { collectEarnings } from "./chain/earnings.js";
+import { collectEarnings, earningsFields } from "./chain/earnings.js";
 import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, FINALIZE_GRACE, finalizeTasks, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
@@ -510,7 +510,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       finalizers.clear();
       if (step.claimed > 0n) metrics.inc("par_emission_claimed_units_total", Number(step.claimed));
       if (step.flushed.length || step.closed.length || step.claimed > 0n) {
-        log("earnings", { flushed: step.flushed.length, closed: step.closed.join(","), claimed: step.claimed, epochs: step.epochs?.join("-") });
+        log("earnings", earningsFields(step));
       }
     } catch (e) {
       log("earnings.failed", { reason: errMsg(e) });

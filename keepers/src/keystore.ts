@@ -3,10 +3,11 @@
  * MAC over derivedKey[16..32] ‖ ciphertext. The raw key is never written to disk.
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID, scryptSync, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { bytesToHex, concat, hexToBytes, keccak256, type Hex } from "viem";
+import { bytesToHex, concat, getAddress, hexToBytes, isAddress, keccak256, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { readJsonFile } from "./json-file.js";
 
 export type KeystoreV3 = {
   version: 3;
@@ -77,15 +78,20 @@ export function createKeystore(file: string, passphrase: string, opts: { private
   return { address: privateKeyToAccount(decryptKey(ks, passphrase)).address };
 }
 
-export function loadKeystore(file: string, passphrase: string): Hex {
+function readKeystore(file: string): KeystoreV3 {
   if (!existsSync(file)) {
     throw new Error(`keystore: no keystore at ${file}; create one with \`par keeper init\` (or pass --keystore <file>)`);
   }
-  let ks: KeystoreV3;
-  try {
-    ks = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new Error(`keystore: ${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  return decryptKey(ks, passphrase);
+  return readJsonFile(file, "keystore") as KeystoreV3;
+}
+
+export function loadKeystore(file: string, passphrase: string): Hex {
+  return decryptKey(readKeystore(file), passphrase);
+}
+
+/** The keystore's address, read without the passphrase: v3 keystores keep it in the clear. */
+export function keystoreAddress(file: string): Address {
+  const address = `0x${strip(String(readKeystore(file)?.address ?? ""))}`;
+  if (!isAddress(address, { strict: false })) throw new Error(`keystore ${file}: no address in it (the "address" field is missing or not 40 hex digits)`);
+  return getAddress(address);
 }

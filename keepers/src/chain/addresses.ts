@@ -1,7 +1,8 @@
 /** The deployment address book written by the deploy script: deploy/deployments/<chainId>.json. */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { getAddress, type Address } from "viem";
+import { readJsonFile } from "../json-file.js";
 
 export type AddressBook = {
   chainId: number;
@@ -29,7 +30,7 @@ export function loadAddressBook(file: string): AddressBook {
   if (!existsSync(file)) {
     throw new Error(`address book ${file} not found; deploy first (npm run devnet) or pass --addresses <file>`);
   }
-  const book = JSON.parse(readFileSync(file, "utf8")) as AddressBook;
+  const book = readJsonFile(file, "address book") as AddressBook;
   for (const name of REQUIRED) {
     if (!book.contracts?.[name]) throw new Error(`address book ${file}: contracts.${name} is missing`);
   }

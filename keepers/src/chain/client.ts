@@ -25,6 +25,7 @@ import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { estimateContractGas, writeContract } from "viem/actions";
 import { emissionPoolAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { AddressBook } from "./addresses.js";
+import { withReachCheck } from "./reach.js";
 
 export type ParadigmClients = {
   publicClient: PublicClient<Transport, Chain>;
@@ -103,10 +104,13 @@ export function nonceSafe(wallet: WalletClient<Transport, Chain, Account>): Wall
   }));
 }
 
-/** Builds clients from an RPC URL (HTTP, retried with exponential backoff) and an optional key. */
+/**
+ * Builds clients from an RPC URL (HTTP, retried with exponential backoff, but failing at once with
+ * `RpcUnreachableError` if the node has never answered) and an optional key.
+ */
 export function connect(opts: { rpcUrl: string; book: AddressBook; privateKey?: Hex; pollingInterval?: number }): ParadigmClients {
   const chain = chainFor(opts.book.chainId, opts.rpcUrl);
-  const transport = withGasHeadroom(http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 }));
+  const transport = withGasHeadroom(withReachCheck(http(opts.rpcUrl, { retryCount: 5, retryDelay: 200, timeout: 20_000 }), opts.rpcUrl));
   const publicClient = createPublicClient({ chain, transport, pollingInterval: opts.pollingInterval ?? 500 }) as PublicClient<Transport, Chain>;
   const account = opts.privateKey ? privateKeyToAccount(opts.privateKey, { nonceManager }) : undefined;
   const walletClient = account ? nonceSafe(createWalletClient({ chain, transport, account })) : undefined;

@@ -74,3 +74,12 @@ export async function collectEarnings(c: ParadigmClients, others: Iterable<Addre
   }
   return step;
 }
+
+/** A pass as log fields: only what it did, so a pass that claimed nothing logs no epochs. */
+export function earningsFields(step: EarningsStep): Record<string, unknown> {
+  return {
+    ...(step.flushed.length > 0 && { flushed: step.flushed.length }),
+    ...(step.closed.length > 0 && { closed: step.closed.join(",") }),
+    ...(step.epochs && { claimed: step.claimed, epochs: `${step.epochs[0]}-${step.epochs[1]}` }),
+  };
+}

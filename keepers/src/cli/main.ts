@@ -1,15 +1,15 @@
 /** `par`: the Paradigm keeper and requester CLI. Every command has --help. */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { formatUnits, getAddress, isAddress, stringToHex, type Address } from "viem";
 import { formatPar, parsePar } from "../amounts.js";
 import { explain } from "../chain/errors/index.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
-import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
+import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type Input, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
-import { createKeystore } from "../keystore.js";
+import { readJsonFile } from "../json-file.js";
+import { createKeystore, keystoreAddress } from "../keystore.js";
 import { MODELS } from "../models.js";
 import { sampleBundle } from "../samples.js";
 import { createLogger, createMetrics, serveMetrics } from "../telemetry.js";
@@ -103,10 +103,10 @@ keeper
 
 keeper
   .command("status [address]")
-  .description("a keeper's registration, stake, bonds and models (default: your keystore's address)")
+  .description("a keeper's registration, stake, bonds and models (default: your keystore's address, no passphrase needed)")
   .action(async (address?: string) => {
-    const { c } = await clients(g(), !address);
-    const who = address ? addrArg(address) : c.account!.address;
+    const who = address ? addrArg(address) : keystoreAddress(g().keystore);
+    const { c } = await clients(g(), false);
     const k = await c.contracts.keepers.read.keeperOf([who]);
     print(g(), {
       keeper: who,
@@ -183,17 +183,14 @@ task
   .action(async (o) => {
     const given = [o.input, o.inputJson, o.sample, o.lotJson].filter(Boolean).length;
     if (given !== 1) throw new Error("give exactly one of --input <file>, --input-json <file>, --sample <key>, --lot-json <file>");
+    // Read the input before touching the chain: a bad file is reported even with no node running.
+    const lot = o.lotJson ? readJsonFile(o.lotJson, "--lot-json") : undefined;
+    if (lot !== undefined && !Array.isArray(lot)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
+    const input = o.input ? readFileSync(o.input) : o.inputJson ? (readJsonFile(o.inputJson, "--input-json") as Input) : o.sample ? sampleBundle(o.sample) : undefined;
     const { c } = await clients(g(), true);
     const fromBlock = await c.publicClient.getBlockNumber();
-    let id: bigint;
-    if (o.lotJson) {
-      const inputs = JSON.parse(readFileSync(o.lotJson, "utf8"));
-      if (!Array.isArray(inputs)) throw new Error(`--lot-json ${o.lotJson}: expected a JSON array of inputs, one per item`);
-      id = await postLot(c, o.model, inputs, { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri });
-    } else {
-      const input = o.input ? readFileSync(o.input) : o.inputJson ? JSON.parse(readFileSync(o.inputJson, "utf8")) : sampleBundle(o.sample);
-      id = await postTask(c, o.model, input, { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri });
-    }
+    const opts = { fee: o.fee, ttl: o.ttl, inputURI: o.inputUri };
+    const id = lot ? await postLot(c, o.model, lot, opts) : await postTask(c, o.model, input!, opts);
     if (!o.wait) return print(g(), { task: id });
     print(g(), resultView(await waitForResult(c, id, { fromBlock })));
   });
@@ -243,10 +240,10 @@ const wallet = program.command("wallet").description("PAR balances and transfers
 
 wallet
   .command("balance [address]")
-  .description("PAR and gas balance (default: your keystore's address)")
+  .description("PAR and gas balance (default: your keystore's address, no passphrase needed)")
   .action(async (address?: string) => {
-    const { c } = await clients(g(), !address);
-    const who = address ? addrArg(address) : c.account!.address;
+    const who = address ? addrArg(address) : keystoreAddress(g().keystore);
+    const { c } = await clients(g(), false);
     print(g(), {
       address: who,
       PAR: formatPar(await c.contracts.token.read.balanceOf([who])),
@@ -291,11 +288,8 @@ wallet
 
 wallet
   .command("address")
-  .description("the address of your keystore")
-  .action(async () => {
-    const { loadKeystore } = await import("../keystore.js");
-    print(g(), { address: privateKeyToAccount(loadKeystore(g().keystore, await passphrase()) as Hex).address });
-  });
+  .description("the address of your keystore (read from the file: no passphrase, no chain)")
+  .action(() => print(g(), { address: keystoreAddress(g().keystore) }));
 
 // ------------------------------------------------------------------ models
 const models = program.command("models").description("the model registry");
