@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGoverned} from "./IGoverned.sol";
+import {ISealedRoles} from "./ISealedRoles.sol";
 
 /// @title The keeper registry: PAR staking, delegation pools, bonds, slashing and sortition
 /// @notice Each keeper (operator) runs a pool. The operator and its delegators hold shares of the
@@ -12,7 +13,7 @@ import {IGoverned} from "./IGoverned.sol";
 /// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
 ///      and `ParameterSet`): "minStake", "unbondingPeriod", "maxCommissionBps", "commissionDelay",
 ///      "rewardStreamPeriod".
-interface IKeeperRegistry is IGoverned {
+interface IKeeperRegistry is IGoverned, ISealedRoles {
     /// @notice A keeper as the SDK reads it.
     /// @param stake pool stake (operator + delegators), locked bonds included, unbonding excluded
     /// @param lockedBond part of `stake` locked by the market as task bonds

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
@@ -9,6 +8,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
+import {SealedRoles} from "../governance/SealedRoles.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
 import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 
@@ -18,7 +18,9 @@ import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 /// @dev Storage is laid out for the market's hot path: `lockBond`/`unlockBond` touch one slot of
 ///      the pool (`stake`, `locked`), `reward` reads one slot (`totalShares`, commission) and
 ///      writes the accumulator slot plus, for a non-zero commission, the operator's reward slot.
-contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
+///      MARKET_ROLE and VESTER_ROLE move stake: the deployment grants them and seals them
+///      (SealedRoles) before it renounces its admin role.
+contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SortitionSumTree for SortitionSumTree.Tree;
@@ -786,6 +788,11 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
             revert UnknownParameter(name);
         }
         emit ParameterSet(name, previous, value);
+    }
+
+    /// @dev The roles that move stake: sealed by `sealRoles()`.
+    function _isProtectedRole(bytes32 role) internal pure override returns (bool) {
+        return role == MARKET_ROLE || role == VESTER_ROLE;
     }
 
     function _requireRegistered(address keeper) private view returns (Pool storage pool) {

@@ -37,8 +37,8 @@ const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
 /**
  * The whole protocol, wired as DESIGN.md §9 wants it at genesis: PAR with zero supply and the
  * emission pool as its only minter; Governor + GenesisGuardian proposing through the timelock;
- * the market holding the pool's and the registry's market roles; the genesis models approved;
- * then every deployer admin role renounced, so only the timelock governs.
+ * the market holding the pool's and the registry's market roles, sealed for good; the genesis
+ * models approved; then every deployer admin role renounced, so only the timelock governs.
  *
  * Parameters (module "Paradigm") default to production values; the devnet passes seconds.
  */
@@ -88,19 +88,30 @@ export function paradigmModule({
     const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });
     const court = m.contract("TaskCourt", [token, keepers, pool, market, timelock]);
 
+    // The roles through which funds move (credit work and mint, slash, vest, steer emission) go
+    // to the protocol's own contracts, then are sealed: nobody, the timelock included, can grant
+    // or revoke them afterwards (SealedRoles; docs/governance.md).
+    const poolRoles = [
+      m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
+      m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
+      m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
+    ];
+    const keepersRoles = [
+      m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
+      m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
+      // keepers' emission vests into their own stake while genesisVesting > 0 (DESIGN §9)
+      m.call(keepers, "grantRole", [role("VESTER_ROLE"), pool], { id: "keepers_vester" }),
+    ];
     const wiring: Future[] = [
       setMinter,
       m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), governor], { id: "proposer_governor" }),
       m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), governor], { id: "canceller_governor" }),
       m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), guardian], { id: "proposer_guardian" }),
       m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), guardian], { id: "canceller_guardian" }),
-      m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
-      m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
-      m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
-      m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
-      m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
-      // keepers' emission vests into their own stake while genesisVesting > 0 (DESIGN §9)
-      m.call(keepers, "grantRole", [role("VESTER_ROLE"), pool], { id: "keepers_vester" }),
+      ...poolRoles,
+      ...keepersRoles,
+      m.call(pool, "sealRoles", [], { id: "pool_seal", after: poolRoles }),
+      m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
       m.call(pool, "setKeepers", [keepers]),
       m.call(marketApi, "setCourt", [court]),
     ];

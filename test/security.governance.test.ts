@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { describe, it } from "mocha";
+import { network } from "hardhat";
+import { encodeFunctionData, keccak256, stringToHex, toHex, zeroHash, type Abi, type Address, type Hex } from "viem";
+import { deployParadigm } from "../deploy/deployment.js";
+import { DEVNET } from "../deploy/parameters.js";
+
+const PAR = 10n ** 8n;
+const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
+const VESTER_ROLE = keccak256(toHex("VESTER_ROLE"));
+const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
+const DEFAULT_ADMIN_ROLE = zeroHash;
+
+/** The whole protocol as the Ignition module deploys it (devnet profile); the deployer is the guardian. */
+async function deployed() {
+  const connection = await network.create();
+  const { viem, networkHelpers } = connection;
+  const [deployer, attacker, victim, voter] = await viem.getWalletClients();
+  const c = (await deployParadigm(connection, DEVNET)).contracts;
+  const token = await viem.getContractAt("ParadigmToken", c.ParadigmToken);
+  const timelock = await viem.getContractAt("ParadigmTimelock", c.ParadigmTimelock);
+  const guardian = await viem.getContractAt("GenesisGuardian", c.GenesisGuardian);
+  const governor = await viem.getContractAt("ParadigmGovernor", c.ParadigmGovernor);
+  const pool = await viem.getContractAt("EmissionPool", c.EmissionPool);
+  const keepers = await viem.getContractAt("KeeperRegistry", c.KeeperRegistry);
+
+  /** An account that signs as `address` (a contract, impersonated), with ETH for gas. */
+  async function asAccount(address: Address) {
+    await networkHelpers.impersonateAccount(address);
+    await networkHelpers.setBalance(address, 10n ** 18n);
+    return (await viem.getWalletClient(address)).account;
+  }
+
+  /** PAR as emission would pay it: minted by the pool, PAR's only minter (impersonated here). */
+  async function earned(to: Address, amount: bigint) {
+    await token.write.mint([to, amount], { account: await asAccount(pool.address) });
+  }
+
+  /** The guardian schedules `calls` through the timelock, waits the delay, and anyone executes them. */
+  async function guardianExecutes(calls: { target: Address; data: Hex }[]) {
+    const targets = calls.map((x) => x.target);
+    const values = calls.map(() => 0n);
+    const payloads = calls.map((x) => x.data);
+    const delay = await timelock.read.getMinDelay();
+    await guardian.write.scheduleBatch([targets, values, payloads, zeroHash, zeroHash, delay], { account: deployer.account });
+    await networkHelpers.time.increase(delay);
+    return timelock.write.executeBatch([targets, values, payloads, zeroHash, zeroHash], { account: attacker.account });
+  }
+
+  return { viem, networkHelpers, c, asAccount, deployer, attacker, victim, voter, token, timelock, guardian, governor, pool, keepers, earned, guardianExecutes };
+}
+
+const call = (target: { address: Address; abi: Abi }, functionName: string, args: unknown[]) => ({
+  target: target.address,
+  data: encodeFunctionData({ abi: target.abi, functionName, args }),
+});
+
+describe("Security: governance", () => {
+  describe("the roles through which funds move are sealed at deployment", () => {
+    it("the guardian cannot grant the registry's MARKET_ROLE through the timelock (RoleSealed), so an attacker cannot slash a keeper's stake to itself", async () => {
+      const { viem, attacker, victim, token, keepers, earned, guardianExecutes } = await deployed();
+      const stake = 1_000n * PAR;
+      await earned(victim.account.address, stake);
+      await token.write.approve([keepers.address, stake], { account: victim.account });
+      await keepers.write.register(["https://victim.example", stringToHex("cpu", { size: 32 }), [1], stake, 0], { account: victim.account });
+
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        guardianExecutes([call(keepers, "grantRole", [MARKET_ROLE, attacker.account.address])]),
+        keepers,
+        "RoleSealed",
+        [MARKET_ROLE],
+      );
+      assert.equal(await keepers.read.hasRole([MARKET_ROLE, attacker.account.address]), false);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        keepers.write.slash([victim.account.address, stake, 0n, attacker.account.address], { account: attacker.account }),
+        keepers,
+        "AccessControlUnauthorizedAccount",
+        [attacker.account.address, MARKET_ROLE],
+      );
+      assert.equal(await keepers.read.stakeOf([victim.account.address]), stake);
+      assert.equal(await token.read.balanceOf([attacker.account.address]), 0n);
+    });
+
+    it("the guardian cannot grant the pool's MARKET_ROLE through the timelock (RoleSealed), so an attacker cannot credit itself work and mint", async () => {
+      const { viem, attacker, token, pool, guardianExecutes } = await deployed();
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        guardianExecutes([call(pool, "grantRole", [MARKET_ROLE, attacker.account.address])]),
+        pool,
+        "RoleSealed",
+        [MARKET_ROLE],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        pool.write.creditWork([attacker.account.address, 1n, 0n, 10n ** 24n], { account: attacker.account }),
+        pool,
+        "NotMarket",
+        [attacker.account.address],
+      );
+      assert.equal(await token.read.totalSupply(), 0n);
+    });
+
+    it("nobody, the timelock included, can grant, revoke or renounce the registry's MARKET_ROLE and VESTER_ROLE or the pool's MARKET_ROLE and POLICY_ROLE", async () => {
+      const { viem, attacker, asAccount, c } = await deployed();
+      const keepers = await viem.getContractAt("SealedRoles", c.KeeperRegistry);
+      const pool = await viem.getContractAt("SealedRoles", c.EmissionPool);
+      assert.equal(await keepers.read.rolesSealed(), true);
+      assert.equal(await pool.read.rolesSealed(), true);
+      const sealed = [
+        { contract: keepers, role: MARKET_ROLE, holders: [c.TaskMarket, c.TaskCourt] },
+        { contract: keepers, role: VESTER_ROLE, holders: [c.EmissionPool] },
+        { contract: pool, role: MARKET_ROLE, holders: [c.TaskMarket, c.TaskCourt] },
+        { contract: pool, role: POLICY_ROLE, holders: [c.TaskMarket] },
+      ] as const;
+      for (const { contract, role, holders } of sealed) {
+        for (const holder of holders) assert.equal(await contract.read.hasRole([role, holder]), true, "wired at deployment");
+        const asTimelock = await asAccount(c.ParadigmTimelock);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          contract.write.grantRole([role, attacker.account.address], { account: asTimelock }),
+          contract,
+          "RoleSealed",
+          [role],
+        );
+        for (const holder of holders) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            contract.write.revokeRole([role, holder], { account: asTimelock }),
+            contract,
+            "RoleSealed",
+            [role],
+          );
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            contract.write.renounceRole([role, holder], { account: await asAccount(holder) }),
+            contract,
+            "RoleSealed",
+            [role],
+          );
+        }
+      }
+    });
+
+    it("sealing is DEFAULT_ADMIN_ROLE's alone and leaves the other roles to governance", async () => {
+      const { viem, attacker, asAccount, c } = await deployed();
+      for (const address of [c.KeeperRegistry, c.EmissionPool]) {
+        const contract = await viem.getContractAt("SealedRoles", address);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          contract.write.sealRoles({ account: attacker.account }),
+          contract,
+          "AccessControlUnauthorizedAccount",
+          [attacker.account.address, DEFAULT_ADMIN_ROLE],
+        );
+        // governance may still hand its admin role on (e.g. to a new timelock), through the timelock
+        const asTimelock = await asAccount(c.ParadigmTimelock);
+        await contract.write.grantRole([DEFAULT_ADMIN_ROLE, attacker.account.address], { account: asTimelock });
+        assert.equal(await contract.read.hasRole([DEFAULT_ADMIN_ROLE, attacker.account.address]), true);
+        await contract.write.sealRoles({ account: asTimelock }); // sealing again changes nothing
+        assert.equal(await contract.read.rolesSealed(), true);
+      }
+    });
+  });
+});
