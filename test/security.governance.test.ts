@@ -10,6 +10,7 @@ const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
 const VESTER_ROLE = keccak256(toHex("VESTER_ROLE"));
 const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
 const DEFAULT_ADMIN_ROLE = zeroHash;
+const DAY = 86_400n;
 
 /** The whole protocol as the Ignition module deploys it (devnet profile); the deployer is the guardian. */
 async function deployed() {
@@ -153,6 +154,88 @@ describe("Security: governance", () => {
         await contract.write.sealRoles({ account: asTimelock }); // sealing again changes nothing
         assert.equal(await contract.read.rolesSealed(), true);
       }
+    });
+  });
+
+  describe("stakers can leave before a governance change takes effect", () => {
+    it("deploys an unbonding period below the timelock delay: 7 < 8 days by default, and on the devnet profile", async () => {
+      const { keepers, timelock } = await deployed();
+      assert.equal((await timelock.read.keepers()).toLowerCase(), keepers.address.toLowerCase());
+      assert.ok((await keepers.read.unbondingPeriod()) < (await timelock.read.getMinDelay()), "devnet");
+      const connection = await network.create();
+      const c = (await deployParadigm(connection)).contracts;
+      const production = {
+        keepers: await connection.viem.getContractAt("KeeperRegistry", c.KeeperRegistry),
+        timelock: await connection.viem.getContractAt("ParadigmTimelock", c.ParadigmTimelock),
+      };
+      assert.equal(await production.keepers.read.unbondingPeriod(), 7n * DAY);
+      assert.equal(await production.timelock.read.getMinDelay(), 8n * DAY);
+    });
+
+    it("the registry refuses an unbonding period >= the timelock delay (UnbondingNotBelowDelay), from governance and at construction", async () => {
+      const { viem, keepers, timelock, token, asAccount } = await deployed();
+      const delay = await timelock.read.getMinDelay();
+      const asTimelock = await asAccount(timelock.address);
+      const unbondingPeriod = stringToHex("unbondingPeriod", { size: 32 });
+      for (const value of [delay, delay + 1n]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          keepers.write.setParameter([unbondingPeriod, value], { account: asTimelock }),
+          keepers,
+          "UnbondingNotBelowDelay",
+          [value, delay],
+        );
+      }
+      await keepers.write.setParameter([unbondingPeriod, delay - 1n], { account: asTimelock });
+      assert.equal(await keepers.read.unbondingPeriod(), delay - 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        viem.deployContract("KeeperRegistry", [token.address, timelock.address, 0n, delay, 2_000n, 60n]),
+        keepers,
+        "UnbondingNotBelowDelay",
+        [delay, delay],
+      );
+    });
+
+    it("the timelock refuses a delay <= the unbonding period (DelayNotAboveUnbonding), and learns the registry only once", async () => {
+      const { viem, keepers, timelock, guardianExecutes, asAccount } = await deployed();
+      const unbonding = await keepers.read.unbondingPeriod();
+      for (const delay of [unbonding, 1n]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          guardianExecutes([call(timelock, "updateDelay", [delay])]),
+          timelock,
+          "DelayNotAboveUnbonding",
+          [delay, unbonding],
+        );
+      }
+      await guardianExecutes([call(timelock, "updateDelay", [unbonding + 1n])]);
+      assert.equal(await timelock.read.getMinDelay(), unbonding + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        timelock.write.setKeepers([timelock.address], { account: await asAccount(timelock.address) }),
+        timelock,
+        "KeepersAlreadySet",
+        [keepers.address],
+      );
+    });
+
+    it("a delegator who unbonds when a harmful change is scheduled withdraws before the change can execute", async () => {
+      const { deployer, victim: keeper, voter: delegator, token, timelock, guardian, keepers, c, viem, networkHelpers, earned } = await deployed();
+      const court = await viem.getContractAt("TaskCourt", c.TaskCourt);
+      await keepers.write.register(["https://keeper.example", stringToHex("cpu", { size: 32 }), [1], 0n, 0], { account: keeper.account });
+      const stake = 1_000n * PAR;
+      await earned(delegator.account.address, stake);
+      await token.write.approve([keepers.address, stake], { account: delegator.account });
+      await keepers.write.delegate([keeper.account.address, stake], { account: delegator.account });
+
+      // the guardian schedules a slash of the whole stake for any lie; the delegator sees it and leaves
+      const op = call(court, "setParameter", [stringToHex("slashBps", { size: 32 }), 10_000n]);
+      await guardian.write.schedule([op.target, 0n, op.data, zeroHash, zeroHash, await timelock.read.getMinDelay()], { account: deployer.account });
+      const id = await timelock.read.hashOperation([op.target, 0n, op.data, zeroHash, zeroHash]);
+      await keepers.write.undelegate([keeper.account.address, stake], { account: delegator.account });
+      const { unbondReadyAt } = await keepers.read.positionOf([keeper.account.address, delegator.account.address]);
+      assert.ok(unbondReadyAt < (await timelock.read.getTimestamp([id])), "the stake is free before the change executes");
+      await networkHelpers.time.increaseTo(unbondReadyAt);
+      assert.equal(await timelock.read.isOperationReady([id]), false);
+      await keepers.write.withdraw([keeper.account.address], { account: delegator.account });
+      assert.equal(await token.read.balanceOf([delegator.account.address]), stake);
     });
   });
 });

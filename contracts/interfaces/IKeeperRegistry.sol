@@ -123,6 +123,9 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     error DuplicateModel(uint32 modelId);
     /// @notice A draw asked about block `blockNumber`, after the current block `current`.
     error FutureBlock(uint256 blockNumber, uint256 current);
+    /// @notice The unbonding period `unbondingPeriod` is not below the timelock's minimum delay
+    ///         `timelockDelay`: stakers could not leave before a scheduled change takes effect.
+    error UnbondingNotBelowDelay(uint256 unbondingPeriod, uint256 timelockDelay);
 
     // ----------------------------------------------------------------- keepers
 
@@ -224,6 +227,8 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     // ----------------------------------------------------------------- governance
 
     /// @notice Sets governance parameter `name` to `value` within its bounds. Only the timelock.
+    ///         "unbondingPeriod" must also stay below the timelock's minimum delay
+    ///         (UnbondingNotBelowDelay), so stakers can leave before a scheduled change executes.
     function setParameter(bytes32 name, uint256 value) external;
 
     // ----------------------------------------------------------------- views

@@ -7,6 +7,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {SealedRoles} from "../governance/SealedRoles.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
@@ -101,6 +102,8 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
 
     /// @notice PAR.
     IERC20 public immutable token;
+    /// @notice The timelock: the unbonding period stays below its minimum delay.
+    address public immutable timelock;
 
     Params private _params;
     /// @dev Active stake of all keepers (the sum of the pools that are active).
@@ -120,17 +123,18 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     mapping(address keeper => Vesting) private _vesting;
 
     /// @param token_ PAR
-    /// @param timelock receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
+    /// @param timelock_ receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
     constructor(
         address token_,
-        address timelock,
+        address timelock_,
         uint256 minStake_,
         uint256 unbondingPeriod_,
         uint256 maxCommissionBps_,
         uint256 commissionDelay_
     ) {
         token = IERC20(token_);
-        _grantRole(DEFAULT_ADMIN_ROLE, timelock);
+        timelock = timelock_;
+        _grantRole(DEFAULT_ADMIN_ROLE, timelock_);
         _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
         _setParameter("minStake", minStake_);
         _setParameter("unbondingPeriod", unbondingPeriod_);
@@ -770,6 +774,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
             params.minStake = uint96(value);
         } else if (name == "unbondingPeriod") {
             _checkBounds(name, value, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+            _checkBelowDelay(value);
             previous = params.unbondingPeriod;
             params.unbondingPeriod = uint32(value);
         } else if (name == "maxCommissionBps") {
@@ -808,6 +813,18 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     function _checkEndpoint(string calldata endpoint) private pure {
         uint256 length = bytes(endpoint).length;
         if (length == 0 || length > MAX_ENDPOINT_LENGTH) revert InvalidEndpoint(length, MAX_ENDPOINT_LENGTH);
+    }
+
+    /// @dev Stakers can always leave before a governance change takes effect: the unbonding
+    ///      period stays below the timelock's minimum delay (ParadigmTimelock refuses the converse).
+    ///      A timelock without code is an EOA standing in for it in test fixtures and is not
+    ///      checked: an EOA admin acts at once, so no unbonding period could be below its delay,
+    ///      and the deployment always passes ParadigmTimelock. A timelock with code must answer
+    ///      `getMinDelay()`, or setting the period reverts (so does the constructor).
+    function _checkBelowDelay(uint256 unbonding) private view {
+        if (timelock.code.length == 0) return;
+        uint256 delay = TimelockController(payable(timelock)).getMinDelay();
+        if (unbonding >= delay) revert UnbondingNotBelowDelay(unbonding, delay);
     }
 
     function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {

@@ -52,7 +52,9 @@ export function paradigmModule({
     const deployer = m.getAccount(0);
     const p = <T extends string | number | bigint>(name: string, fallback: T) => m.getParameter(name, fallback);
 
-    const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 2n * 86_400n), [], [zeroAddress], deployer]);
+    // The timelock's delay stays above the registry's unbonding period, so stakers can always
+    // unbond and withdraw before a scheduled operation executes (both contracts enforce it).
+    const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 8n * 86_400n), [], [zeroAddress], deployer]);
     const token = m.contract("ParadigmToken", [timelock]);
     const governor = m.contract("ParadigmGovernor", [
       token,
@@ -113,6 +115,7 @@ export function paradigmModule({
       m.call(pool, "sealRoles", [], { id: "pool_seal", after: poolRoles }),
       m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
       m.call(pool, "setKeepers", [keepers]),
+      m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
       m.call(marketApi, "setCourt", [court]),
     ];
     const setParameters = (contract: typeof marketApi | typeof court | typeof pool, prefix: string, values: ParameterSet) => {
