@@ -11,6 +11,8 @@ const VESTER_ROLE = keccak256(toHex("VESTER_ROLE"));
 const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
 const DEFAULT_ADMIN_ROLE = zeroHash;
 const DAY = 86_400n;
+/** Governor ProposalState.Succeeded. */
+const SUCCEEDED = 4;
 
 /** The whole protocol as the Ignition module deploys it (devnet profile); the deployer is the guardian. */
 async function deployed() {
@@ -48,7 +50,19 @@ async function deployed() {
     return timelock.write.executeBatch([targets, values, payloads, zeroHash, zeroHash], { account: attacker.account });
   }
 
-  return { viem, networkHelpers, c, asAccount, deployer, attacker, victim, voter, token, timelock, guardian, governor, pool, keepers, earned, guardianExecutes };
+  /** `voter` proposes `calls` on the Governor and votes for them; returns the proposal and its arguments. */
+  async function proposeAndVote(calls: { target: Address; data: Hex }[], description: string) {
+    const args = [calls.map((x) => x.target), calls.map(() => 0n), calls.map((x) => x.data)] as const;
+    const descriptionHash = keccak256(toHex(description));
+    await governor.write.propose([...args, description], { account: voter.account });
+    const id = await governor.read.hashProposal([...args, descriptionHash]);
+    await networkHelpers.time.increase(DEVNET.parameters.votingDelay + 1);
+    await governor.write.castVote([id, 1], { account: voter.account });
+    await networkHelpers.time.increase(DEVNET.parameters.votingPeriod + 1);
+    return { id, args: [...args, descriptionHash] as const };
+  }
+
+  return { viem, networkHelpers, c, asAccount, proposeAndVote, deployer, attacker, victim, voter, token, timelock, guardian, governor, pool, keepers, earned, guardianExecutes };
 }
 
 const call = (target: { address: Address; abi: Abi }, functionName: string, args: unknown[]) => ({
@@ -97,6 +111,19 @@ describe("Security: governance", () => {
         [attacker.account.address],
       );
       assert.equal(await token.read.totalSupply(), 0n);
+    });
+
+    it("a passed Governor proposal cannot grant the registry's MARKET_ROLE either (RoleSealed)", async () => {
+      const { viem, networkHelpers, attacker, voter, token, keepers, governor, earned, proposeAndVote } = await deployed();
+      await earned(voter.account.address, 1_000n * PAR);
+      await token.write.delegate([voter.account.address], { account: voter.account });
+      await networkHelpers.time.increase(1);
+      const { id, args } = await proposeAndVote([call(keepers, "grantRole", [MARKET_ROLE, attacker.account.address])], "grant");
+      assert.equal(await governor.read.state([id]), SUCCEEDED);
+      await governor.write.queue(args, { account: voter.account });
+      await networkHelpers.time.increase(DEVNET.parameters.timelockDelay + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(governor.write.execute(args, { account: voter.account }), keepers, "RoleSealed", [MARKET_ROLE]);
+      assert.equal(await keepers.read.hasRole([MARKET_ROLE, attacker.account.address]), false);
     });
 
     it("nobody, the timelock included, can grant, revoke or renounce the registry's MARKET_ROLE and VESTER_ROLE or the pool's MARKET_ROLE and POLICY_ROLE", async () => {
@@ -236,6 +263,44 @@ describe("Security: governance", () => {
       assert.equal(await timelock.read.isOperationReady([id]), false);
       await keepers.write.withdraw([keeper.account.address], { account: delegator.account });
       assert.equal(await token.read.balanceOf([delegator.account.address]), stake);
+    });
+  });
+
+  describe("staked PAR and the Governor's quorum", () => {
+    it("checkpoints the registry's PAR as the registry's own votes, and leaves them out of the votable supply", async () => {
+      const { networkHelpers, victim: keeper, voter, token, keepers, governor, earned } = await deployed();
+      assert.equal((await token.read.delegates([keepers.address])).toLowerCase(), keepers.address.toLowerCase());
+      assert.equal((await governor.read.keepers()).toLowerCase(), keepers.address.toLowerCase());
+      await earned(voter.account.address, 100n * PAR);
+      await earned(keeper.account.address, 900n * PAR);
+      await token.write.approve([keepers.address, 900n * PAR], { account: keeper.account });
+      await keepers.write.register(["https://keeper.example", stringToHex("cpu", { size: 32 }), [1], 900n * PAR, 0], { account: keeper.account });
+      await networkHelpers.time.increase(1);
+      const now = BigInt(await networkHelpers.time.latest()) - 1n;
+      assert.equal(await token.read.getPastVotes([keepers.address, now]), 900n * PAR, "staked PAR: the registry's votes");
+      assert.equal(await governor.read.votableSupply([now]), 100n * PAR);
+      assert.equal(await governor.read.quorum([now]), 4n * PAR, "4% of the votable 100 PAR");
+    });
+
+    it("lets a proposal reach quorum when most of the supply is staked", async () => {
+      const { networkHelpers, victim: keeper, voter, token, keepers, pool, governor, earned, proposeAndVote } = await deployed();
+      // 1,000 PAR liquid with the voter; 49,000 PAR (98% of the supply) staked, e.g. vested emission
+      await earned(voter.account.address, 1_000n * PAR);
+      await earned(keeper.account.address, 49_000n * PAR);
+      await token.write.approve([keepers.address, 49_000n * PAR], { account: keeper.account });
+      await keepers.write.register(["https://keeper.example", stringToHex("cpu", { size: 32 }), [1], 49_000n * PAR, 0], { account: keeper.account });
+      await token.write.delegate([voter.account.address], { account: voter.account });
+      await networkHelpers.time.increase(1);
+
+      const op = call(pool, "setParameter", [stringToHex("maxShareBps", { size: 32 }), 1_000n]);
+      const { id, args } = await proposeAndVote([op], "share cap 10%");
+      const snapshot = await governor.read.proposalSnapshot([id]);
+      assert.equal(await governor.read.quorum([snapshot]), 40n * PAR, "4% of the 1,000 votable PAR, not of the 50,000 supply");
+      assert.equal(await governor.read.state([id]), SUCCEEDED);
+      await governor.write.queue(args, { account: voter.account });
+      await networkHelpers.time.increase(DEVNET.parameters.timelockDelay + 1n);
+      await governor.write.execute(args, { account: voter.account });
+      assert.equal(await pool.read.maxShareBps(), 1_000);
     });
   });
 });

@@ -8,6 +8,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {SealedRoles} from "../governance/SealedRoles.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
@@ -122,7 +123,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     mapping(address keeper => mapping(address account => Member)) private _members;
     mapping(address keeper => Vesting) private _vesting;
 
-    /// @param token_ PAR
+    /// @param token_ PAR (ERC20Votes: the registry delegates its balance to itself)
     /// @param timelock_ receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
     constructor(
         address token_,
@@ -134,6 +135,9 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     ) {
         token = IERC20(token_);
         timelock = timelock_;
+        // Staked PAR is checkpointed as the registry's own votes, which it never casts: the
+        // Governor's quorum is a fraction of the supply minus these votes (ParadigmGovernor).
+        IVotes(token_).delegate(address(this));
         _grantRole(DEFAULT_ADMIN_ROLE, timelock_);
         _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
         _setParameter("minStake", minStake_);

@@ -56,14 +56,6 @@ export function paradigmModule({
     // unbond and withdraw before a scheduled operation executes (both contracts enforce it).
     const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 8n * 86_400n), [], [zeroAddress], deployer]);
     const token = m.contract("ParadigmToken", [timelock]);
-    const governor = m.contract("ParadigmGovernor", [
-      token,
-      timelock,
-      p("votingDelay", 86_400),
-      p("votingPeriod", 5 * 86_400),
-      p("proposalThreshold", 100_000n * 10n ** 8n),
-      p("quorumPercent", 4n),
-    ]);
     const guardian = m.contract("GenesisGuardian", [
       timelock,
       token,
@@ -82,6 +74,16 @@ export function paradigmModule({
       p("unbondingPeriod", 7n * 86_400n),
       p("maxCommissionBps", 2_000n),
       p("commissionDelay", 7n * 86_400n),
+    ]);
+    // Quorum is a fraction of the votable supply: staked PAR (the registry's own, uncast votes) is left out.
+    const governor = m.contract("ParadigmGovernor", [
+      token,
+      timelock,
+      p("votingDelay", 86_400),
+      p("votingPeriod", 5 * 86_400),
+      p("proposalThreshold", 100_000n * 10n ** 8n),
+      p("quorumPercent", 4n),
+      keepers,
     ]);
     const extension = m.contract("TaskMarketExtension", [token, models, keepers, pool]);
     const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock, extension]);
