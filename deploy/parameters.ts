@@ -3,7 +3,8 @@ import type { ParadigmModuleOptions } from "./modules/Paradigm.js";
 /** Devnet profile: windows and epochs of seconds, so a full round trip takes seconds (DESIGN.md §11). */
 export const DEVNET = {
   parameters: {
-    timelockDelay: 60n,
+    // above unbondingPeriod: stakers can leave before a scheduled operation executes
+    timelockDelay: 90n,
     votingDelay: 10,
     votingPeriod: 120,
     proposalThreshold: 10n ** 8n,

@@ -28,6 +28,8 @@ describe("deployment (Ignition module)", () => {
     assert.equal(await pool.read.genesisVesting(), BigInt(DEVNET.pool.genesisVesting));
     const registry = await viem.getContractAt("KeeperRegistry", c.KeeperRegistry);
     assert.equal(await registry.read.hasRole([await registry.read.VESTER_ROLE(), c.EmissionPool]), true);
+    assert.equal(await registry.read.rolesSealed(), true, "registry: MARKET_ROLE and VESTER_ROLE sealed");
+    assert.equal(await pool.read.rolesSealed(), true, "pool: MARKET_ROLE and POLICY_ROLE sealed");
     await viem.assertions.revertWithCustomError(pool.write.setKeepers([me]), pool, "AccessControlUnauthorizedAccount");
 
     const market = await viem.getContractAt("ITaskMarket", c.TaskMarket);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -9,6 +8,7 @@ import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {IParadigmToken} from "../interfaces/IParadigmToken.sol";
 import {EmissionMath} from "../libraries/EmissionMath.sol";
+import {SealedRoles} from "../governance/SealedRoles.sol";
 
 /// @title EmissionPool
 /// @notice Emits PAR epoch by epoch to contributors of verified work. Year one emits at most
@@ -16,7 +16,9 @@ import {EmissionMath} from "../libraries/EmissionMath.sol";
 ///         remainder (capped excess, epochs without work, rounding dust) flows back to the budget.
 /// @dev Conservation: remaining + outstanding + minted-by-this-pool never exceeds what the years
 ///      made available, and remaining + outstanding + totalSupply <= cap after every year start.
-contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient {
+///      MARKET_ROLE and POLICY_ROLE credit work and steer emission: the deployment grants them and
+///      seals them (SealedRoles) before it renounces its admin role.
+contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     using SafeCast for uint256;
 
     /// @notice May credit work: the task market.
@@ -356,6 +358,11 @@ contract EmissionPool is IEmissionPool, AccessControl, ReentrancyGuardTransient 
             revert UnknownParameter(name);
         }
         emit ParameterSet(name, previous, value);
+    }
+
+    /// @dev The roles that credit work (and so mint) or steer emission: sealed by `sealRoles()`.
+    function _isProtectedRole(bytes32 role) internal pure override returns (bool) {
+        return role == MARKET_ROLE || role == POLICY_ROLE;
     }
 
     function _check(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {

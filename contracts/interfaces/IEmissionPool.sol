@@ -3,12 +3,13 @@ pragma solidity 0.8.37;
 
 import {IGoverned} from "./IGoverned.sol";
 import {IKeeperRegistry} from "./IKeeperRegistry.sol";
+import {ISealedRoles} from "./ISealedRoles.sol";
 
 /// @title The emission pool: the only source of new PAR
 /// @notice Time is cut into epochs of `epochLength` seconds from `genesis`. Each closed epoch
 ///         emits an amount steered by the policy model and clamped by guardrails, shared among
 ///         contributors by the work credited to them during that epoch. Claims are pulled.
-interface IEmissionPool is IGoverned {
+interface IEmissionPool is IGoverned, ISealedRoles {
     /// @notice Verified work was credited to `contributor` in `epoch`: `units` of paid work backed
     ///         by `backing` (the most that paid work may earn: the protocol fees it paid), and
     ///         `zeroFeeUnits` of zero-fee work, which shares the epoch's `zeroFeeBudget`.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGoverned} from "./IGoverned.sol";
+import {ISealedRoles} from "./ISealedRoles.sol";
 
 /// @title The keeper registry: PAR staking, delegation pools, bonds, slashing and sortition
 /// @notice Each keeper (operator) runs a pool. The operator and its delegators hold shares of the
@@ -12,7 +13,7 @@ import {IGoverned} from "./IGoverned.sol";
 /// @dev Amounts are PAR base units (8 decimals). Governance parameters (names for `setParameter`
 ///      and `ParameterSet`): "minStake", "unbondingPeriod", "maxCommissionBps", "commissionDelay",
 ///      "rewardStreamPeriod".
-interface IKeeperRegistry is IGoverned {
+interface IKeeperRegistry is IGoverned, ISealedRoles {
     /// @notice A keeper as the SDK reads it.
     /// @param stake pool stake (operator + delegators), locked bonds included, unbonding excluded
     /// @param lockedBond part of `stake` locked by the market as task bonds
@@ -123,6 +124,9 @@ interface IKeeperRegistry is IGoverned {
     /// @notice A draw asked about block `blockNumber`, after the current block `current` or more
     ///         than 256 blocks before it (as far as a block hash seed reaches).
     error DrawOutOfRange(uint256 blockNumber, uint256 current);
+    /// @notice The unbonding period `unbondingPeriod` is not below the timelock's minimum delay
+    ///         `timelockDelay`: stakers could not leave before a scheduled change takes effect.
+    error UnbondingNotBelowDelay(uint256 unbondingPeriod, uint256 timelockDelay);
 
     // ----------------------------------------------------------------- keepers
 
@@ -224,6 +228,8 @@ interface IKeeperRegistry is IGoverned {
     // ----------------------------------------------------------------- governance
 
     /// @notice Sets governance parameter `name` to `value` within its bounds. Only the timelock.
+    ///         "unbondingPeriod" must also stay below the timelock's minimum delay
+    ///         (UnbondingNotBelowDelay), so stakers can leave before a scheduled change executes.
     function setParameter(bytes32 name, uint256 value) external;
 
     // ----------------------------------------------------------------- views

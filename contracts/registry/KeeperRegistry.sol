@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
+import {SealedRoles} from "../governance/SealedRoles.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
 import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 
@@ -18,7 +20,9 @@ import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 /// @dev Storage is laid out for the market's hot path: `lockBond`/`unlockBond` touch one slot of
 ///      the pool (`stake`, `locked`), `reward` reads one slot (`totalShares`, commission) and
 ///      writes the accumulator slot plus, for a non-zero commission, the operator's reward slot.
-contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
+///      MARKET_ROLE and VESTER_ROLE move stake: the deployment grants them and seals them
+///      (SealedRoles) before it renounces its admin role.
+contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
     using SortitionSumTree for SortitionSumTree.Tree;
@@ -99,6 +103,8 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
 
     /// @notice PAR.
     IERC20 public immutable token;
+    /// @notice The timelock: the unbonding period stays below its minimum delay.
+    address public immutable timelock;
 
     Params private _params;
     /// @dev Active stake of all keepers (the sum of the pools that are active).
@@ -117,18 +123,22 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     mapping(address keeper => mapping(address account => Member)) private _members;
     mapping(address keeper => Vesting) private _vesting;
 
-    /// @param token_ PAR
-    /// @param timelock receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
+    /// @param token_ PAR (ERC20Votes: the registry delegates its balance to itself)
+    /// @param timelock_ receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
     constructor(
         address token_,
-        address timelock,
+        address timelock_,
         uint256 minStake_,
         uint256 unbondingPeriod_,
         uint256 maxCommissionBps_,
         uint256 commissionDelay_
     ) {
         token = IERC20(token_);
-        _grantRole(DEFAULT_ADMIN_ROLE, timelock);
+        timelock = timelock_;
+        // Staked PAR is checkpointed as the registry's own votes, which it never casts: the
+        // Governor's quorum is a fraction of the supply minus these votes (ParadigmGovernor).
+        IVotes(token_).delegate(address(this));
+        _grantRole(DEFAULT_ADMIN_ROLE, timelock_);
         _grantRole(DEFAULT_ADMIN_ROLE, msg.sender);
         _setParameter("minStake", minStake_);
         _setParameter("unbondingPeriod", unbondingPeriod_);
@@ -770,6 +780,7 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
             params.minStake = uint96(value);
         } else if (name == "unbondingPeriod") {
             _checkBounds(name, value, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+            _checkBelowDelay(value);
             previous = params.unbondingPeriod;
             params.unbondingPeriod = uint32(value);
         } else if (name == "maxCommissionBps") {
@@ -790,6 +801,11 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
         emit ParameterSet(name, previous, value);
     }
 
+    /// @dev The roles that move stake: sealed by `sealRoles()`.
+    function _isProtectedRole(bytes32 role) internal pure override returns (bool) {
+        return role == MARKET_ROLE || role == VESTER_ROLE;
+    }
+
     function _requireRegistered(address keeper) private view returns (Pool storage pool) {
         pool = _pools[keeper];
         if (!pool.registered) revert NotRegistered(keeper);
@@ -803,6 +819,18 @@ contract KeeperRegistry is AccessControl, ReentrancyGuard, IKeeperRegistry {
     function _checkEndpoint(string calldata endpoint) private pure {
         uint256 length = bytes(endpoint).length;
         if (length == 0 || length > MAX_ENDPOINT_LENGTH) revert InvalidEndpoint(length, MAX_ENDPOINT_LENGTH);
+    }
+
+    /// @dev Stakers can always leave before a governance change takes effect: the unbonding
+    ///      period stays below the timelock's minimum delay (ParadigmTimelock refuses the converse).
+    ///      A timelock without code is an EOA standing in for it in test fixtures and is not
+    ///      checked: an EOA admin acts at once, so no unbonding period could be below its delay,
+    ///      and the deployment always passes ParadigmTimelock. A timelock with code must answer
+    ///      `getMinDelay()`, or setting the period reverts (so does the constructor).
+    function _checkBelowDelay(uint256 unbonding) private view {
+        if (timelock.code.length == 0) return;
+        uint256 delay = TimelockController(payable(timelock)).getMinDelay();
+        if (unbonding >= delay) revert UnbondingNotBelowDelay(unbonding, delay);
     }
 
     function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {

@@ -37,8 +37,8 @@ const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
 /**
  * The whole protocol, wired as DESIGN.md §9 wants it at genesis: PAR with zero supply and the
  * emission pool as its only minter; Governor + GenesisGuardian proposing through the timelock;
- * the market holding the pool's and the registry's market roles; the genesis models approved;
- * then every deployer admin role renounced, so only the timelock governs.
+ * the market holding the pool's and the registry's market roles, sealed for good; the genesis
+ * models approved; then every deployer admin role renounced, so only the timelock governs.
  *
  * Parameters (module "Paradigm") default to production values; the devnet passes seconds.
  */
@@ -52,16 +52,10 @@ export function paradigmModule({
     const deployer = m.getAccount(0);
     const p = <T extends string | number | bigint>(name: string, fallback: T) => m.getParameter(name, fallback);
 
-    const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 2n * 86_400n), [], [zeroAddress], deployer]);
+    // The timelock's delay stays above the registry's unbonding period, so stakers can always
+    // unbond and withdraw before a scheduled operation executes (both contracts enforce it).
+    const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 8n * 86_400n), [], [zeroAddress], deployer]);
     const token = m.contract("ParadigmToken", [timelock]);
-    const governor = m.contract("ParadigmGovernor", [
-      token,
-      timelock,
-      p("votingDelay", 86_400),
-      p("votingPeriod", 5 * 86_400),
-      p("proposalThreshold", 100_000n * 10n ** 8n),
-      p("quorumPercent", 4n),
-    ]);
     const guardian = m.contract("GenesisGuardian", [
       timelock,
       token,
@@ -81,6 +75,16 @@ export function paradigmModule({
       p("maxCommissionBps", 2_000n),
       p("commissionDelay", 7n * 86_400n),
     ]);
+    // Quorum is a fraction of the votable supply: staked PAR (the registry's own, uncast votes) is left out.
+    const governor = m.contract("ParadigmGovernor", [
+      token,
+      timelock,
+      p("votingDelay", 86_400),
+      p("votingPeriod", 5 * 86_400),
+      p("proposalThreshold", 100_000n * 10n ** 8n),
+      p("quorumPercent", 4n),
+      keepers,
+    ]);
     const extension = m.contract("TaskMarketExtension", [token, models, keepers, pool]);
     const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock, extension]);
     // TaskMarket forwards its cold functions (setCourt, setParameter, ...) to an extension: call
@@ -88,20 +92,32 @@ export function paradigmModule({
     const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });
     const court = m.contract("TaskCourt", [token, keepers, pool, market, timelock]);
 
+    // The roles through which funds move (credit work and mint, slash, vest, steer emission) go
+    // to the protocol's own contracts, then are sealed: nobody, the timelock included, can grant
+    // or revoke them afterwards (SealedRoles; docs/governance.md).
+    const poolRoles = [
+      m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
+      m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
+      m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
+    ];
+    const keepersRoles = [
+      m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
+      m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
+      // keepers' emission vests into their own stake while genesisVesting > 0 (DESIGN §9)
+      m.call(keepers, "grantRole", [role("VESTER_ROLE"), pool], { id: "keepers_vester" }),
+    ];
     const wiring: Future[] = [
       setMinter,
       m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), governor], { id: "proposer_governor" }),
       m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), governor], { id: "canceller_governor" }),
       m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), guardian], { id: "proposer_guardian" }),
       m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), guardian], { id: "canceller_guardian" }),
-      m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
-      m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
-      m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
-      m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
-      m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
-      // keepers' emission vests into their own stake while genesisVesting > 0 (DESIGN §9)
-      m.call(keepers, "grantRole", [role("VESTER_ROLE"), pool], { id: "keepers_vester" }),
+      ...poolRoles,
+      ...keepersRoles,
+      m.call(pool, "sealRoles", [], { id: "pool_seal", after: poolRoles }),
+      m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
       m.call(pool, "setKeepers", [keepers]),
+      m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
       m.call(marketApi, "setCourt", [court]),
     ];
     const setParameters = (contract: typeof marketApi | typeof court | typeof pool, prefix: string, values: ParameterSet) => {

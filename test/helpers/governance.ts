@@ -16,8 +16,9 @@ export const PROPOSAL_THRESHOLD = 10n ** 8n;
 /**
  * The genesis governance stack as deployment wires it: timelock (executors open, deployer admin
  * renounced), PAR governed by the timelock, Governor and GenesisGuardian as proposers/cancellers.
+ * `keepers`: the registry whose votes the Governor's quorum leaves out (none by default).
  */
-export async function deployGovernance(viem: Viem, guardian: Address, threshold: bigint) {
+export async function deployGovernance(viem: Viem, guardian: Address, threshold: bigint, keepers: Address = zeroAddress) {
   const [deployer] = await viem.getWalletClients();
   const timelock = await viem.deployContract("ParadigmTimelock", [MIN_DELAY, [], [zeroAddress], deployer.account.address]);
   const token = await viem.deployContract("ParadigmToken", [timelock.address]);
@@ -28,6 +29,7 @@ export async function deployGovernance(viem: Viem, guardian: Address, threshold:
     VOTING_PERIOD,
     PROPOSAL_THRESHOLD,
     4n,
+    keepers,
   ]);
   const genesisGuardian = await viem.deployContract("GenesisGuardian", [
     timelock.address,

@@ -160,6 +160,17 @@ export const emissionPoolAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleSealed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
         "name": "name",
         "type": "bytes32"
       }
@@ -323,6 +334,12 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "PolicyProposed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "RolesSealed",
     "type": "event"
   },
   {
@@ -682,6 +699,26 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "proposePolicy",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "rolesSealed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "sealRoles",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

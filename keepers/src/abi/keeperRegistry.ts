@@ -216,6 +216,17 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "bytes32",
+        "name": "role",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RoleSealed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "stake",
         "type": "uint256"
@@ -243,6 +254,22 @@ export const keeperRegistryAbi = [
       }
     ],
     "name": "StakeVesting",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "unbondingPeriod",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "timelockDelay",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnbondingNotBelowDelay",
     "type": "error"
   },
   {
@@ -476,6 +503,12 @@ export const keeperRegistryAbi = [
       }
     ],
     "name": "RewardsClaimed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "RolesSealed",
     "type": "event"
   },
   {
@@ -1216,6 +1249,26 @@ export const keeperRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "rolesSealed",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "sealRoles",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -1587,7 +1640,7 @@ export const keeperRegistryAbi = [
       },
       {
         "internalType": "address",
-        "name": "timelock",
+        "name": "timelock_",
         "type": "address"
       },
       {
@@ -1983,6 +2036,19 @@ export const keeperRegistryAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "timelock",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
