@@ -11,6 +11,8 @@ export const commonSentences: Table = {
   },
   UnknownParameter: (a) => `${text(a.name)} is not a parameter of this contract; check its name (each contract's setParameter documents its parameters)`,
   AccessControlUnauthorizedAccount: (a) => `${a.account} lacks ${role(a.neededRole)} on this contract; only a holder of that role may do this`,
+  RoleSealed: (a) =>
+    `${role(a.role)} was sealed at deployment: nobody, governance included, can grant, revoke or renounce it, so no key can mint, move or slash funds outside the protocol's rules`,
   AccessControlBadConfirmation: () => "an account may only renounce its own role: pass your own address as the confirmation",
   ReentrancyGuardReentrantCall: () => "the call re-entered the contract while it was busy (a callback called back in); call it separately",
   SafeERC20FailedOperation: (a) => `the PAR token ${a.token} refused the transfer; check the balance and allowance`,

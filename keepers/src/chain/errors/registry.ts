@@ -1,5 +1,5 @@
 /** Sentences for ModelRegistry's and KeeperRegistry's errors. */
-import { bps, MODEL_STATUS, named, par, side, text, when, type Table } from "./format.js";
+import { bps, duration, MODEL_STATUS, named, par, side, text, when, type Table } from "./format.js";
 
 export const modelRegistrySentences: Table = {
   UnknownModel: (a) => `model ${a.id} does not exist; see par models list`,
@@ -37,6 +37,8 @@ export const keeperRegistrySentences: Table = {
   NothingUnbonding: (a) => `${a.account} has nothing unbonding in ${a.keeper}'s pool; start with par keeper unstake <amount>`,
   UnbondingNotReady: (a, c) => `the unbonding stake can be withdrawn from ${when(a.readyAt, c)}; run par keeper withdraw then`,
   NothingToClaim: (a) => `${a.account} has no rewards to claim in ${a.keeper}'s pool`,
+  UnbondingNotBelowDelay: (a) =>
+    `an unbonding period of ${duration(a.unbondingPeriod)} is not below the timelock's delay of ${duration(a.timelockDelay)}: stakers could not leave before a scheduled change takes effect; choose a shorter period`,
   DrawOutOfRange: (a) =>
     `a draw asked about block ${a.blockNumber}, but the current block is ${a.current}: draws reach only the 256 blocks before the current one; ask about a block in that range`,
 };
