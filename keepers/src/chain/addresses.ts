@@ -15,6 +15,7 @@ export type AddressBook = {
     EmissionPool?: Address;
     ParadigmTimelock?: Address;
     ParadigmGovernor?: Address;
+    GenesisGuardian?: Address;
   };
 };
 
