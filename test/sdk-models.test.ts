@@ -11,19 +11,23 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { network } from "hardhat";
+import onnxPkg from "onnx-proto";
 import { keccak256, parseEther, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { deployParadigm } from "../deploy/deployment.js";
 import { DEVNET } from "../deploy/parameters.js";
 import { LUMA_INPUTS, LUMA_OUTPUTS } from "../keepers/examples/luma.js";
 import type { AddressBook } from "../keepers/src/chain/addresses.js";
-import { createKeystore, getModel, loadKeystore, MODELS, modelServers, paradigmFrom, readOnnxSignature, sha256, specStruct, startKeeper } from "../keepers/src/index.js";
+import { createKeystore, getModel, loadKeystore, MODELS, modelFromFile, modelServers, paradigmFrom, readOnnxSignature, sha256, specStruct, startKeeper } from "../keepers/src/index.js";
 import type { Keeper } from "../keepers/src/keeper.js";
 import { createLogger } from "../keepers/src/telemetry.js";
 import { clientsFor, registerKeeper, serveRpc, writeBook, type Connection } from "./helpers/sdk-chain.js";
 
+const { onnx } = onnxPkg;
 const run = promisify(execFile);
 const LUMA = "keepers/models/luma.onnx";
+/** Where docs/models.md has keepers fetch it: the file ships inside the npm package @paradigm/keepers. */
+const LUMA_URI = "npm:@paradigm/keepers/models/luma.onnx";
 /** Not the devnet's 60 s: the command must wait what the chain says. */
 const TIMELOCK_DELAY = 4n;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -83,6 +87,12 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
   it("reads the spec of an .onnx file, asks for what it cannot read, and proposes it with the file's IO and sha256", async () => {
     // a real third-party model: symbolic dims ("batch", "sequence") and a scalar input
     assert.deepEqual(await readOnnxSignature(MODELS.silero.bytes()), { inputs: MODELS.silero.inputs, outputs: MODELS.silero.outputs });
+    // ONNX Runtime reports a tensor without a declared shape as a scalar: refused, not registered as one
+    const info = (name: string, shape?: object) => ({ name, type: { tensorType: { elemType: 1, ...(shape && { shape }) } } });
+    const graph = { name: "g", node: [{ opType: "Relu", input: ["x"], output: ["y"] }], input: [info("x")], output: [info("y", { dim: [{ dimParam: "N" }] })] };
+    const unshaped = onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 7, opsetImport: [{ version: 13 }], graph })).finish();
+    await assert.rejects(readOnnxSignature(unshaped), /input "x" declares no shape, so its rank is unknown/);
+    await assert.rejects(readOnnxSignature(new Uint8Array([1, 2, 3])), /ONNX Runtime, which keepers run, cannot load this model/);
 
     const proposer = await account("proposer");
     const noCu = await par(["models", "register", LUMA], proposer.keystore);
@@ -92,7 +102,13 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
     assert.match(noLimit.stderr, /par: maxInputBytes \(--max-input-bytes\) is missing: rgb \[\?,3\] has dynamic dims; .*--max-dim <n>/);
     assert.equal(await proposer.c.contracts.models.read.modelCount(), 1, "nothing proposed");
 
-    const out = await par(["--json", "models", "register", LUMA, "--cu", "1", "--max-dim", "1024"], proposer.keystore);
+    const wrongUri = await par(["models", "register", LUMA, "--cu", "1", "--max-dim", "1024", "--uri", MODELS.mlp.uri], proposer.keystore);
+    assert.match(wrongUri.stderr, /par: npm:@paradigm\/keepers\/models\/mlp.onnx serves other bytes than keepers\/models\/luma.onnx .*--uri must serve this very file/);
+    assert.equal(await proposer.c.contracts.models.read.modelCount(), 1, "nothing proposed");
+    // without --uri, the file's own file: URL (for keepers on this machine)
+    assert.equal((await modelFromFile(LUMA, { computeUnits: 1, maxDim: 1 })).uri, pathToFileURL(path.resolve(LUMA)).href);
+
+    const out = await par(["--json", "models", "register", LUMA, "--uri", LUMA_URI, "--cu", "1", "--max-dim", "1024"], proposer.keystore);
     assert.equal(out.code, 0, out.stderr);
     id = JSON.parse(out.stdout).id;
     const m = await getModel(proposer.c, id);
@@ -100,12 +116,12 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
     assert.deepEqual(m.inputs, LUMA_INPUTS);
     assert.deepEqual(m.outputs, LUMA_OUTPUTS);
     assert.equal(m.modelHash, sha256(readFileSync(LUMA)));
-    assert.equal(m.uri, pathToFileURL(path.resolve(LUMA)).href);
+    assert.equal(m.uri, LUMA_URI);
     assert.deepEqual(
       { cu: m.computeUnits, decimals: m.outputDecimals, tolerance: m.tolerance, maxIn: m.maxInputBytes, maxOut: m.maxOutputBytes },
       { cu: 1, decimals: 4, tolerance: 2, maxIn: 1 + (1 + 2 * 4 + 1024 * 3), maxOut: 1024 * 2 * 8 },
     );
-    const again = await par(["models", "register", LUMA, "--cu", "1", "--max-dim", "1024"], proposer.keystore);
+    const again = await par(["models", "register", LUMA, "--uri", LUMA_URI, "--cu", "1", "--max-dim", "1024"], proposer.keystore);
     assert.match(again.stderr, new RegExp(`already registered as model ${id}`));
   });
 

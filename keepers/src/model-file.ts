@@ -7,9 +7,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import onnxPkg from "onnx-proto";
 import { loadSession } from "./inference.js";
 import type { ModelDef } from "./models.js";
 import { DType, dtypeSize, elementCount, type DTypeName, type TensorSpec } from "./tensors.js";
+
+const { onnx } = onnxPkg;
 
 /** What the proposer decides; every field is a ModelDef field (see models.ts) except `maxDim`. */
 export type ModelFileOptions = {
@@ -43,19 +46,33 @@ function inRange(what: string, v: number, min: number, max: number) {
  * symbolic or unknown dimension is dynamic (-1).
  */
 export async function readOnnxSignature(bytes: Uint8Array): Promise<{ inputs: TensorSpec[]; outputs: TensorSpec[] }> {
-  const { session } = await loadSession(bytes);
+  const { session } = await loadSession(bytes).catch((e: Error) => {
+    throw new Error(`ONNX Runtime, which keepers run, cannot load this model: ${e.message.split("\n")[0]}`);
+  });
+  const unshaped = undeclaredShapes(bytes);
   try {
     const specs = (role: string, metas: typeof session.inputMetadata) =>
       metas.map((m): TensorSpec => {
         if (!m.isTensor) throw new Error(`${role} "${m.name}" is not a tensor (a sequence or map); the registry takes tensors only`);
         const dtype = DType[m.type as DTypeName];
         if (!dtype) throw new Error(`${role} "${m.name}" is ${m.type}; the registry takes float32, int64, int32 and uint8 (cast it in the graph)`);
+        if (unshaped.has(m.name)) throw new Error(`${role} "${m.name}" declares no shape, so its rank is unknown; export the model with shapes (symbolic dims are fine)`);
         return { name: m.name, dtype, shape: m.shape.map((d) => (typeof d === "number" && d > 0 ? d : -1)) };
       });
     return { inputs: specs("input", session.inputMetadata), outputs: specs("output", session.outputMetadata) };
   } finally {
     await session.release();
   }
+}
+
+/**
+ * Names of the graph's inputs and outputs that declare no shape. ONNX Runtime reports those as
+ * rank 0, like a scalar, so the file itself is asked.
+ */
+function undeclaredShapes(bytes: Uint8Array): Set<string> {
+  const graph = onnx.ModelProto.decode(bytes).graph;
+  const values = [...(graph?.input ?? []), ...(graph?.output ?? [])];
+  return new Set(values.filter((v) => !v.type?.tensorType?.shape).map((v) => v.name ?? ""));
 }
 
 /** Bytes of the canonical input bundle (docs/keeper.md) when every dynamic dim is `maxDim`. */

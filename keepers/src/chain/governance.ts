@@ -89,7 +89,7 @@ export async function approveModel(c: ParadigmClients, id: number, guardianWalle
   const latest = await c.publicClient.getBlock();
   const skew = Number(latest.timestamp) - Date.now() / 1000;
   const wait = Math.max(0, readyAt - (await chainNow(c, skew)));
-  onStep({ step: "waiting", message: `waiting ${wait} s until the operation is ready (${new Date(readyAt * 1000).toISOString()}); anyone may execute it then`, model: id, readyAt, seconds: wait });
+  onStep({ step: "waiting", message: `waiting for the delay to pass: until the chain's clock reads ${new Date(readyAt * 1000).toISOString()}, ${wait} s from its latest block; anyone may execute the operation then`, model: id, readyAt, seconds: wait });
   while ((await chainNow(c, skew)) < readyAt) await sleep(1000);
 
   for (let tries = 1; !(await timelock.read.isOperationDone([operation])); tries++) {

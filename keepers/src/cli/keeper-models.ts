@@ -46,7 +46,7 @@ export function keeperModelsCommand(keeper: Command, g: () => GlobalOpts): void 
         cached,
         serving: listed ? "already listed on chain" : `added on chain: a running keeper with --cache ${g().cache} loads it within ${MODELS_REFRESH_MS / 1000} s, a restarted one at start`,
         servers: servers.keepers.length,
-        ...(servers.warning ? { warning: servers.warning } : {}),
+        ...(servers.warning && g().json ? { warning: servers.warning } : {}),
       });
       if (model.status === "Proposed" && !g().json) console.error(`par: note: model ${id} is not approved yet: it takes tasks once governance approves it`);
       if (servers.warning && !g().json) console.error(`par: warning: ${servers.warning}`);

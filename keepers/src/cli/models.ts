@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { encodeFunctionData } from "viem";
 import { modelRegistryAbi } from "../abi/index.js";
-import { fetchModel } from "../cache.js";
+import { fetchModelBytes } from "../cache.js";
 import { approveModel, devnetGuardian, type ApprovalStep } from "../chain/governance.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
 import { modelServers } from "../chain/servers.js";
@@ -43,7 +43,7 @@ export function modelsCommand(program: Command, g: () => GlobalOpts): void {
       const { c } = await clients(g(), false);
       const id = intArg("<id>")(idText);
       const [m, servers] = await Promise.all([getModel(c, id), modelServers(c, id)]);
-      print(g(), { ...view(g(), m), servers: servers.keepers.length, keepers: servers.keepers.join(","), ...(servers.warning ? { warning: servers.warning } : {}) });
+      print(g(), { ...view(g(), m), servers: servers.keepers.length, keepers: servers.keepers.join(","), ...(servers.warning && g().json ? { warning: servers.warning } : {}) });
       if (servers.warning && !g().json) console.error(`par: warning: ${servers.warning}`);
     });
 
@@ -58,7 +58,7 @@ export function modelsCommand(program: Command, g: () => GlobalOpts): void {
     .option("--max-input-bytes <n>", "largest input bundle in bytes (computed when every input dim is fixed)", intArg("--max-input-bytes"))
     .option("--max-output-bytes <n>", "largest canonical output in bytes, 8 per element (computed when every output dim is fixed)", intArg("--max-output-bytes"))
     .action(async (file: string, o: RegisterOptions) => {
-      const def = MODELS[file] ?? (await definitionOf(file, o, g().cache));
+      const def = MODELS[file] ?? (await definitionOf(file, o));
       const { c } = await clients(g(), true);
       const hash = sha256(def.bytes());
       const existing = await c.contracts.models.read.idOf([hash]);
@@ -86,13 +86,14 @@ export function modelsCommand(program: Command, g: () => GlobalOpts): void {
 }
 
 /** The ModelDef for a file, checked before anything is sent: the file loads and its URI serves the same bytes. */
-async function definitionOf(file: string, o: RegisterOptions, cacheDir: string): Promise<ModelDef> {
+async function definitionOf(file: string, o: RegisterOptions): Promise<ModelDef> {
   if (!existsSync(file)) throw new Error(`no file at ${file}: give an .onnx file (or a built-in key: ${Object.keys(MODELS).join(", ")})`);
   const def = await modelFromFile(file, {
     uri: o.uri, computeUnits: o.cu, outputDecimals: o.decimals, tolerance: o.tolerance,
     maxDim: o.maxDim, maxInputBytes: o.maxInputBytes, maxOutputBytes: o.maxOutputBytes,
   });
   // keepers will fetch the URI and refuse bytes with another hash: find that out now, not from their logs
-  await fetchModel(def.uri, sha256(def.bytes()), cacheDir);
+  const [want, served] = [sha256(def.bytes()), sha256(await fetchModelBytes(def.uri))];
+  if (served !== want) throw new Error(`${def.uri} serves other bytes than ${file} (sha256 ${served}, the file's is ${want}): --uri must serve this very file`);
   return def;
 }
