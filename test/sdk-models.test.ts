@@ -169,8 +169,15 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
     assert.match(one.stdout, /servers +1\n/);
     assert.match(one.stderr, new RegExp(`par: warning: only one keeper serves model ${id}: nobody else can check its results`));
 
+    // a second keeper, elsewhere: its cache is its own, and --file gives it a copy, checked against the registry
     const second = await account("keeper-2");
-    await registerKeeper(second.c, [id], 0n);
+    await registerKeeper(second.c, [1], 0n);
+    const elsewhere = ["--cache", path.join(dir, "cache-2"), "keeper", "models", "add", String(id)];
+    const wrong = await par([...elsewhere, "--file", "keepers/models/mlp.onnx"], second.keystore);
+    assert.match(wrong.stderr, /mlp.onnx: sha256 mismatch: registry says 0xf74a1ec1.*refusing to use it/);
+    const added = await par([...elsewhere, "--file", LUMA], second.keystore);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /cached +.*cache-2\/f74a1ec1/);
     const two = JSON.parse((await par(["--json", "models", "show", String(id)])).stdout);
     assert.equal(two.servers, 2);
     assert.equal(two.warning, undefined);
