@@ -143,12 +143,17 @@ async function main() {
   const faucet = createWalletClient({ chain: { ...hardhat, id: chainId }, transport: http(rpc) });
   const [funder] = await faucet.getAddresses();
   const common = { PAR_RPC: rpc, PAR_DEPLOYMENTS: path.join(root, "deploy/deployments"), PAR_CACHE: path.join(stateDir, "models") };
-  const keepers: { name: string; address: Address }[] = [];
-  for (let i = 1; i <= KEEPERS + 1; i++) {
-    const name = i <= KEEPERS ? `keeper-${i}` : "agent";
+  /** A keystore .devnet/<name>.keystore.json (passphrase devnet-<name>) for an account with 100 ETH of gas. */
+  const account = async (name: string) => {
     const env = { ...common, PAR_KEYSTORE: path.join(stateDir, `${name}.keystore.json`), PAR_PASSPHRASE: `devnet-${name}` };
     const address = (await par(["keeper", "init", "--json"], env)).match(/0x[0-9a-fA-F]{40}/)![0] as Address;
     await faucet.sendTransaction({ account: funder, to: address, value: parseEther("100") });
+    return { env, address };
+  };
+  const keepers: { name: string; address: Address }[] = [];
+  for (let i = 1; i <= KEEPERS + 1; i++) {
+    const name = i <= KEEPERS ? `keeper-${i}` : "agent";
+    const { env, address } = await account(name);
     if (name === "agent") {
       log(`requester agent ${address}`);
       start(name, "node", ["--import", "tsx", path.join(root, "deploy/agent.ts")], { env, echo: true });
@@ -160,6 +165,10 @@ async function main() {
     }
   }
 
+  // Yours, to bring a model (docs/models.md) or post tasks without racing the agent's nonces.
+  const you = await account("you");
+  log(`your account ${you.address} (gas, no PAR): export PAR_KEYSTORE=.devnet/you.keystore.json PAR_PASSPHRASE=devnet-you`);
+  log(`governance: the GenesisGuardian's guardian is the deployer ${funder}, unlocked on this node: \`par models approve <id> --devnet\` approves a model through the timelock`);
   log("network running — Ctrl-C stops everything; logs in .devnet/");
   const client = createPublicClient({ transport: http(rpc) });
   for (;;) {

@@ -31,6 +31,8 @@ describe("par CLI", function () {
     for (const cmd of ["init", "stake", "unstake", "withdraw", "status", "run"]) assert.match(keeper.stdout, new RegExp(`\\n  ${cmd}`));
     assert.match((await par(["keeper", "run", "--help"])).stdout, /--sample-rate <r>[\s\S]*--metrics-port <port>/);
     assert.match((await par(["task", "post", "--help"])).stdout, /--input-json <file>[\s\S]*--lot-json <file>/);
+    assert.match((await par(["models", "register", "--help"])).stdout, /--uri <uri>[\s\S]*--cu <n>[\s\S]*--max-dim <n>/);
+    assert.match((await par(["keeper", "models", "--help"])).stdout, /\n  add \[options\] <id>/);
     const wallet = await par(["wallet", "--help"]);
     for (const cmd of ["balance", "send", "deposit", "withdraw", "address"]) assert.match(wallet.stdout, new RegExp(`\\n  ${cmd}`));
   });

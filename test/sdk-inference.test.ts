@@ -11,6 +11,7 @@ import type { Worker } from "node:worker_threads";
 import { CommittedFetchError, fetchCommitted, fetchModel, ModelFetchError } from "../keepers/src/cache.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";
 import { loadSession, runBundle } from "../keepers/src/inference.js";
+import { buildLuma } from "../keepers/examples/luma.js";
 import { MODELS, sha256 } from "../keepers/src/models.js";
 import { createPool, InferenceCrashError } from "../keepers/src/pool.js";
 import { sampleBundle } from "../keepers/src/samples.js";
@@ -37,6 +38,9 @@ describe("keeper: inference, determinism, worker pool, model cache", function ()
     // the committed files that the registry's npm: URIs point at are these builds
     assert.deepEqual(readFileSync("keepers/models/mlp.onnx"), Buffer.from(MODELS.mlp.bytes()));
     assert.deepEqual(readFileSync("keepers/models/mixed.onnx"), Buffer.from(MODELS.mixed.bytes()));
+    // and docs/models.md's example, which is not a genesis model
+    assert.equal(sha256(buildLuma()), "0xf74a1ec13f1b58ee35041973fbbb8ad9d916c8fc0103206b42900598d2a53384");
+    assert.deepEqual(readFileSync("keepers/models/luma.onnx"), Buffer.from(buildLuma()));
   });
 
   it("commits to the same resultHash in two separate processes for every model", async () => {

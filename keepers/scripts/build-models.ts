@@ -1,12 +1,17 @@
-/** Writes the in-code genesis models to keepers/models/*.onnx (byte-identical on every run). */
+/**
+ * Writes the models built in code to keepers/models/*.onnx (byte-identical on every run): the
+ * genesis models mlp and mixed, and luma, the example docs/models.md registers.
+ */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { buildLuma } from "../examples/luma.js";
 import { MODELS, sha256 } from "../src/models.js";
 
 const dir = fileURLToPath(new URL("../models/", import.meta.url));
 mkdirSync(dir, { recursive: true });
-for (const key of ["mlp", "mixed"]) {
-  const bytes = MODELS[key].bytes();
+const built: Record<string, () => Uint8Array> = { mlp: MODELS.mlp.bytes, mixed: MODELS.mixed.bytes, luma: buildLuma };
+for (const [key, build] of Object.entries(built)) {
+  const bytes = build();
   writeFileSync(`${dir}${key}.onnx`, bytes);
   console.log(`${key}.onnx ${bytes.length} bytes sha256 ${sha256(bytes)}`);
 }

@@ -12,13 +12,16 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const out = fileURLToPath(new URL("../src/abi/", import.meta.url));
 
-const targets: { name: string; iface: string; impl: string; extra?: string }[] = [
+const targets: { name: string; iface?: string; impl: string; extra?: string }[] = [
   { name: "paradigmToken", iface: "interfaces/IParadigmToken.sol/IParadigmToken", impl: "token/ParadigmToken.sol/ParadigmToken" },
   { name: "modelRegistry", iface: "interfaces/IModelRegistry.sol/IModelRegistry", impl: "registry/ModelRegistry.sol/ModelRegistry" },
   { name: "keeperRegistry", iface: "interfaces/IKeeperRegistry.sol/IKeeperRegistry", impl: "registry/KeeperRegistry.sol/KeeperRegistry" },
   { name: "taskMarket", iface: "interfaces/ITaskMarket.sol/ITaskMarket", impl: "market/TaskMarket.sol/TaskMarket", extra: "market/TaskMarketExtension.sol/TaskMarketExtension" },
   { name: "taskCourt", iface: "interfaces/ITaskCourt.sol/ITaskCourt", impl: "market/TaskCourt.sol/TaskCourt" },
   { name: "emissionPool", iface: "interfaces/IEmissionPool.sol/IEmissionPool", impl: "emission/EmissionPool.sol/EmissionPool" },
+  // governance: `par models approve --devnet` schedules through the guardian and executes on the timelock
+  { name: "genesisGuardian", iface: "interfaces/IGenesisGuardian.sol/IGenesisGuardian", impl: "governance/GenesisGuardian.sol/GenesisGuardian" },
+  { name: "paradigmTimelock", impl: "governance/ParadigmTimelock.sol/ParadigmTimelock" },
 ];
 
 const index: string[] = [];
@@ -28,7 +31,7 @@ const key = (i: Item) => `${i.type} ${i.name ?? ""}(${(i.inputs ?? []).map((x) =
 for (const t of targets) {
   const files = [t.iface, t.impl, t.extra].filter((f): f is string => !!f).map((f) => path.join(root, "artifacts/contracts", `${f}.json`));
   const found = files.filter((f) => existsSync(f));
-  if (!found.length) throw new Error(`no artifact for ${t.name}: run \`npx hardhat build\` first (looked for ${files[0]})`);
+  if (!found.length) throw new Error(`no artifact for ${t.name}: run \`npx hardhat build\` first (looked for ${files.join(", ")})`);
   const abi = new Map<string, Item>();
   for (const f of found) {
     for (const item of JSON.parse(readFileSync(f, "utf8")).abi as Item[]) {

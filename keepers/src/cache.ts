@@ -90,12 +90,7 @@ export async function fetchModel(uri: string, expectedSha256: string, cacheDir: 
   const want = hex(expectedSha256);
   const file = path.join(cacheDir, `${want}.onnx`);
   if (existsSync(file) && sha256Hex(readFileSync(file)) === want) return file;
-  let bytes: Uint8Array;
-  try {
-    bytes = await fetchBytes(uri, timeoutMs);
-  } catch (e) {
-    throw new ModelFetchError(`model ${short(uri)}: cannot fetch: ${(e as Error).message}`);
-  }
+  const bytes = await fetchModelBytes(uri, timeoutMs);
   const got = sha256Hex(bytes);
   if (got !== want) {
     throw new ModelFetchError(`model ${short(uri)}: sha256 mismatch: registry says 0x${want}, fetched bytes hash to 0x${got}; refusing to use it`);
@@ -105,6 +100,15 @@ export async function fetchModel(uri: string, expectedSha256: string, cacheDir: 
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);
   return file;
+}
+
+/** A model file's bytes fetched from `uri` itself, never from a cache; ModelFetchError names the URI. Unverified: check its sha256. */
+export async function fetchModelBytes(uri: string, timeoutMs = 30_000): Promise<Uint8Array> {
+  try {
+    return await fetchBytes(uri, timeoutMs);
+  } catch (e) {
+    throw new ModelFetchError(`model ${short(uri)}: cannot fetch: ${(e as Error).message}`);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Address, Hex } from "viem";
 import { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 import { connect, type ParadigmClients } from "./chain/client.js";
 import { getModel, listModels, proposeModel } from "./chain/models.js";
+import { modelServers } from "./chain/servers.js";
 import { deposit, expireTasks, postLot, postTask, waitForResult, withdrawDeposit, type Input, type PostOptions, type VerifiedResult } from "./chain/requester.js";
 import { createTaskBook } from "./chain/taskbook.js";
 
@@ -15,11 +16,15 @@ export * from "./amounts.js";
 export * from "./canonical.js";
 export * from "./tensors.js";
 export * from "./lot.js";
-export { MODELS, sha256 } from "./models.js";
+export { MODELS, sha256, type ModelDef } from "./models.js";
+export { modelFromFile, readOnnxSignature, type ModelFileOptions } from "./model-file.js";
+export { loadKeystore, createKeystore } from "./keystore.js";
 export { connect, fromClients, nonceSafe, withGasHeadroom, withHeadroom, GAS_HEADROOM, type ParadigmClients } from "./chain/client.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { RpcUnreachableError, withReachCheck, PROBE_MS } from "./chain/reach.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
+export { modelServers, type ModelServers } from "./chain/servers.js";
+export { approveModel, devnetGuardian, type ApprovalStep } from "./chain/governance.js";
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
 export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GRACE, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
@@ -66,5 +71,7 @@ export function paradigmFrom(c: ParadigmClients) {
     getModel: (id: number) => getModel(c, id),
     listModels: () => listModels(c),
     proposeModel: (def: Parameters<typeof proposeModel>[1]) => proposeModel(c, def),
+    /** The active keepers serving model `id`, with a warning when fewer than two do (nobody checks their results). */
+    modelServers: (id: number) => modelServers(c, id),
   };
 }

@@ -13,7 +13,7 @@ import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "vi
 import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { collectEarnings, earningsFields } from "./chain/earnings.js";
-import { modelFile, signatureOf, type ModelRecord } from "./chain/models.js";
+import { signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, FINALIZE_GRACE, finalizeTasks, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import { challengeCommitment } from "./chain/challenge.js";
@@ -21,7 +21,8 @@ import type { Provider } from "./inference.js";
 import { CommittedFetchError, fetchCommitted } from "./cache.js";
 import { decodeLot, encodeLot, lotBytes, resultsAgree } from "./lot.js";
 import { createPool, InferenceCrashError, type InferencePool, type PoolResult } from "./pool.js";
-import { createMetrics, createLogger, type Logger, type Metrics } from "./telemetry.js";
+import { servedModels } from "./served.js";
+import { createMetrics, createLogger, errMsg, type Logger, type Metrics } from "./telemetry.js";
 import { decodeBundle } from "./tensors.js";
 
 export type KeeperOptions = {
@@ -67,10 +68,6 @@ const MAX_CRASHES = 3;
 const STOP_WAIT_MS = 15_000;
 const hex = (b: Uint8Array) => toHex(b);
 const bytes = (h: Hex) => hexToBytes(h);
-const errMsg = (e: unknown) => {
-  const err = e as { shortMessage?: string; message?: string; metaMessages?: string[] };
-  return [err.shortMessage ?? err.message ?? String(e), ...(err.metaMessages ?? []).slice(0, 2)].join(" ").replace(/\s+/g, " ").slice(0, 300);
-};
 
 export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const c = opts.clients;
@@ -88,18 +85,9 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const market = c.contracts.market;
   const court = c.contracts.court;
 
-  const info = await c.contracts.keepers.read.keeperOf([me]);
-  if (!info.registered) throw new Error(`${me} is not a registered keeper; run \`par keeper stake <amount> --models <ids>\` first`);
-  const served = new Map<number, { model: ModelRecord; path: string }>();
-  for (const id of info.modelIds) {
-    try {
-      const m = await modelFile(c, id, opts.cacheDir);
-      await pool.warm(m.path, signatureOf(m.model));
-      served.set(id, m);
-    } catch (e) {
-      log("model.unavailable", { model: id, reason: errMsg(e) });
-    }
-  }
+  const models = servedModels(c, me, opts.cacheDir, pool, log);
+  await models.load();
+  const served = models.served;
   const [assignWindow, claimTimeout, challengeWindow, challengeBond] = await Promise.all([
     market.read.assignWindow(), market.read.claimTimeout(), market.read.challengeWindow(), market.read.challengeBond(),
   ]).then((v) => v.map(Number));
@@ -544,6 +532,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     await Promise.all([work(headTime), watch(headTime), jury(headTime, now)]);
     await settle(now);
     earnInBackground();
+    models.refreshInBackground();
   }
   const done = (async () => {
     while (!stopped) {
@@ -571,7 +560,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       const landed = await Promise.race([
         (async () => {
           await done; // its last tick may still start work: wait for the loop first
-          await Promise.all([...batches, earning]);
+          await Promise.all([...batches, earning, models.refreshing()]);
           return true;
         })(),
         new Promise<boolean>((r) => (timer = setTimeout(() => r(false), STOP_WAIT_MS))),

@@ -13,18 +13,32 @@ import { DType, type TensorSpec } from "./tensors.js";
 const { onnx } = onnxPkg;
 const require = createRequire(import.meta.url);
 
-/** Everything ModelRegistry.propose needs, plus the bytes. */
+/**
+ * Everything ModelRegistry.propose needs, plus the bytes (IModelRegistry.ModelSpec; `specStruct`
+ * turns one into the struct). `modelFromFile` (model-file.ts) builds one for your own .onnx file.
+ */
 export type ModelDef = {
+  /** A short name, off chain only (`par task post --sample <key>` for the genesis models). */
   key: string;
+  /** One line for people, off chain only. */
   description: string;
+  /** The .onnx file's bytes; the registry records their sha256 (`modelHash`). */
   bytes: () => Uint8Array;
+  /** Where keepers fetch the file: file:, http(s):, npm:<package>/<path> or data:, at most 512 bytes. Keepers check its sha256. */
   uri: string;
+  /** The graph's inputs in its order, which is the order of the input bundle; shape -1 = dynamic. */
   inputs: TensorSpec[];
+  /** The graph's outputs in its order, which is the order of the canonical output. */
   outputs: TensorSpec[];
+  /** Compute units one inference costs: the fee floor and the work credited for emission scale with it. */
   computeUnits: number;
+  /** Largest input bundle accepted, in bytes (1 + per input: 1 + 4·rank + data); larger tasks are refused. */
   maxInputBytes: number;
+  /** Largest canonical output, in bytes (8 per element); keepers refuse to run a task whose output exceeds it. */
   maxOutputBytes: number;
+  /** Float outputs are committed as round-half-even(x·10^outputDecimals) int64s; 0..18. */
   outputDecimals: number;
+  /** Largest |a − b| between two committed elements that still agree (watchtowers, jurors). */
   tolerance: number;
 };
 
@@ -61,7 +75,8 @@ function floatInit(name: string, dims: number[], rand: () => number, scale: numb
   return { name, dataType: 1, dims, floatData: Array.from({ length: n }, () => Math.fround((rand() * 2 - 1) * scale)) };
 }
 
-function encodeModel(nodes: object[], inputs: TensorSpec[], outputs: TensorSpec[], initializer: object[], name: string): Uint8Array {
+/** An ONNX ModelProto (IR 7, opset 13) of `nodes`, serialised: for models built in code. */
+export function encodeModel(nodes: object[], inputs: TensorSpec[], outputs: TensorSpec[], initializer: object[], name: string): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 7,
     producerName: "paradigm",
@@ -71,7 +86,7 @@ function encodeModel(nodes: object[], inputs: TensorSpec[], outputs: TensorSpec[
   return onnx.ModelProto.encode(model).finish();
 }
 
-const attrInt = (name: string, i: number) => ({ name, type: 2, i });
+export const attrInt = (name: string, i: number) => ({ name, type: 2, i });
 const attrInts = (name: string, ints: number[]) => ({ name, type: 7, ints });
 
 /** 2-layer MLP classifier: x float32 [N,4] → probs float32 [N,3], label int64 [N]. */

@@ -3,6 +3,12 @@ import { createServer, type Server } from "node:http";
 
 export type Logger = (event: string, fields?: Record<string, unknown>) => void;
 
+/** An error as one log field: viem's short message and first details, on one line, at most 300 characters. */
+export const errMsg = (e: unknown) => {
+  const err = e as { shortMessage?: string; message?: string; metaMessages?: string[] };
+  return [err.shortMessage ?? err.message ?? String(e), ...(err.metaMessages ?? []).slice(0, 2)].join(" ").replace(/\s+/g, " ").slice(0, 300);
+};
+
 const fmt = (v: unknown) => (typeof v === "bigint" ? v.toString() : typeof v === "string" && /\s/.test(v) ? JSON.stringify(v) : String(v));
 
 export function createLogger(opts: { json?: boolean; quiet?: boolean; write?: (line: string) => void } = {}): Logger {

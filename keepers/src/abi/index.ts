@@ -4,3 +4,5 @@ export { keeperRegistryAbi } from "./keeperRegistry.js";
 export { taskMarketAbi } from "./taskMarket.js";
 export { taskCourtAbi } from "./taskCourt.js";
 export { emissionPoolAbi } from "./emissionPool.js";
+export { genesisGuardianAbi } from "./genesisGuardian.js";
+export { paradigmTimelockAbi } from "./paradigmTimelock.js";

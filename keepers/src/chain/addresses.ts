@@ -16,6 +16,7 @@ export type AddressBook = {
     EmissionPool?: Address;
     ParadigmTimelock?: Address;
     ParadigmGovernor?: Address;
+    GenesisGuardian?: Address;
   };
 };
 

@@ -23,7 +23,7 @@ import {
 } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { estimateContractGas, writeContract } from "viem/actions";
-import { emissionPoolAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
+import { emissionPoolAbi, genesisGuardianAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTimelockAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { AddressBook } from "./addresses.js";
 import { withReachCheck } from "./reach.js";
 
@@ -55,6 +55,8 @@ function bindContracts(publicClient: PublicClient<Transport, Chain>, walletClien
     market: getContract({ address: c.TaskMarket, abi: taskMarketAbi, client }),
     court: c.TaskCourt ? getContract({ address: c.TaskCourt, abi: taskCourtAbi, client }) : undefined,
     pool: c.EmissionPool ? getContract({ address: c.EmissionPool, abi: emissionPoolAbi, client }) : undefined,
+    timelock: c.ParadigmTimelock ? getContract({ address: c.ParadigmTimelock, abi: paradigmTimelockAbi, client }) : undefined,
+    guardian: c.GenesisGuardian ? getContract({ address: c.GenesisGuardian, abi: genesisGuardianAbi, client }) : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 /** Shared CLI plumbing: global options, passphrase prompt, clients from the address book. */
 import { homedir } from "node:os";
 import path from "node:path";
+import { InvalidArgumentError } from "commander";
 import { createPublicClient, http, keccak256, type Hex } from "viem";
 import { addressBookPath, loadAddressBook } from "../chain/addresses.js";
 import { connect, type ParadigmClients } from "../chain/client.js";
@@ -12,6 +13,12 @@ export const defaults = {
   rpc: process.env.PAR_RPC ?? "http://127.0.0.1:8545",
   keystore: process.env.PAR_KEYSTORE ?? path.join(homedir(), ".paradigm", "keystore.json"),
   cache: process.env.PAR_CACHE ?? path.join(homedir(), ".paradigm", "models"),
+};
+
+/** An option parser for a non-negative integer; the error names the option. */
+export const intArg = (what: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${what} must be a non-negative integer, got "${v}"`);
+  return Number(v);
 };
 
 /** Passphrase from PAR_PASSPHRASE (unattended runs) or an interactive prompt with hidden input. */

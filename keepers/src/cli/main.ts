@@ -4,7 +4,6 @@ import { Command, InvalidArgumentError } from "commander";
 import { formatUnits, getAddress, isAddress, stringToHex, type Address } from "viem";
 import { formatPar, parsePar } from "../amounts.js";
 import { explain } from "../chain/errors/index.js";
-import { getModel, listModels, proposeModel } from "../chain/models.js";
 import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type Input, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
@@ -13,7 +12,9 @@ import { createKeystore, keystoreAddress } from "../keystore.js";
 import { MODELS } from "../models.js";
 import { sampleBundle } from "../samples.js";
 import { createLogger, createMetrics, serveMetrics } from "../telemetry.js";
-import { clients, defaults, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
+import { clients, defaults, intArg, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
+import { keeperModelsCommand } from "./keeper-models.js";
+import { modelsCommand } from "./models.js";
 
 const program = new Command("par")
   .description("Paradigm: paid, verifiable ML inference. Run a keeper, post tasks, manage PAR.")
@@ -25,10 +26,6 @@ const program = new Command("par")
   .showHelpAfterError("(run with --help for usage)");
 
 const g = (): GlobalOpts => program.opts<GlobalOpts>();
-const intArg = (what: string) => (v: string) => {
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${what} must be a non-negative integer, got "${v}"`);
-  return Number(v);
-};
 const parArg = (what: string) => (v: string) => {
   try {
     return parsePar(v, what);
@@ -122,6 +119,8 @@ keeper
       balance: formatPar(await c.contracts.token.read.balanceOf([who])),
     });
   });
+
+keeperModelsCommand(keeper, g);
 
 keeper
   .command("run")
@@ -292,36 +291,7 @@ wallet
   .action(() => print(g(), { address: keystoreAddress(g().keystore) }));
 
 // ------------------------------------------------------------------ models
-const models = program.command("models").description("the model registry");
-
-models
-  .command("list")
-  .description("all registered models")
-  .action(async () => {
-    const { c } = await clients(g(), false);
-    const list = await listModels(c);
-    if (g().json) return console.log(JSON.stringify(list, (_k, v) => (typeof v === "bigint" ? v.toString() : v)));
-    for (const m of list) console.log(`${String(m.id).padStart(3)}  ${m.status.padEnd(8)}  CU ${String(m.computeUnits).padEnd(4)} ${m.inputs.map((i) => i.name).join(",")} -> ${m.outputs.map((i) => i.name).join(",")}  ${m.uri.slice(0, 60)}`);
-  });
-
-models
-  .command("show <id>")
-  .description("a model's full record")
-  .action(async (idText: string) => {
-    const { c } = await clients(g(), false);
-    const m = await getModel(c, intArg("<id>")(idText));
-    print(g(), { ...m, uri: m.uri.length > 100 ? m.uri.slice(0, 97) + "..." : m.uri });
-  });
-
-models
-  .command("register <key>")
-  .description(`propose a built-in model (${Object.keys(MODELS).join(", ")}); governance approves it`)
-  .action(async (key: string) => {
-    const def = MODELS[key];
-    if (!def) throw new Error(`unknown model "${key}"; built-in: ${Object.keys(MODELS).join(", ")}`);
-    const { c } = await clients(g(), true);
-    print(g(), { model: key, id: await proposeModel(c, def) });
-  });
+modelsCommand(program, g);
 
 try {
   await program.parseAsync(process.argv);
