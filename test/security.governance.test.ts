@@ -7,6 +7,7 @@ import { DEVNET } from "../deploy/parameters.js";
 
 const PAR = 10n ** 8n;
 const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
+const ARBITER_ROLE = keccak256(toHex("ARBITER_ROLE"));
 const VESTER_ROLE = keccak256(toHex("VESTER_ROLE"));
 const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
 const DEFAULT_ADMIN_ROLE = zeroHash;
@@ -126,13 +127,16 @@ describe("Security: governance", () => {
       assert.equal(await keepers.read.hasRole([MARKET_ROLE, attacker.account.address]), false);
     });
 
-    it("nobody, the timelock included, can grant, revoke or renounce the registry's MARKET_ROLE and VESTER_ROLE or the pool's MARKET_ROLE and POLICY_ROLE", async () => {
+    it("nobody, the timelock included, can grant, revoke or renounce the registry's MARKET_ROLE and VESTER_ROLE, the pool's MARKET_ROLE and POLICY_ROLE or the court's ARBITER_ROLE", async () => {
       const { viem, attacker, asAccount, c } = await deployed();
       const keepers = await viem.getContractAt("SealedRoles", c.KeeperRegistry);
       const pool = await viem.getContractAt("SealedRoles", c.EmissionPool);
+      const court = await viem.getContractAt("SealedRoles", c.TaskCourt);
       assert.equal(await keepers.read.rolesSealed(), true);
       assert.equal(await pool.read.rolesSealed(), true);
+      assert.equal(await court.read.rolesSealed(), true);
       const sealed = [
+        { contract: court, role: ARBITER_ROLE, holders: [c.ParadigmTimelock] },
         { contract: keepers, role: MARKET_ROLE, holders: [c.TaskMarket, c.TaskCourt] },
         { contract: keepers, role: VESTER_ROLE, holders: [c.EmissionPool] },
         { contract: pool, role: MARKET_ROLE, holders: [c.TaskMarket, c.TaskCourt] },

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -13,11 +12,12 @@ import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {DisputeLib} from "../libraries/DisputeLib.sol";
 import {TaskLib} from "../libraries/TaskLib.sol";
+import {SealedRoles} from "../governance/SealedRoles.sol";
 
 /// @title The task court
 /// @notice See ITaskCourt and docs/market.md. Holds MARKET_ROLE on the keeper registry (slash,
 ///         unlock bonds) and on the emission pool (jury duty credit).
-contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
+contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc ITaskCourt
@@ -453,6 +453,12 @@ contract TaskCourt is ITaskCourt, AccessControl, ReentrancyGuardTransient {
         }
         if (d.challengerBond != 0) slashed += keepers.slash(d.challenger, d.challengerBond, d.challengerBond, address(this));
         return (address(0), bytes32(0), slashed);
+    }
+
+    /// @dev The arbiter of escalated disputes (the timelock) is sealed by `sealRoles()`: nobody
+    ///      can hand the power to decide a dispute, and so to slash, to another key.
+    function _isProtectedRole(bytes32 role) internal pure override returns (bool) {
+        return role == ARBITER_ROLE;
     }
 
     function _bounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {

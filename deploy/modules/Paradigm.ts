@@ -116,6 +116,7 @@ export function paradigmModule({
       ...keepersRoles,
       m.call(pool, "sealRoles", [], { id: "pool_seal", after: poolRoles }),
       m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
+      m.call(court, "sealRoles", [], { id: "court_seal" }), // ARBITER_ROLE: the timelock, from the constructor
       m.call(pool, "setKeepers", [keepers]),
       m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
       m.call(marketApi, "setCourt", [court]),

@@ -48,8 +48,35 @@ export const paradigmTimelockAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "unbondingPeriod",
+        "type": "uint256"
+      }
+    ],
+    "name": "DelayNotAboveUnbonding",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "FailedCall",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keepers",
+        "type": "address"
+      }
+    ],
+    "name": "KeepersAlreadySet",
     "type": "error"
   },
   {
@@ -125,6 +152,11 @@ export const paradigmTimelockAbi = [
       }
     ],
     "name": "TimelockUnexpectedOperationState",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAddress",
     "type": "error"
   },
   {
@@ -243,6 +275,19 @@ export const paradigmTimelockAbi = [
       }
     ],
     "name": "Cancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "keepers",
+        "type": "address"
+      }
+    ],
+    "name": "KeepersSet",
     "type": "event"
   },
   {
@@ -737,6 +782,19 @@ export const paradigmTimelockAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "keepers",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -956,6 +1014,19 @@ export const paradigmTimelockAbi = [
       }
     ],
     "name": "scheduleBatch",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keepers_",
+        "type": "address"
+      }
+    ],
+    "name": "setKeepers",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
