@@ -427,11 +427,12 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
     const r = await waitForResult(requester, ids[0], { fromBlock, timeoutMs: 60_000 });
     assert.equal(r.keeper, mine.account!.address);
     assert.equal(rival, undefined, "the rival claimed in front of the batch");
-    await book.sync();
-    assert.equal(book.tasks.get(lost)!.task.keeper, other.account!.address);
+    // the rival's claim came first (the keeper may take it over later, once it lapses unanswered)
+    const claims = await requester.publicClient.getContractEvents({ abi: taskMarketAbi, address: fx.book.contracts.TaskMarket, eventName: "TaskClaimed", fromBlock });
+    assert.equal(claims.find((c) => c.args.id === lost)!.args.keeper, other.account!.address);
     const events = logs.map((l) => JSON.parse(l) as { event: string; ids?: string; id?: string });
     assert.deepEqual(events.filter((e) => e.event === "claim.lost").map((e) => e.ids), [String(lost)]);
-    assert.deepEqual(events.filter((e) => e.event === "task.claimed").map((e) => e.ids), [String(ids[0])]);
+    assert.equal(events.find((e) => e.event === "task.claimed")!.ids, String(ids[0]), "the rest claimed in one more transaction");
     assert.equal(events.filter((e) => e.event === "claim.failed").length, 0, "no one-by-one claims");
   });
 });
