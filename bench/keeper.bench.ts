@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { keccak256, stringToHex } from "viem";
 import { fetchModel } from "../keepers/src/cache.js";
-import { postTask, postTasks } from "../keepers/src/chain/requester.js";
+import { deposit, postTask, postTasks } from "../keepers/src/chain/requester.js";
 import { createTaskBook } from "../keepers/src/chain/taskbook.js";
 import { loadSession, runTensors } from "../keepers/src/inference.js";
 import { startKeeper } from "../keepers/src/keeper.js";
@@ -84,6 +84,10 @@ const suite: BenchSuite = async (connection) => {
     keepers.push(await startKeeper({ clients: c, cacheDir, saltSecret: keccak256(key), poolSize: 1, pollMs: 100, sampleRate: 0, log }));
   }
   const requester = clientsFor(url, fx.book, await fundedKey(connection, fx, 100n * PAR));
+  // Fees come from a deposit: posts in flight side by side would otherwise sign permits with the
+  // same token nonce, and all but one revert (ERC20InsufficientAllowance) whenever a post takes
+  // longer than the 250 ms between posts.
+  await deposit(requester, 100n * PAR);
   const fee = PAR / 100n;
 
   // throughput: 120 tasks in 4 batches
