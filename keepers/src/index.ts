@@ -17,6 +17,8 @@ export * from "./tensors.js";
 export * from "./lot.js";
 export { MODELS, sha256 } from "./models.js";
 export { connect, fromClients, nonceSafe, withGasHeadroom, withHeadroom, GAS_HEADROOM, type ParadigmClients } from "./chain/client.js";
+export { NoGasError, isNoGas } from "./chain/no-gas.js";
+export { fundFromNode, LOCAL_CHAIN_ID } from "./chain/faucet.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
 export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";

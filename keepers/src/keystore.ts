@@ -5,7 +5,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID, scryptSync, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { bytesToHex, concat, hexToBytes, keccak256, type Hex } from "viem";
+import { bytesToHex, concat, getAddress, hexToBytes, keccak256, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 export type KeystoreV3 = {
@@ -77,15 +77,22 @@ export function createKeystore(file: string, passphrase: string, opts: { private
   return { address: privateKeyToAccount(decryptKey(ks, passphrase)).address };
 }
 
-export function loadKeystore(file: string, passphrase: string): Hex {
+function readKeystore(file: string): KeystoreV3 {
   if (!existsSync(file)) {
     throw new Error(`keystore: no keystore at ${file}; create one with \`par keeper init\` (or pass --keystore <file>)`);
   }
-  let ks: KeystoreV3;
   try {
-    ks = JSON.parse(readFileSync(file, "utf8"));
+    return JSON.parse(readFileSync(file, "utf8"));
   } catch (e) {
     throw new Error(`keystore: ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  return decryptKey(ks, passphrase);
+}
+
+export function loadKeystore(file: string, passphrase: string): Hex {
+  return decryptKey(readKeystore(file), passphrase);
+}
+
+/** The address of a keystore's key, read without its passphrase: v3 keystores keep it in the clear. */
+export function keystoreAddress(file: string): Address {
+  return getAddress(`0x${strip(readKeystore(file).address)}`);
 }

@@ -1,18 +1,19 @@
 /** `par`: the Paradigm keeper and requester CLI. Every command has --help. */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { formatUnits, getAddress, isAddress, stringToHex, type Address, type Hex } from "viem";
+import { formatUnits, getAddress, isAddress, parseEther, stringToHex, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
+import { fundFromNode } from "../chain/faucet.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";
 import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
-import { createKeystore } from "../keystore.js";
+import { createKeystore, keystoreAddress } from "../keystore.js";
 import { MODELS } from "../models.js";
 import { sampleBundle } from "../samples.js";
 import { createLogger, createMetrics, serveMetrics } from "../telemetry.js";
-import { clients, defaults, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
+import { chainIdOf, clients, defaults, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
 
 const program = new Command("par")
   .description("Paradigm: paid, verifiable ML inference. Run a keeper, post tasks, manage PAR.")
@@ -294,6 +295,29 @@ wallet
   .action(async () => {
     const { loadKeystore } = await import("../keystore.js");
     print(g(), { address: privateKeyToAccount(loadKeystore(g().keystore, await passphrase()) as Hex).address });
+  });
+
+// ------------------------------------------------------------------ faucet
+/** Printed with every faucet answer: a new account's next question is where its PAR comes from. */
+const HOW_TO_GET_PAR =
+  "none: PAR has no premine and the emission pool is its only minter, so no faucet can give it. " +
+  "On the devnet, earn it as a keeper (`par keeper stake 0 --models 1,2,3`, then `par keeper run`), " +
+  "or ask a keeper to send you some (`par wallet send <address> <amount>`)";
+
+const ethArg = (v: string) => {
+  if (!/^\d+(\.\d{1,18})?$/.test(v)) throw new InvalidArgumentError(`--eth must be an amount of ETH like 10 or 0.5, got "${v}"`);
+  return v;
+};
+
+program
+  .command("faucet [address]")
+  .description("local devnet only: send <address> (default: your keystore's) ETH for gas from the node's own account; PAR cannot be handed out, only earned")
+  .option("--eth <amount>", "ETH to send", ethArg, "10")
+  .action(async (address: string | undefined, o) => {
+    const who = address ? addrArg(address) : keystoreAddress(g().keystore);
+    await chainIdOf(g().rpc);
+    const tx = await fundFromNode(g().rpc, who, parseEther(o.eth));
+    print(g(), { address: who, ETH: `+${o.eth}`, tx, PAR: HOW_TO_GET_PAR });
   });
 
 // ------------------------------------------------------------------ models
