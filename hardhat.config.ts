@@ -55,7 +55,8 @@ const config: HardhatUserConfig = {
   networks: {
     /** `hardhat node --network devnet`: instant mining plus a block every second, like an L2. */
     devnet: { type: "edr-simulated", chainType: "l1", chainId: 31337, mining: { auto: true, interval: 1000 } },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    /** The devnet's RPC, on PARADIGM_RPC_PORT (default 8545), for deploy/deploy.ts. */
+    localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${process.env.PARADIGM_RPC_PORT ?? 8545}` },
   },
 };
 
