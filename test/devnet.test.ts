@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -73,7 +73,8 @@ const lastSaved = (dir: string) => {
 
 describe("devnet", function () {
   this.timeout(180_000);
-  const dir = mkdtempSync(path.join(tmpdir(), "par-devnet-"));
+  const tmp = mkdtempSync(path.join(tmpdir(), "par-devnet-"));
+  const dir = path.join(tmp, "devnet");
   let port: number;
   let devnet: Devnet;
   let runningAt: number;
@@ -87,6 +88,7 @@ describe("devnet", function () {
 
   after(async () => {
     if (devnet) await stopDevnet(devnet);
+    rmSync(tmp, { recursive: true, force: true }); // logs and a model cache: megabytes per run
   });
 
   it("prints each keeper's exact command line, the one its process runs, and how to run one more keeper by hand", async () => {
@@ -162,7 +164,7 @@ describe("devnet", function () {
   });
 
   it("--resume with nothing saved refuses; --fresh says it starts clean and wipes what was saved", async () => {
-    const refused = startDevnet(["--resume", "--port", String(port), "--dir", mkdtempSync(path.join(tmpdir(), "par-devnet-"))]);
+    const refused = startDevnet(["--resume", "--port", String(port), "--dir", path.join(tmp, "empty")]);
     assert.equal(await refused.exited, 1);
     assert.match(refused.out(), /--resume: there is no complete saved devnet in \S+; run without --resume to start one/);
     assert.doesNotMatch(refused.out(), /starting the chain/);
