@@ -53,9 +53,23 @@ const config: HardhatUserConfig = {
     ignition: "./deploy",
   },
   networks: {
-    /** `hardhat node --network devnet`: instant mining plus a block every second, like an L2. */
-    devnet: { type: "edr-simulated", chainType: "l1", chainId: 31337, mining: { auto: true, interval: 1000 } },
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    /**
+     * `hardhat node --network devnet`, the devnet's chain (deploy/devnet.ts), mined like an L2:
+     * no automine (it mined each transaction in a block of its own, one second after the last, so
+     * the chain's clock ran ahead of the wall clock by hours); deploy/devnet.ts starts a block a
+     * second, holding every transaction sent in that second, once it has replayed any saved
+     * blocks, so no block is mined here before the replay. FIFO order and the genesis date from
+     * PARADIGM_DEVNET_GENESIS let a replay rebuild a saved chain block for block (docs/devnet.md).
+     */
+    devnet: {
+      type: "edr-simulated",
+      chainType: "l1",
+      chainId: 31337,
+      initialDate: process.env.PARADIGM_DEVNET_GENESIS,
+      mining: { auto: false, interval: 0, mempool: { order: "fifo" } },
+    },
+    /** The devnet's RPC, on PARADIGM_RPC_PORT (default 8545), for deploy/deploy.ts. */
+    localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${process.env.PARADIGM_RPC_PORT ?? 8545}` },
   },
 };
 

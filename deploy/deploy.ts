@@ -1,9 +1,11 @@
 /**
- * Deploys Paradigm on the selected network and writes deploy/deployments/<chainId>.json:
+ * Deploys Paradigm on the selected network and writes its address book <chainId>.json into
+ * PAR_DEPLOYMENTS, where `par` reads it (default deploy/deployments/):
  *
  *   npx hardhat run --network localhost deploy/deploy.ts
  *
- * PARADIGM_PROFILE=devnet (the default on chain 31337) uses seconds-long windows and epochs.
+ * PARADIGM_PROFILE=devnet (the default on chain 31337) uses seconds-long windows and epochs, and
+ * waits for one block after each step instead of Ignition's five: nobody reorgs a local chain.
  * The genesis models of the SDK's catalog (keepers/src/models.ts) are approved at deployment.
  */
 import path from "node:path";
@@ -17,7 +19,7 @@ const chainId = await (await connection.viem.getPublicClient()).getChainId();
 const devnet = (process.env.PARADIGM_PROFILE ?? (chainId === 31337 ? "devnet" : "production")) === "devnet";
 // The genesis models (DESIGN.md §9) are approved at deployment: ids 1, 2, 3 in catalog order.
 const genesisModels = Object.values(MODELS).map(specStruct);
-const book = await deployParadigm(connection, { ...(devnet ? DEVNET : {}), genesisModels });
-const file = writeAddressBook(book);
+const book = await deployParadigm(connection, { ...(devnet ? DEVNET : {}), genesisModels }, devnet ? 1 : undefined);
+const file = writeAddressBook(book, process.env.PAR_DEPLOYMENTS);
 console.log(`Paradigm deployed on chain ${book.chainId} at block ${book.deployBlock} → ${path.relative(process.cwd(), file)}`);
 for (const [name, address] of Object.entries(book.contracts)) console.log(`  ${name.padEnd(18)} ${address}`);

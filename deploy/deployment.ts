@@ -30,15 +30,20 @@ const CONTRACT_NAMES = {
 
 export const deploymentsDir = fileURLToPath(new URL("./deployments/", import.meta.url));
 
-/** Deploys the whole protocol on `connection` and returns its address book. */
+/**
+ * Deploys the whole protocol on `connection` and returns its address book. `confirmations` is how
+ * many blocks Ignition waits for after each step on a chain that does not automine (default 5).
+ */
 export async function deployParadigm(
   connection: NetworkConnection,
   options: ParadigmModuleOptions & { parameters?: Record<string, unknown> } = {},
+  confirmations?: number,
 ): Promise<AddressBook> {
   const publicClient = await connection.viem.getPublicClient();
   const deployBlock = Number(await publicClient.getBlockNumber()) + 1;
   const deployed = await connection.ignition.deploy(paradigmModule(options), {
     parameters: { Paradigm: (options.parameters ?? {}) as never },
+    config: confirmations === undefined ? {} : { requiredConfirmations: confirmations },
     displayUi: false,
   });
   const contracts = Object.fromEntries(

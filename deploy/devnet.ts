@@ -1,62 +1,77 @@
 /**
  * The devnet: what the network's founder runs to kick-start Paradigm on a laptop.
  *
- *   1. a local chain (`hardhat node --network devnet`: instant mining plus a block a second);
+ *   npm run devnet -- [--fresh | --resume] [--port 8545] [--dir .devnet]
+ *
+ *   1. a local chain (`hardhat node --network devnet`) mined like an L2: a block a second holding
+ *      every transaction sent in that second, with timestamps that follow the wall clock;
  *   2. Paradigm deployed with the genesis models approved (deploy/deploy.ts);
  *   3. two keepers, each with its own encrypted keystore, registered with zero stake (genesis:
  *      nobody holds PAR) and running `par keeper run`;
  *   4. a requester agent that keeps posting tasks;
  *   5. a summary line every few seconds: tasks done, PAR earned per keeper.
  *
- * Ctrl-C stops every process it started. State lives in .devnet/ (logs, keystores, model cache).
+ * A keeper or the agent that exits is started again (devnet-processes.ts); only the chain's exit
+ * stops the devnet. Its state lives in --dir: logs, keystores, model cache, the accounts
+ * (devnet.json) and the chain, saved block by block (devnet-chain.ts). A second run carries on
+ * from there (--resume, the default when there is something to resume) or starts clean (--fresh),
+ * and says which. Ctrl-C stops every process it started.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, createWriteStream } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPublicClient, createWalletClient, http, parseEther, type Address } from "viem";
-import { hardhat } from "viem/chains";
+import { parseArgs } from "node:util";
+import { spawn } from "node:child_process";
+import { createPublicClient, http, parseEther, type Address, type PublicClient } from "viem";
 import { formatPar } from "../keepers/src/amounts.js";
-import { loadAddressBook, addressBookPath } from "../keepers/src/chain/addresses.js";
+import { addressBookPath, loadAddressBook } from "../keepers/src/chain/addresses.js";
+import { fundFromNode } from "../keepers/src/chain/faucet.js";
 import { readNetwork } from "./devnet-status.js";
+import { readSavedChain, recordChain, replayChain, saveGenesis, type SavedChain } from "./devnet-chain.js";
+import { commandLine, createSupervisor, shellWord, type Service } from "./devnet-processes.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const stateDir = path.join(root, ".devnet");
-const port = Number(process.env.PARADIGM_RPC_PORT ?? 8545);
-const rpc = `http://127.0.0.1:${port}`;
 const KEEPERS = 2;
-const children: ChildProcess[] = [];
-let stopping = false;
+const BLOCK_MS = 1_000;
+
+const { values: flags } = parseArgs({
+  options: { fresh: { type: "boolean" }, resume: { type: "boolean" }, port: { type: "string" }, dir: { type: "string" } },
+});
+const port = Number(flags.port ?? process.env.PARADIGM_RPC_PORT ?? 8545);
+const rpc = `http://127.0.0.1:${port}`;
+const dir = path.resolve(root, flags.dir ?? ".devnet");
+// The default devnet's address book goes where `par` looks by default; a devnet in another
+// folder keeps its own there, so that two devnets never overwrite each other's.
+const deployments = flags.dir ? path.join(dir, "deployments") : path.join(root, "deploy/deployments");
+const files = { chain: path.join(dir, "chain.jsonl"), accounts: path.join(dir, "devnet.json"), cache: path.join(dir, "models") };
+const keystore = (name: string) => path.join(dir, `${name}.keystore.json`);
+
+/** A path as children get it and as printed: relative to the repository root, where they run, if it is inside it. */
+const rel = (p: string) => (path.relative(root, p).startsWith("..") ? p : path.relative(root, p));
+
+type Accounts = { keepers: { name: string; address: Address }[]; agent: Address; you?: Address };
 
 const log = (msg: string) => console.log(`[devnet] ${msg}`);
+const supervisor = createSupervisor({ cwd: root, logDir: dir, log });
+let recorder: ReturnType<typeof recordChain> | undefined;
+let stopping = false;
 
-/** Starts a child in its own process group; its output goes to a log file and, if `echo`, here. */
-function start(name: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; echo?: boolean } = {}) {
-  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...opts.env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const file = createWriteStream(path.join(stateDir, `${name}.log`));
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.pipe(file, { end: false });
-    if (opts.echo) {
-      let rest = "";
-      stream.on("data", (d: Buffer) => {
-        const lines = (rest + d.toString()).split("\n");
-        rest = lines.pop()!;
-        for (const line of lines) if (line.trim()) console.log(`[${name}] ${line}`);
-      });
-    }
-  }
-  children.push(child);
-  child.on("exit", (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited (${signal ?? code}); see .devnet/${name}.log — stopping`);
-      void stop(1);
-    }
-  });
-  return child;
+/**
+ * Stops the agent and the keepers first, so that their last transactions are still mined and
+ * their final logs written, then saves the last blocks, then stops the chain.
+ */
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  await supervisor.stop(["chain"], async () => void (await recorder?.flush()));
+  log("stopped");
+  process.exit(code);
 }
 
 /** Runs a command to completion; throws with its output if it fails. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -66,117 +81,181 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
-/** Whether any process of `child`'s group is still alive. */
-const groupAlive = (child: ChildProcess) => {
-  try {
-    process.kill(-child.pid!, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Stops `child`'s whole process group: SIGTERM, then SIGKILL if it is still there after
- * `graceMs`. Resolves once no process of the group is left.
- */
-async function stopGroup(child: ChildProcess, graceMs: number) {
-  if (!child.pid || !groupAlive(child)) return;
-  process.kill(-child.pid, "SIGTERM");
-  for (const until = Date.now() + graceMs; groupAlive(child) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
-  if (groupAlive(child)) {
-    log(`process group ${child.pid} still running after ${graceMs / 1000} s: killing it`);
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }
-}
-
-/**
- * Stops the agent and the keepers first, so that their last transactions are still mined and
- * their final logs written, then the chain.
- */
-async function stop(code = 0) {
-  if (stopping) return;
-  stopping = true;
-  log("stopping…");
-  const [chain, ...others] = children;
-  await Promise.all(others.map((c) => stopGroup(c, 20_000)));
-  if (chain) await stopGroup(chain, 5_000);
-  log("stopped");
-  process.exit(code);
-}
-
-async function waitForRpc(timeoutMs = 60_000) {
-  const client = createPublicClient({ transport: http(rpc) });
-  const until = Date.now() + timeoutMs;
-  for (;;) {
+async function waitForRpc(client: PublicClient, timeoutMs = 60_000) {
+  for (const until = Date.now() + timeoutMs; ; ) {
     try {
       return await client.getChainId();
     } catch {
-      if (Date.now() > until) throw new Error(`the chain did not answer on ${rpc} within ${timeoutMs / 1000}s; see .devnet/chain.log`);
+      if (Date.now() > until) throw new Error(`the chain did not answer on ${rpc} within ${timeoutMs / 1000}s; see ${rel(dir)}/chain.log`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
 }
 
-const par = (args: string[], env: NodeJS.ProcessEnv) => run("node", [path.join(root, "keepers/bin/par.js"), ...args], env);
+/** A TCP port nobody listens on now (for keepers' metrics: fixed ports clash between devnets). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** What `par` needs to act as account `name` of this devnet. */
+const envFor = (name: string) => ({
+  PAR_RPC: rpc,
+  PAR_DEPLOYMENTS: rel(deployments),
+  PAR_CACHE: rel(files.cache),
+  PAR_KEYSTORE: rel(keystore(name)),
+  PAR_PASSPHRASE: `devnet-${name}`,
+});
+
+const par = (args: string[], name: string) => run("node", ["keepers/bin/par.js", ...args], envFor(name));
+
+/**
+ * The saved devnet to carry on from, or undefined to start clean; says which. A plain run
+ * resumes when there is something to resume.
+ */
+function chooseStart(): { chain: SavedChain; accounts: Accounts } | undefined {
+  if (flags.fresh && flags.resume) throw new Error("give --fresh or --resume, not both");
+  // devnet.json is written once the setup is done: a chain saved without it cannot be resumed.
+  const chain = flags.fresh || !existsSync(files.accounts) ? undefined : readSavedChain(files.chain);
+  if (!chain) {
+    if (flags.resume) throw new Error(`--resume: there is no complete saved devnet in ${rel(dir)}; run without --resume to start one`);
+    log(`starting a fresh devnet in ${rel(dir)} (${flags.fresh ? "--fresh: anything saved there is wiped" : "nothing complete saved there to resume"})`);
+    return undefined;
+  }
+  const txs = chain.blocks.reduce((n, b) => n + b.txs.length, 0);
+  const last = chain.blocks.at(-1);
+  log(`resuming the devnet saved in ${rel(dir)}: ${chain.blocks.length} blocks, ${txs} transactions, the last mined ${last ? new Date(last.timestamp * 1000).toISOString() : chain.genesis.date} (--fresh starts clean instead)`);
+  return { chain, accounts: JSON.parse(readFileSync(files.accounts, "utf8")) };
+}
+
+/** Starts the chain; resolves with a client once it answers. The devnet stops if the chain exits. */
+async function startChain(genesisDate?: string): Promise<PublicClient> {
+  const chain: Service = {
+    name: "chain",
+    cmd: "npx",
+    args: ["hardhat", "node", "--network", "devnet", "--hostname", "127.0.0.1", "--port", String(port)],
+    env: genesisDate ? { PARADIGM_DEVNET_GENESIS: genesisDate } : {},
+  };
+  const child = supervisor.watch(chain, (why) => {
+    log(`${why}: every other process lives on the chain, so the devnet stops`);
+    void stop(1);
+  });
+  log(`starting the chain on ${rpc} (pid ${child.pid})`);
+  const client = createPublicClient({ transport: http(rpc, { retryCount: 0 }) }) as PublicClient;
+  await waitForRpc(client);
+  return client;
+}
+
+/** Deploys Paradigm and creates, funds and registers the keepers and the agent. */
+async function setUp(): Promise<Accounts> {
+  log("deploying Paradigm (genesis models approved, deployer admin renounced)");
+  await run("npx", ["hardhat", "build"]); // compiler warnings go nowhere; errors throw
+  // Ignition's journal of an earlier chain 31337 would make it skip the deployment on this one.
+  rmSync(path.join(root, "deploy/deployments/chain-31337"), { recursive: true, force: true });
+  const deployed = await run("npx", ["hardhat", "run", "--no-compile", "--network", "localhost", "deploy/deploy.ts"], {
+    PARADIGM_PROFILE: "devnet",
+    PARADIGM_RPC_PORT: String(port),
+    PAR_DEPLOYMENTS: deployments,
+  });
+  process.stdout.write(deployed.split("\n").filter((l) => !l.startsWith("npm warn")).join("\n"));
+  // Gas money only: ETH from the node's own account. No PAR exists; keepers earn it.
+  const account = async (name: string) => {
+    const address = (await par(["keeper", "init", "--json"], name)).match(/0x[0-9a-fA-F]{40}/)![0] as Address;
+    await fundFromNode(rpc, address, parseEther("100"));
+    if (name.startsWith("keeper-")) {
+      await par(["keeper", "stake", "0", "--models", "1,2,3", "--hardware", "cpu"], name);
+      log(`${name} ${address} registered (stake 0, models 1,2,3)`);
+    }
+    return address;
+  };
+  const names = Array.from({ length: KEEPERS }, (_, i) => `keeper-${i + 1}`);
+  // "you": yours, to bring a model (docs/models.md) or post tasks without racing the agent's nonces
+  const [agent, you, ...keepers] = await Promise.all(["agent", "you", ...names].map(account));
+  log(`requester agent ${agent}`);
+  return { keepers: names.map((name, i) => ({ name, address: keepers[i] })), agent, you };
+}
+
+/** Runs the keepers and the agent, restarting any that exits; prints each one's command line as it starts. */
+async function startServices(accounts: Accounts) {
+  const announce = (service: Service) => (child: { pid?: number }, restarts: number) =>
+    log(`${service.name} ${restarts ? "restarted" : "started"} (pid ${child.pid}): ${commandLine(service)}`);
+  for (const { name } of accounts.keepers) {
+    const args = ["keepers/bin/par.js", "keeper", "run", "--status-every", "0", "--metrics-port", String(await freePort())];
+    const keeper: Service = { name, cmd: "node", args, env: envFor(name) };
+    supervisor.keep(keeper, announce(keeper));
+  }
+  const agent: Service = { name: "agent", cmd: "node", args: ["--import", "tsx", "deploy/agent.ts"], env: envFor("agent"), echo: true };
+  supervisor.keep(agent, announce(agent));
+}
+
+/** How to run one more keeper by hand, with the first keeper name whose keystore does not exist yet. */
+function printOneMoreKeeper() {
+  let n = KEEPERS + 1;
+  while (existsSync(keystore(`keeper-${n}`))) n++;
+  const { PAR_PASSPHRASE: _, ...env } = envFor(`keeper-${n}`);
+  log(`one more keeper, by hand: in another shell, from ${root}`);
+  for (const line of [
+    `export ${Object.entries(env).map(([k, v]) => `${k}=${shellWord(v)}`).join(" ")}`,
+    "npx par keeper init                                  # asks for a passphrase (or set PAR_PASSPHRASE)",
+    "npx par faucet                                       # ETH for gas; PAR is earned, never handed out",
+    "npx par keeper stake 0 --models 1,2,3 --hardware cpu # register, zero stake at genesis",
+    "npx par keeper run",
+  ]) {
+    log(`  ${line}`);
+  }
+}
 
 async function main() {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
-  rmSync(stateDir, { recursive: true, force: true });
-  rmSync(path.join(root, "deploy/deployments/chain-31337"), { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
+  const saved = chooseStart();
+  if (!saved) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
 
-  log(`starting the chain on ${rpc}`);
-  start("chain", "npx", ["hardhat", "node", "--network", "devnet", "--hostname", "127.0.0.1", "--port", String(port)]);
-  const chainId = await waitForRpc();
-
-  log("deploying Paradigm (genesis models approved, deployer admin renounced)");
-  await run("npx", ["hardhat", "build"]); // compiler warnings go nowhere; errors throw
-  const deployed = await run("npx", ["hardhat", "run", "--no-compile", "--network", "localhost", "deploy/deploy.ts"], { PARADIGM_PROFILE: "devnet" });
-  process.stdout.write(deployed.split("\n").filter((l) => !l.startsWith("npm warn")).join("\n"));
-  const book = loadAddressBook(addressBookPath(chainId, path.join(root, "deploy/deployments")));
-
-  // Gas money only: the devnet's prefunded account pays ETH for transactions. No PAR exists.
-  const faucet = createWalletClient({ chain: { ...hardhat, id: chainId }, transport: http(rpc) });
-  const [funder] = await faucet.getAddresses();
-  const common = { PAR_RPC: rpc, PAR_DEPLOYMENTS: path.join(root, "deploy/deployments"), PAR_CACHE: path.join(stateDir, "models") };
-  /** A keystore .devnet/<name>.keystore.json (passphrase devnet-<name>) for an account with 100 ETH of gas. */
-  const account = async (name: string) => {
-    const env = { ...common, PAR_KEYSTORE: path.join(stateDir, `${name}.keystore.json`), PAR_PASSPHRASE: `devnet-${name}` };
-    const address = (await par(["keeper", "init", "--json"], env)).match(/0x[0-9a-fA-F]{40}/)![0] as Address;
-    await faucet.sendTransaction({ account: funder, to: address, value: parseEther("100") });
-    return { env, address };
-  };
-  const keepers: { name: string; address: Address }[] = [];
-  for (let i = 1; i <= KEEPERS + 1; i++) {
-    const name = i <= KEEPERS ? `keeper-${i}` : "agent";
-    const { env, address } = await account(name);
-    if (name === "agent") {
-      log(`requester agent ${address}`);
-      start(name, "node", ["--import", "tsx", path.join(root, "deploy/agent.ts")], { env, echo: true });
-    } else {
-      await par(["keeper", "stake", "0", "--models", "1,2,3", "--hardware", "cpu"], env);
-      log(`${name} ${address} registered (stake 0, models 1,2,3)`);
-      start(name, "node", [path.join(root, "keepers/bin/par.js"), "keeper", "run", "--status-every", "0", "--metrics-port", String(9463 + i)], { env });
-      keepers.push({ name, address });
-    }
+  const client = await startChain(saved?.chain.genesis.date);
+  let accounts: Accounts;
+  if (saved) {
+    const t0 = Date.now();
+    await replayChain(client, saved.chain, rel(files.chain));
+    log(`replayed ${saved.chain.blocks.length} blocks in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    accounts = saved.accounts;
+  } else {
+    await saveGenesis(client, files.chain);
   }
-
-  // Yours, to bring a model (docs/models.md) or post tasks without racing the agent's nonces.
-  const you = await account("you");
-  log(`your account ${you.address} (gas, no PAR): export PAR_KEYSTORE=.devnet/you.keystore.json PAR_PASSPHRASE=devnet-you`);
-  log(`governance: the GenesisGuardian's guardian is the deployer ${funder}, unlocked on this node: \`par models approve <id> --devnet\` approves a model through the timelock`);
-  log("network running — Ctrl-C stops everything; logs in .devnet/");
-  const client = createPublicClient({ transport: http(rpc) });
+  // The first block sets the chain's clock to the wall clock, which later blocks follow: after a
+  // replay the time the devnet was off has passed, and a fresh node's clock starts from when
+  // Hardhat read its config, a second or more before it started.
+  const latest = await client.getBlock();
+  const firstBlockAt = Math.max(Number(latest.timestamp) + 1, Math.round(Date.now() / 1000 + BLOCK_MS / 1000));
+  await client.request({ method: "evm_setNextBlockTimestamp", params: [firstBlockAt] } as never);
+  await client.request({ method: "evm_setIntervalMining", params: [BLOCK_MS] } as never);
+  // Nothing was mined before the interval started, so the recorder misses no block.
+  recorder = recordChain(client, files.chain, latest.number + 1n, log);
+  if (!saved) {
+    accounts = await setUp();
+    writeFileSync(files.accounts, JSON.stringify(accounts, null, 2) + "\n");
+  }
+  await startServices(accounts!);
+  const book = loadAddressBook(addressBookPath(await client.getChainId(), deployments));
+  if (accounts!.you) log(`your account ${accounts!.you} (gas, no PAR): export PAR_KEYSTORE=${rel(keystore("you"))} PAR_PASSPHRASE=devnet-you`);
+  log("governance: the GenesisGuardian's guardian is the deployer, unlocked on this node: `par models approve <id> --devnet` approves a model through the timelock");
+  log(`network running — Ctrl-C stops everything; logs in ${rel(dir)}/`);
+  printOneMoreKeeper();
   for (;;) {
     await new Promise((r) => setTimeout(r, 5_000));
     if (stopping) return;
-    const s = await readNetwork(client, book, keepers.map((k) => k.address));
-    const perKeeper = keepers.map((k, i) => `${k.name} ${s.keepers[i].tasks} tasks ${formatPar(s.keepers[i].earned)} PAR`).join(" | ");
-    log(`epoch ${s.epoch} · posted ${s.posted} · finalized ${s.finalized} · ${perKeeper}`);
+    try {
+      const s = await readNetwork(client, book, accounts!.keepers.map((k) => k.address));
+      const perKeeper = accounts!.keepers.map((k, i) => `${k.name} ${s.keepers[i].tasks} tasks ${formatPar(s.keepers[i].earned)} PAR`).join(" | ");
+      log(`epoch ${s.epoch} · posted ${s.posted} · finalized ${s.finalized} · ${perKeeper}`);
+    } catch (e) {
+      log(`summary skipped: ${(e as Error).message.split("\n")[0]}`); // the chain's own exit stops the devnet
+    }
   }
 }
 

@@ -8,7 +8,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createKeystore } from "../keepers/src/keystore.js";
 import { createMetrics, serveMetrics } from "../keepers/src/telemetry.js";
-import { fundedKey, liveChain, writeBook } from "./helpers/sdk-chain.js";
+import { network } from "hardhat";
+import { parseEther } from "viem";
+import { fundedKey, liveChain, serveRpc, writeBook } from "./helpers/sdk-chain.js";
 
 const run = promisify(execFile);
 async function par(args: string[], env: Record<string, string | undefined> = {}) {
@@ -26,7 +28,7 @@ describe("par CLI", function () {
 
   it("documents every command group and its options in --help", async () => {
     const top = await par(["--help"]);
-    for (const cmd of ["keeper", "task", "wallet", "models"]) assert.match(top.stdout, new RegExp(`\\n  ${cmd} `));
+    for (const cmd of ["keeper", "task", "wallet", "faucet", "models"]) assert.match(top.stdout, new RegExp(`\\n  ${cmd} `));
     const keeper = await par(["keeper", "--help"]);
     for (const cmd of ["init", "stake", "unstake", "withdraw", "status", "run"]) assert.match(keeper.stdout, new RegExp(`\\n  ${cmd}`));
     assert.match((await par(["keeper", "run", "--help"])).stdout, /--sample-rate <r>[\s\S]*--metrics-port <port>/);
@@ -111,6 +113,39 @@ describe("par CLI", function () {
     const r = await par(["--rpc", "http://127.0.0.1:9", "wallet", "balance", "0x0000000000000000000000000000000000000001"]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot reach the RPC at http:\/\/127.0.0.1:9 .*pass --rpc <url>/);
+  });
+
+  it("says which address has no ETH for gas, on which chain, and how to get some, instead of \"Missing or invalid parameters\"", async () => {
+    const { fx, url, server } = await liveChain();
+    try {
+      const keystore = path.join(mkdtempSync(path.join(tmpdir(), "par-cli-")), "ks.json");
+      const { address } = createKeystore(keystore, "pw", { n: 1 << 12 });
+      const r = await par(["--rpc", url, "--addresses", writeBook(fx.book), "--keystore", keystore, "keeper", "stake", "0", "--models", "1"], { PAR_PASSPHRASE: "pw" });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `par: ${address} has no ETH to pay gas on chain 31337: on the devnet run \`par faucet ${address}\`; elsewhere fund it`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("`par faucet` sends ETH to a keystore's address on a local chain, says PAR cannot be handed out and how to earn it, and refuses any other chain", async () => {
+    const { conn, url, server } = await liveChain();
+    const other = await serveRpc(await network.create({ override: { chainId: 8453 } }));
+    try {
+      const keystore = path.join(mkdtempSync(path.join(tmpdir(), "par-cli-")), "ks.json");
+      const { address } = createKeystore(keystore, "pw", { n: 1 << 12 });
+      const r = await par(["--rpc", url, "--keystore", keystore, "faucet", "--eth", "2.5"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`address +${address}\\nETH +\\+2\\.5\\n`));
+      assert.match(r.stdout, /PAR +none: PAR has no premine and the emission pool is its only minter.*earn it as a keeper.*par wallet send/);
+      assert.equal(await (await conn.viem.getPublicClient()).getBalance({ address }), parseEther("2.5"));
+      const refused = await par(["--rpc", other.url, "faucet", address]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /par: the faucet only works on a local devnet \(chain 31337, hardhat node or anvil\); http:\/\/127\.0\.0\.1:\d+ is chain 8453/);
+    } finally {
+      server.close();
+      other.server.close();
+    }
   });
 
   it("creates an encrypted keystore with `keeper init` and tells how to create one when missing", async () => {

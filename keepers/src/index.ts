@@ -20,6 +20,8 @@ export { MODELS, sha256, type ModelDef } from "./models.js";
 export { modelFromFile, readOnnxSignature, type ModelFileOptions } from "./model-file.js";
 export { loadKeystore, createKeystore } from "./keystore.js";
 export { connect, fromClients, nonceSafe, withGasHeadroom, withHeadroom, GAS_HEADROOM, type ParadigmClients } from "./chain/client.js";
+export { NoGasError, isNoGas } from "./chain/no-gas.js";
+export { fundFromNode, LOCAL_CHAIN_ID } from "./chain/faucet.js";
 export { loadAddressBook, type AddressBook } from "./chain/addresses.js";
 export { RpcUnreachableError, withReachCheck, PROBE_MS } from "./chain/reach.js";
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";

@@ -26,6 +26,7 @@ import { estimateContractGas, writeContract } from "viem/actions";
 import { emissionPoolAbi, genesisGuardianAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTimelockAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { AddressBook } from "./addresses.js";
 import { withReachCheck } from "./reach.js";
+import { explainNoGas } from "./no-gas.js";
 
 export type ParadigmClients = {
   publicClient: PublicClient<Transport, Chain>;
@@ -92,16 +93,22 @@ export function withGasHeadroom(transport: Transport): Transport {
  *   nonces above a gap, which the node refuses ("nonce higher than expected");
  * - they take their nonces and reach the node one at a time, in nonce order. Sent side by side
  *   over HTTP, a later nonce can arrive first, and a node that mines at once refuses it.
- * The estimate goes through the wallet's transport, so `withGasHeadroom` applies.
+ * The estimate goes through the wallet's transport, so `withGasHeadroom` applies. A sender that
+ * cannot pay the gas gets a NoGasError (no-gas.ts) saying so and how to get ETH.
  */
 export function nonceSafe(wallet: WalletClient<Transport, Chain, Account>): WalletClient<Transport, Chain, Account> {
   let sending: Promise<unknown> = Promise.resolve();
   return wallet.extend((client) => ({
     writeContract: (async (args: WriteContractParameters) => {
-      const gas = args.gas ?? (await estimateContractGas(client, { ...args, account: args.account ?? client.account, prepare: false } as EstimateContractGasParameters));
-      const sent = sending.then(() => writeContract(client, { ...args, gas }));
-      sending = sent.catch(() => undefined);
-      return sent;
+      const account = args.account ?? client.account;
+      try {
+        const gas = args.gas ?? (await estimateContractGas(client, { ...args, account, prepare: false } as EstimateContractGasParameters));
+        const sent = sending.then(() => writeContract(client, { ...args, gas }));
+        sending = sent.catch(() => undefined);
+        return await sent;
+      } catch (e) {
+        throw await explainNoGas(e, client, typeof account === "string" ? account : account.address);
+      }
     }) as typeof client.writeContract,
   }));
 }

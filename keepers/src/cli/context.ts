@@ -52,7 +52,8 @@ export async function passphrase(prompt = "Keystore passphrase: ", confirm = fal
   return p;
 }
 
-async function chainIdOf(rpc: string): Promise<number> {
+/** The chain id at `rpc`; an RPC that does not answer is an error that says how to fix it. */
+export async function chainIdOf(rpc: string): Promise<number> {
   try {
     return await createPublicClient({ transport: http(rpc, { retryCount: 2, timeout: 10_000 }) }).getChainId();
   } catch (e) {

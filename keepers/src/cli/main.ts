@@ -1,9 +1,11 @@
 /** `par`: the Paradigm keeper and requester CLI. Every command has --help. */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { formatUnits, getAddress, isAddress, stringToHex, type Address } from "viem";
+import { formatUnits, getAddress, isAddress, parseEther, stringToHex, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
 import { explain } from "../chain/errors/index.js";
+import { fundFromNode } from "../chain/faucet.js";
 import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type Input, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
@@ -12,7 +14,7 @@ import { createKeystore, keystoreAddress } from "../keystore.js";
 import { MODELS } from "../models.js";
 import { sampleBundle } from "../samples.js";
 import { createLogger, createMetrics, serveMetrics } from "../telemetry.js";
-import { clients, defaults, intArg, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
+import { chainIdOf, clients, defaults, intArg, passphrase, print, saltSecret, type GlobalOpts } from "./context.js";
 import { keeperModelsCommand } from "./keeper-models.js";
 import { modelsCommand } from "./models.js";
 
@@ -289,6 +291,29 @@ wallet
   .command("address")
   .description("the address of your keystore (read from the file: no passphrase, no chain)")
   .action(() => print(g(), { address: keystoreAddress(g().keystore) }));
+
+// ------------------------------------------------------------------ faucet
+/** Printed with every faucet answer: a new account's next question is where its PAR comes from. */
+const HOW_TO_GET_PAR =
+  "none: PAR has no premine and the emission pool is its only minter, so no faucet can give it. " +
+  "On the devnet, earn it as a keeper (`par keeper stake 0 --models 1,2,3`, then `par keeper run`), " +
+  "or ask a keeper to send you some (`par wallet send <address> <amount>`)";
+
+const ethArg = (v: string) => {
+  if (!/^\d+(\.\d{1,18})?$/.test(v)) throw new InvalidArgumentError(`--eth must be an amount of ETH like 10 or 0.5, got "${v}"`);
+  return v;
+};
+
+program
+  .command("faucet [address]")
+  .description("local devnet only: send <address> (default: your keystore's) ETH for gas from the node's own account; PAR cannot be handed out, only earned")
+  .option("--eth <amount>", "ETH to send", ethArg, "10")
+  .action(async (address: string | undefined, o) => {
+    const who = address ? addrArg(address) : keystoreAddress(g().keystore);
+    await chainIdOf(g().rpc);
+    const tx = await fundFromNode(g().rpc, who, parseEther(o.eth));
+    print(g(), { address: who, ETH: `+${o.eth}`, tx, PAR: HOW_TO_GET_PAR });
+  });
 
 // ------------------------------------------------------------------ models
 modelsCommand(program, g);
