@@ -21,25 +21,10 @@ async function submitted(answer: Hex, lot?: { items: number; input: Hex }) {
   return { f, id, submitter, challenger };
 }
 
-/**
- * Challenges with `output` and draws a full jury of `jurySize`. The court tries 4 draws per seat over
- * all keepers, so with barely enough eligible jurors a seat may stay empty (a smaller jury is still
- * valid, but these tests count on a full one): a short draw is undone and the dispute reseeded.
- */
+/** Challenges with `output` and draws a full jury of `jurySize`. */
 async function challengeAndDraw(f: MarketFixture, id: bigint, challenger: MarketFixture["admin"], output: Hex) {
   await f.challenge(id, output, challenger);
-  const size = Number(await f.court.read.jurySize());
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await f.networkHelpers.mine(1);
-    const snapshot = await f.networkHelpers.takeSnapshot();
-    await f.court.write.drawJury([id]);
-    const jurors = (await f.court.read.disputeOf([id])).jurors;
-    if (jurors.length === size) return jurors;
-    await snapshot.restore();
-    await f.networkHelpers.mine(257); // the seed block ages out: the next drawJury reseeds
-    await f.court.write.drawJury([id]);
-  }
-  throw new Error("no full jury in 20 seeds");
+  return f.drawFullJury(id);
 }
 
 /** Each juror commits and reveals `votes[i]` (0 = stays silent). */

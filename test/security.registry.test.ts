@@ -77,22 +77,6 @@ async function pool() {
   return { f, op, alice, griefer, eve, K, grief };
 }
 
-/** A full jury for dispute `id` (reseeds a short draw, as in market.disputes.test.ts). */
-async function drawFullJury(f: MarketFixture, id: bigint) {
-  const size = Number(await f.court.read.jurySize());
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await f.networkHelpers.mine(1);
-    const snapshot = await f.networkHelpers.takeSnapshot();
-    await f.court.write.drawJury([id]);
-    const jurors = (await f.court.read.disputeOf([id])).jurors;
-    if (jurors.length === size) return jurors;
-    await snapshot.restore();
-    await f.networkHelpers.mine(257);
-    await f.court.write.drawJury([id]);
-  }
-  throw new Error("no full jury in 20 seeds");
-}
-
 /** Every juror commits and reveals `outcome`. */
 async function voteAll(f: MarketFixture, id: bigint, jurors: readonly Address[], outcome: number) {
   const round = (await f.court.read.disputeOf([id])).round;
@@ -203,7 +187,7 @@ describe("Security: keeper pools", () => {
     assert.equal(free, 990n * PAR);
     await f.keepers.write.requestUnbond([free], { account: liar.account });
 
-    const jurors = await drawFullJury(f, id);
+    const jurors = await f.drawFullJury(id);
     await voteAll(f, id, jurors, 2); // Challenger
     const hash = await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
     assert.equal((await f.court.read.disputeOf([id])).outcome, 2);

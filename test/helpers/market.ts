@@ -197,6 +197,26 @@ export async function deployMarket(
     return hash;
   }
 
+  /**
+   * Draws a full jury of `jurySize` for dispute `id`. The court tries 4 draws per seat over all
+   * keepers, so with barely enough eligible jurors a seat may stay empty (a smaller jury is still
+   * valid, but tests count on a full one): a short draw is undone and the dispute reseeded.
+   */
+  async function drawFullJury(id: bigint) {
+    const size = Number(await court.read.jurySize());
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await networkHelpers.mine(1);
+      const snapshot = await networkHelpers.takeSnapshot();
+      await court.write.drawJury([id]);
+      const jurors = (await court.read.disputeOf([id])).jurors;
+      if (jurors.length === size) return jurors;
+      await snapshot.restore();
+      await networkHelpers.mine(257); // the seed block ages out: the next drawJury reseeds
+      await court.write.drawJury([id]);
+    }
+    throw new Error("no full jury in 20 seeds");
+  }
+
   const balance = (a: Address) => token.read.balanceOf([a]);
   /** Work units credited to `who` in the current epoch. */
   const work = async (who: Address) => (await pool.read.workOf([await pool.read.currentEpoch(), who]))[0];
@@ -204,7 +224,7 @@ export async function deployMarket(
   return {
     connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
     admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
-    claimAsAssignee, submit, finalize, flush, byAddress, balance, work, commitChallenge, challenge,
+    claimAsAssignee, submit, finalize, flush, byAddress, balance, work, commitChallenge, challenge, drawFullJury,
   };
 }
 
