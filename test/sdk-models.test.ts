@@ -70,7 +70,8 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
     conn = await network.create();
     const deployed = await deployParadigm(conn, {
       ...DEVNET,
-      parameters: { ...DEVNET.parameters, timelockDelay: TIMELOCK_DELAY },
+      // the unbonding period stays below the timelock's delay (the registry refuses it otherwise)
+      parameters: { ...DEVNET.parameters, timelockDelay: TIMELOCK_DELAY, unbondingPeriod: TIMELOCK_DELAY - 1n },
       genesisModels: [specStruct(MODELS.mlp)],
     });
     book = deployed as unknown as AddressBook;

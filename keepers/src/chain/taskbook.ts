@@ -145,7 +145,7 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
 
   type Ev = { eventName: string; args: Record<string, unknown>; blockNumber: bigint };
   function apply(ev: Ev, changed: Set<bigint>) {
-    const a = ev.args as Record<string, any>;
+    const a = (ev.args ?? {}) as Record<string, any>; // an event without parameters (RolesSealed) has no args
     if (a.id === undefined) return;
     const id = a.id as bigint;
     if (ev.eventName === "TaskPosted") {
