@@ -500,7 +500,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     function positionOf(address keeper, address account) external view returns (Position memory position) {
         Pool storage pool = _pools[keeper];
         Member storage member = _members[keeper][account];
-        (uint256 acc, uint256 toOperator) = _streamed(pool);
+        (uint256 acc, uint256 toOperator,) = _streamed(pool);
         uint256 shares = member.shares;
         uint256 rewards = member.rewards + (account == keeper ? toOperator : 0);
         if (member.shareEra == pool.shareEra) {
@@ -657,33 +657,28 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
         emit Rewarded(keeper, amount, commission);
     }
 
-    /// @dev What the stream releases up to now: the accumulator after it, and what goes to the
-    ///      operator for lack of shares.
-    function _streamed(Pool storage pool) private view returns (uint256 acc, uint256 toOperator) {
+    /// @dev What the stream releases up to now (`released`): the accumulator after it, and what
+    ///      goes to the operator for lack of shares.
+    function _streamed(Pool storage pool) private view returns (uint256 acc, uint256 toOperator, uint256 released) {
         acc = pool.accRewardPerShare;
-        uint256 released = PoolMath.released(pool.streamLeft, pool.streamUpdated, pool.streamEnd, block.timestamp);
-        if (released == 0) return (acc, 0);
+        released = PoolMath.released(pool.streamLeft, pool.streamUpdated, pool.streamEnd, block.timestamp);
+        if (released == 0) return (acc, 0, 0);
         uint256 shares = pool.totalShares;
-        if (shares == 0) return (acc, released);
+        if (shares == 0) return (acc, released, released);
         acc += released * PoolMath.PRECISION / shares;
     }
 
     /// @dev Moves what the stream released up to now into the accumulator (or, with no shares,
     ///      to the operator) and returns the accumulator.
     function _release(address keeper, Pool storage pool) private returns (uint256 acc) {
-        uint256 left = pool.streamLeft;
-        uint256 released = PoolMath.released(left, pool.streamUpdated, pool.streamEnd, block.timestamp);
-        if (released == 0) return pool.accRewardPerShare;
-        pool.streamLeft = uint96(left - released);
+        uint256 toOperator;
+        uint256 released;
+        (acc, toOperator, released) = _streamed(pool);
+        if (released == 0) return acc;
+        pool.streamLeft -= uint96(released);
         pool.streamUpdated = uint40(block.timestamp);
-        uint256 shares = pool.totalShares;
-        acc = pool.accRewardPerShare;
-        if (shares == 0) {
-            _members[keeper][keeper].rewards += uint96(released);
-        } else {
-            acc += released * PoolMath.PRECISION / shares;
-            pool.accRewardPerShare = acc.toUint160();
-        }
+        if (toOperator != 0) _members[keeper][keeper].rewards += uint96(toOperator);
+        else pool.accRewardPerShare = acc.toUint160();
     }
 
     /// @dev Releases the stream, then moves the rewards accrued by `member`'s shares into its
