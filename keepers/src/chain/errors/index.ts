@@ -13,6 +13,7 @@
  */
 import { decodeErrorResult, type Abi, type Hex } from "viem";
 import * as abis from "../../abi/index.js";
+import { isNoGas, NoGasError } from "../no-gas.js";
 import { commonSentences } from "./common.js";
 import { courtSentences, poolSentences } from "./court.js";
 import { governanceSentences } from "./governance.js";
@@ -150,7 +151,10 @@ export function explain(error: unknown, opts: ExplainOptions = {}): string {
   if (errors.some((e) => e.name === "ContractFunctionZeroDataError")) {
     return `${fn ?? "the call"} returned no data: there is no such contract at that address; check that the address book (--addresses) belongs to this chain`;
   }
-  if (errors.some((e) => e.name === "InsufficientFundsError")) return "the account has too little ETH to pay for gas; send it some ETH";
+  // A write through the SDK already names the account (NoGasError); any other path gets the same advice.
+  if (!(error instanceof NoGasError) && isNoGas(error)) {
+    return "the account has too little ETH to pay for gas: on the devnet run `par faucet <address>`; elsewhere fund it";
+  }
   const top = errors[0];
   if (!top) return String(error);
   return top.shortMessage ?? top.message ?? String(error);
