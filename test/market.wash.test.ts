@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { maxUint256, type Address, type Hex } from "viem";
-import { deployMarket, PAR, type MarketFixture } from "./helpers/market.js";
+import { deployMarket, PAR, param, type MarketFixture } from "./helpers/market.js";
 
 // Wash trading and sybils, run on chain with the real market, court, registry and emission pool,
 // claiming the emission they earn (docs/market.md, "Wash trading"). The pool is the only minter,
@@ -135,7 +135,7 @@ describe("Wash trading and sybils lose money (run on chain, emission claimed)", 
     const [liar, accomplice, ...jurors] = f.keeperWallets;
     const r = f.requester;
     for (const w of [liar, accomplice, ...jurors.slice(0, 7)]) await f.register(w, 100n * PAR);
-    await f.market.write.setParameter([`0x${Buffer.from("assignWindow").toString("hex").padEnd(64, "0")}`, 1n]);
+    await f.market.write.setParameter([param("assignWindow"), 1n]);
     const fee = PAR;
     const id = await f.post(r, { fee });
     await f.networkHelpers.time.increase(2);

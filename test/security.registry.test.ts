@@ -11,7 +11,7 @@ const SALT = keccak256("0x5a");
 const DAY = 24n * 3600n;
 /** The fixture's registry unbonding period. */
 const UNBONDING = 3600n;
-/** Today's PoolMath.splitSlash (free/unbonding split of a slash net of the bond). */
+/** PoolMath.splitSlash as the review found it (the free part rounded down): picks a slash whose rounding took the griefer's unit. */
 function splitSlash(amount: bigint, free: bigint, unbonding: bigint) {
   if (amount >= free + unbonding) return { fromFree: free, fromUnbonding: unbonding };
   const fromFree = (amount * free) / (free + unbonding);
