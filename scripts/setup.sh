@@ -41,7 +41,7 @@ node_ok || { echo "setup: could not provide node >= 22.15" >&2; exit 1; }
 # unless a manifest or the lock changed after it.
 installed() {
   [ -d node_modules/.bin ] && [ "${PARADIGM_FORCE_INSTALL:-0}" != 1 ] || return 1
-  for f in package.json keepers/package.json package-lock.json; do
+  for f in package.json keepers/package.json subgraph/package.json frontend/package.json package-lock.json; do
     [ ! "$f" -nt node_modules/.package-lock.json ] || return 1
   done
 }

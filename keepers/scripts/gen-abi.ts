@@ -22,6 +22,8 @@ const targets: { name: string; iface?: string; impl: string; extra?: string }[] 
   // governance: `par models approve --devnet` schedules through the guardian and executes on the timelock
   { name: "genesisGuardian", iface: "interfaces/IGenesisGuardian.sol/IGenesisGuardian", impl: "governance/GenesisGuardian.sol/GenesisGuardian" },
   { name: "paradigmTimelock", impl: "governance/ParadigmTimelock.sol/ParadigmTimelock" },
+  // the indexer and the dApp read proposals and votes
+  { name: "paradigmGovernor", impl: "governance/ParadigmGovernor.sol/ParadigmGovernor" },
 ];
 
 const index: string[] = [];

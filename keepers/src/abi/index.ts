@@ -6,3 +6,4 @@ export { taskCourtAbi } from "./taskCourt.js";
 export { emissionPoolAbi } from "./emissionPool.js";
 export { genesisGuardianAbi } from "./genesisGuardian.js";
 export { paradigmTimelockAbi } from "./paradigmTimelock.js";
+export { paradigmGovernorAbi } from "./paradigmGovernor.js";
