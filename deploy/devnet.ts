@@ -9,7 +9,8 @@
  *   3. two keepers, each with its own encrypted keystore, registered with zero stake (genesis:
  *      nobody holds PAR) and running `par keeper run`;
  *   4. a requester agent that keeps posting tasks;
- *   5. a summary line every few seconds: tasks done, PAR earned per keeper.
+ *   5. the indexer (subgraph/, Ponder), serving GraphQL and SQL over the chain;
+ *   6. a summary line every few seconds: tasks done, PAR earned per keeper.
  *
  * A keeper or the agent that exits is started again (devnet-processes.ts); only the chain's exit
  * stops the devnet. Its state lives in --dir: logs, keystores, model cache, the accounts
@@ -191,6 +192,33 @@ async function startServices(accounts: Accounts) {
   }
   const agent: Service = { name: "agent", cmd: "node", args: ["--import", "tsx", "deploy/agent.ts"], env: envFor("agent"), echo: true };
   supervisor.keep(agent, announce(agent));
+  const indexer = await indexerService();
+  supervisor.keep(indexer.service, announce(indexer.service));
+  return { indexerUrl: indexer.url };
+}
+
+/**
+ * The indexer (subgraph/, Ponder) on this devnet's chain, with its PGlite database in --dir. It
+ * indexes from the deployment block each time the devnet starts: a replayed chain has new block
+ * hashes, which an index of the old one would take for a reorg deeper than finality.
+ */
+async function indexerService(): Promise<{ service: Service; url: string }> {
+  const data = path.join(dir, "indexer");
+  rmSync(data, { recursive: true, force: true });
+  const indexerPort = port === 8545 ? 42069 : await freePort();
+  const service: Service = {
+    name: "indexer",
+    cmd: "node",
+    args: ["node_modules/ponder/dist/esm/bin/ponder.js", "--root", "subgraph", "start", "--port", String(indexerPort), "--schema", "paradigm", "--log-level", "warn"],
+    env: {
+      PONDER_TELEMETRY_DISABLED: "true",
+      PONDER_RPC_URL: rpc,
+      PONDER_CHAIN_ID: "31337",
+      PAR_DEPLOYMENTS: deployments,
+      PONDER_PGLITE_DIR: data,
+    },
+  };
+  return { service, url: `http://127.0.0.1:${indexerPort}` };
 }
 
 /** How to run one more keeper by hand, with the first keeper name whose keystore does not exist yet. */
@@ -240,10 +268,11 @@ async function main() {
     accounts = await setUp();
     writeFileSync(files.accounts, JSON.stringify(accounts, null, 2) + "\n");
   }
-  await startServices(accounts!);
+  const { indexerUrl } = await startServices(accounts!);
   const book = loadAddressBook(addressBookPath(await client.getChainId(), deployments));
   if (accounts!.you) log(`your account ${accounts!.you} (gas, no PAR): export PAR_KEYSTORE=${rel(keystore("you"))} PAR_PASSPHRASE=devnet-you`);
   log("governance: the GenesisGuardian's guardian is the deployer, unlocked on this node: `par models approve <id> --devnet` approves a model through the timelock");
+  log(`indexer: GraphQL at ${indexerUrl}/graphql, SQL at ${indexerUrl}/sql (data in ${rel(dir)}/indexer; see docs/indexer.md)`);
   log(`network running — Ctrl-C stops everything; logs in ${rel(dir)}/`);
   printOneMoreKeeper();
   for (;;) {
