@@ -61,10 +61,10 @@ export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {
   };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else delete env.DATABASE_URL;
-  const args = [ponderBin, "start", "--port", String(port), "--schema", "paradigm", "--log-format", "json", "--log-level", "warn"];
+  const args = [ponderBin, "start", "--port", String(port), "--schema", "paradigm", "--log-format", "json", "--log-level", process.env.PARADIGM_INDEXER_LOG ?? "warn"];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: subgraph, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (d) => (output = (output + d).slice(-20_000)));
+  child.stdout!.on("data", (d) => (output = (output + d).slice(-200_000)));
   child.stderr!.on("data", (d) => (output = (output + d).slice(-20_000)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
