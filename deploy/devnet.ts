@@ -9,7 +9,8 @@
  *   3. two keepers, each with its own encrypted keystore, registered with zero stake (genesis:
  *      nobody holds PAR) and running `par keeper run`;
  *   4. a requester agent that keeps posting tasks;
- *   5. the indexer (subgraph/, Ponder), serving GraphQL and SQL over the chain;
+ *   5. the indexer (subgraph/, Ponder), serving GraphQL and SQL over the chain, and the dApp
+ *      (frontend/), built and served with this devnet's addresses;
  *   6. a summary line every few seconds: tasks done, PAR earned per keeper.
  *
  * A keeper or the agent that exits is started again (devnet-processes.ts); only the chain's exit
@@ -26,6 +27,8 @@ import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { createPublicClient, http, parseEther, type Address, type PublicClient } from "viem";
 import { formatPar } from "../keepers/src/amounts.js";
+import { loadKeystore } from "../keepers/src/keystore.js";
+import { configFromBook, serveDapp } from "../frontend/serve.js";
 import { addressBookPath, loadAddressBook } from "../keepers/src/chain/addresses.js";
 import { fundFromNode } from "../keepers/src/chain/faucet.js";
 import { readNetwork } from "./devnet-status.js";
@@ -221,6 +224,14 @@ async function indexerService(): Promise<{ service: Service; url: string }> {
   return { service, url: `http://127.0.0.1:${indexerPort}` };
 }
 
+/** Builds the dApp (frontend/) and serves it with this devnet's configuration; returns its URL. */
+async function startDapp(book: ReturnType<typeof loadAddressBook>, indexerUrl: string): Promise<string> {
+  log("building the dApp (frontend/)");
+  await run("npm", ["run", "build", "-w", "frontend"]);
+  const dapp = await serveDapp({ port: port === 8545 ? 5173 : await freePort(), config: configFromBook(book, rpc, indexerUrl) });
+  return dapp.url;
+}
+
 /** How to run one more keeper by hand, with the first keeper name whose keystore does not exist yet. */
 function printOneMoreKeeper() {
   let n = KEEPERS + 1;
@@ -270,9 +281,12 @@ async function main() {
   }
   const { indexerUrl } = await startServices(accounts!);
   const book = loadAddressBook(addressBookPath(await client.getChainId(), deployments));
+  const dappUrl = await startDapp(book, indexerUrl);
   if (accounts!.you) log(`your account ${accounts!.you} (gas, no PAR): export PAR_KEYSTORE=${rel(keystore("you"))} PAR_PASSPHRASE=devnet-you`);
   log("governance: the GenesisGuardian's guardian is the deployer, unlocked on this node: `par models approve <id> --devnet` approves a model through the timelock");
   log(`indexer: GraphQL at ${indexerUrl}/graphql, SQL at ${indexerUrl}/sql (data in ${rel(dir)}/indexer; see docs/indexer.md)`);
+  log(`dApp: ${dappUrl} — MetaMask: the page adds the network (chain id 31337, RPC ${rpc})`);
+  if (accounts!.you) log(`  import your account ${accounts!.you} by its private key ${loadKeystore(keystore("you"), "devnet-you")} (devnet only): it has ETH for gas; PAR is earned (docs/dapp.md)`);
   log(`network running — Ctrl-C stops everything; logs in ${rel(dir)}/`);
   printOneMoreKeeper();
   for (;;) {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDebianPackage } from "../../test/helpers/debian.js";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { toHex } from "viem";
 import type { Connection } from "../../test/helpers/sdk-chain.js";
@@ -69,7 +70,7 @@ export async function corsRpc(conn: Connection): Promise<{ url: string; server: 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? ensureDebianPackage("/usr/bin/chromium", "chromium"), args: CHROMIUM_ARGS });
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ensureDebianPackage } from "./debian.js";
 import { freePort } from "./indexer.js";
 
 export type Postgres = { url: string; stop(): Promise<void> };
@@ -18,10 +19,10 @@ function binDir(): string {
   const find = () => (existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)).map((v) => path.join(root, v, "bin")).find((d) => existsSync(path.join(d, "initdb"))) : undefined);
   let dir = find();
   if (!dir) {
-    execFileSync("apt-get", ["install", "-y", "-q", "postgresql"], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    ensureDebianPackage("/usr/bin/psql", "postgresql");
     dir = find();
   }
-  if (!dir) throw new Error("PostgreSQL is not installed and `apt-get install postgresql` did not provide it; install Debian's postgresql package");
+  if (!dir) throw new Error("Debian's postgresql package is installed but no initdb is in /usr/lib/postgresql/*/bin");
   return dir;
 }
 
