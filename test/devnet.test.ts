@@ -117,6 +117,21 @@ describe("devnet", function () {
     assert.equal(JSON.parse(status.stdout).registered, true);
   });
 
+  it("serves the indexer's GraphQL over the devnet's own tasks, and the dApp with the devnet's addresses", async () => {
+    const graphqlUrl = (await waitFor(devnet, /GraphQL at (http:\/\/\S+\/graphql)/, 10_000))[1]!;
+    const dappUrl = (await waitFor(devnet, /dApp: (http:\/\/\S+)/, 10_000))[1]!;
+    const book = JSON.parse(readFileSync(path.join(dir, "deployments/31337.json"), "utf8"));
+    for (const until = Date.now() + 60_000; ; await sleep(1_000)) {
+      const res = await fetch(graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ tasks { totalCount } }" }) }).catch(() => undefined);
+      const total = res?.ok ? ((await res.json()) as { data?: { tasks: { totalCount: number } } }).data?.tasks.totalCount ?? 0 : 0;
+      if (total > 0) break;
+      assert.ok(Date.now() < until, "the indexer shows the agent's tasks within a minute");
+    }
+    const config = (await (await fetch(`${dappUrl}/paradigm.json`)).json()) as { chainId: number; rpcUrl: string; contracts: Record<string, string> };
+    assert.deepEqual([config.chainId, config.rpcUrl, config.contracts.TaskMarket], [31337, `http://127.0.0.1:${port}`, book.contracts.TaskMarket]);
+    assert.match(await (await fetch(dappUrl)).text(), /<div id="root">/, "the built index.html");
+  });
+
   it("restarts a keeper killed with kill -9, says so in its log, and keeps finalizing tasks on the same chain", async () => {
     const [, pid] = await waitFor(devnet, /\[devnet\] keeper-1 started \(pid (\d+)\)/, 1_000);
     const [, chainPid] = await waitFor(devnet, /starting the chain on \S+ \(pid (\d+)\)/, 1_000);
