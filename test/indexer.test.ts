@@ -28,12 +28,17 @@ describe("indexer: every lifecycle, indexed and checked against the chain", func
   let live: Indexer; // PostgreSQL, following the chain, killed and restarted
   let cold: Indexer; // PGlite, backfilling the finished chain
   let head: bigint;
+  let rpcDown = false; // while true, every RPC request fails
   const running: Indexer[] = [];
 
   before(async () => {
     conn = await network.create();
     s = await deployScenarioChain(conn);
-    rpc = await serveRpc(conn);
+    rpc = await serveRpc(conn, {
+      intercept: async () => {
+        if (rpcDown) throw Object.assign(new Error("RPC outage (test)"), { code: -32603 });
+      },
+    });
     pg = await startPostgres();
     live = await startIndexer({ rpcUrl: rpc.url, book: s.book, databaseUrl: pg.url });
     running.push(live);
@@ -47,7 +52,7 @@ describe("indexer: every lifecycle, indexed and checked against the chain", func
 
   const chainHead = () => s.f.publicClient.getBlockNumber();
 
-  it("follows genesis work live, survives a kill mid-sync, and keeps a reorg's winning branch only", async () => {
+  it("follows the chain live, survives a kill mid-sync and an RPC outage, and keeps a reorg's winning branch only", async () => {
     const { keepers } = await genesisWork(s);
     await waitForBlock(live, await chainHead());
     // a crash: killed while the chain moves on, then started again on the same database
@@ -65,7 +70,12 @@ describe("indexer: every lifecycle, indexed and checked against the chain", func
     for (let i = 0; i < 2; i++) await s.f.networkHelpers.mine(1); // the new branch is longer than the old one
     const winner = await s.f.post(s.f.requester, { fee: 2n * PAR });
     assert.equal(winner, orphan, "the new branch reuses the task id");
-    await governance(s, keepers[0]!);
+    // an RPC outage: every request fails for 5 s while the chain moves on, then it answers again
+    rpcDown = true;
+    const proposal = governance(s, keepers[0]!); // the test's own transactions go to the chain directly
+    await new Promise((r) => setTimeout(r, 5_000));
+    rpcDown = false;
+    await proposal;
     head = await chainHead();
     await waitForBlock(live, head);
     const task = (await graphql<{ task: { fee: string } }>(live, `{ task(id: "${winner}") { fee } }`)).task;
