@@ -90,8 +90,9 @@ describe("package-lock.json", function () {
   // lock alone (no node_modules) and offline (a complete lock needs no registry) keeps it cheap.
   it("is what npm install writes on a fresh clone, so setup leaves `git status` clean (was: the edr packages of other platforms added)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "par-lock-"));
-    mkdirSync(path.join(dir, "keepers"));
-    for (const f of ["package.json", "keepers/package.json", "package-lock.json", ".npmrc"]) copyFileSync(f, path.join(dir, f));
+    const workspaces: string[] = JSON.parse(readFileSync("package.json", "utf8")).workspaces;
+    for (const w of workspaces) mkdirSync(path.join(dir, w));
+    for (const f of ["package.json", ...workspaces.map((w) => `${w}/package.json`), "package-lock.json", ".npmrc"]) copyFileSync(f, path.join(dir, f));
     writeFileSync(path.join(dir, "user.npmrc"), ""); // no user settings, as on a fresh machine
     await run("npm", ["install", "--package-lock-only", "--offline", "--ignore-scripts", "--no-update-notifier", "--userconfig", path.join(dir, "user.npmrc")], { cwd: dir });
     const [written, committed] = [path.join(dir, "package-lock.json"), "package-lock.json"].map((f) => readFileSync(f, "utf8"));
