@@ -5,7 +5,7 @@
  *   finalized zero-fee tasks, posted by 11 requesters, then claimed, submitted and finalized in
  *   batches of 100 by 6 keepers, in blocks of 10 such transactions (an L2 packs many in a block):
  *   the protocol's events on the chain, divided by the seconds from the indexer's start until it
- *   has indexed the chain's head;
+ *   has indexed the chain's head (30 empty blocks follow the last task: a cold start comes later);
  * - indexer.leaderboard.p50: the per-epoch keeper leaderboard query (keeperEpochs of the busiest
  *   epoch by fees, top 20) over GraphQL with those tasks indexed, 50 runs;
  * - indexer.lag.p50 / p99: the chain then mines a block a second with a task posted in each (the
