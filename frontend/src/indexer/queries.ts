@@ -8,7 +8,7 @@ export type KeeperRow = {
   id: string; stake: string; delegators: number; commissionBps: number; tasksDone: number; tasksClaimed: number; tasksLapsed: number;
   disputesWon: number; disputesLost: number; slashes: number; feesEarned: string; rewards: string; emissionClaimed: string; available: boolean;
 };
-export type KeeperEpochRow = { epoch: string; keeper: string; tasks: number; inputs: number; computeUnits: string; fees: string; credit: string; disputesWon: number; disputesLost: number };
+export type KeeperEpochRow = { epoch: string; keeper: string; tasks: number; inputs: number; computeUnits: string; fees: string; credit: string; lapsed: number; disputesWon: number; disputesLost: number };
 export type DelegationRow = { keeper: string; account: string; shares: string; staked: string; unbonded: string; unbondReadyAt: number | null };
 export type EpochRow = {
   id: string; closed: boolean; amount: string | null; baseline: string | null; multiplierBps: number | null; proposedMultiplierBps: number | null;
@@ -47,7 +47,7 @@ export async function tasksOf(url: string, requester: string): Promise<TaskRow[]
 
 export async function leaderboard(url: string, epoch: bigint): Promise<KeeperEpochRow[]> {
   const r = await gql<{ keeperEpochs: Page<KeeperEpochRow> }>(url, `query($e: BigInt!) {
-    keeperEpochs(where: { epoch: $e }, orderBy: "fees", orderDirection: "desc", limit: 100) { items { epoch keeper tasks inputs computeUnits fees credit disputesWon disputesLost } } }`, { e: epoch.toString() });
+    keeperEpochs(where: { epoch: $e }, orderBy: "fees", orderDirection: "desc", limit: 100) { items { epoch keeper tasks inputs computeUnits fees credit lapsed disputesWon disputesLost } } }`, { e: epoch.toString() });
   return r.keeperEpochs.items;
 }
 

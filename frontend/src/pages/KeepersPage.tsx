@@ -28,9 +28,9 @@ export default function KeepersPage() {
         <label className="small">Epoch <input type="number" min={0} value={chosen || (epoch?.toString() ?? "")} onChange={(e) => setChosen(e.target.value)} style={{ width: "6em" }} /></label>
         {board.down ? <Note kind="warn">The leaderboard comes from the indexer, which is unreachable.</Note> : (
           <table>
-            <thead><tr><th>#</th><th>Keeper</th><th>Tasks</th><th>Inputs</th><th>CU</th><th>Fees</th><th>Disputes won/lost</th></tr></thead>
+            <thead><tr><th>#</th><th>Keeper</th><th>Tasks</th><th>Inputs</th><th>CU</th><th>Fees</th><th title="work units credited for emission">Work credited</th><th title="claims answered in time, of all claims">Uptime</th><th>Disputes won/lost</th></tr></thead>
             <tbody>{(board.data ?? []).map((r, i) => (
-              <tr key={r.keeper} data-testid="leaderboard-row"><td>{i + 1}</td><td><a className="mono" href={`#/keeper/${r.keeper}`}>{short(r.keeper)}</a></td><td>{r.tasks}</td><td>{r.inputs}</td><td>{r.computeUnits}</td><td>{par(r.fees)}</td><td>{r.disputesWon}/{r.disputesLost}</td></tr>
+              <tr key={r.keeper} data-testid="leaderboard-row"><td>{i + 1}</td><td><a className="mono" href={`#/keeper/${r.keeper}`}>{short(r.keeper)}</a></td><td>{r.tasks}</td><td>{r.inputs}</td><td>{r.computeUnits}</td><td>{par(r.fees)}</td><td>{r.credit}</td><td>{uptime(r.tasks, r.lapsed)}</td><td>{r.disputesWon}/{r.disputesLost}</td></tr>
             ))}</tbody>
           </table>
         )}
@@ -51,4 +51,9 @@ export default function KeepersPage() {
       </Section>
     </div>
   );
+}
+
+/** Claims answered in time, of all the keeper's claims in the epoch (finalized vs lapsed). */
+function uptime(done: number, lapsed: number): string {
+  return done + lapsed === 0 ? "–" : `${((100 * done) / (done + lapsed)).toFixed(1)} %`;
 }

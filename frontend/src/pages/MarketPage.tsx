@@ -7,6 +7,7 @@ import { useIndexed } from "../indexer/useIndexed";
 import { tasksOf } from "../indexer/queries";
 import { checkBundle, encodeJsonInput, exampleInput, type EncodedInput } from "../market/input";
 import { describeSpec, readModels, type ModelInfo } from "../market/models";
+import { takesAudio, wavToInput } from "../market/wav";
 import { postTask, type PayBy } from "../market/post";
 import { go } from "../router";
 import { TxStatus } from "../tx/TxStatus";
@@ -70,13 +71,13 @@ function PostForm({ model }: { model: ModelInfo }) {
       <Field label="Input (JSON: one input, or an array of inputs for a lot)">
         <textarea rows={4} value={text} onChange={(e) => { setFile(undefined); setText(e.target.value); }} data-testid="input-json" />
       </Field>
-      <Field label="…or a tensor bundle / JSON file">
+      <Field label={takesAudio(model) ? "…or a WAV recording (cut into 16 kHz frames), a tensor bundle or a JSON file" : "…or a tensor bundle / JSON file"}>
         <input type="file" data-testid="input-file" onChange={async (e) => {
           const f = e.target.files?.[0];
           if (!f) return;
           const bytes = new Uint8Array(await f.arrayBuffer());
           if (f.name.endsWith(".json")) { setFile(undefined); setText(new TextDecoder().decode(bytes)); return; }
-          try { setFile(checkBundle(model, bytes)); } catch (err) { setFile(undefined); setText(`// ${(err as Error).message}`); }
+          try { setFile(f.name.toLowerCase().endsWith(".wav") ? wavToInput(model, bytes) : checkBundle(model, bytes)); } catch (err) { setFile(undefined); setText(`// ${(err as Error).message}`); }
         }} />
       </Field>
       {inputError && <p className="error" data-testid="input-error">{inputError}</p>}
