@@ -179,11 +179,14 @@ describe("dApp in Chromium against a real chain", function () {
     await screenshot(page, "task");
   });
 
-  it("posts a task paid by permit: one signature and one transaction", async () => {
+  it("posts a lot of two inputs paid by permit: one signature, one transaction, an output per input", async () => {
     const key = await fundedKey(conn, fx, 5n * PAR);
     const { page, wallet } = await open(key, "market");
     await connect(page);
     await page.getByTestId("model-spec").waitFor();
+    const input = (data: number[]) => ({ x: { dims: [1, 4], data } });
+    await page.getByTestId("input-json").fill(JSON.stringify([input([0.1, 0.2, 0.3, 0.4]), input([2, -1, 0.5, -2])]));
+    await page.getByTestId("input-size").filter({ hasText: "a lot of 2 inputs" }).waitFor();
     await page.getByTestId("fee").fill("0.1");
     await page.getByTestId("pay-by").selectOption("permit");
     const before = wallet.calls.length;
@@ -195,6 +198,10 @@ describe("dApp in Chromium against a real chain", function () {
     const me = privateKeyToAccount(key).address;
     assert.equal(await fx.token.read.balanceOf([me]), 5n * PAR - PAR / 10n);
     await page.locator('[data-testid="task-phase"][data-phase="Finalized"]').waitFor({ timeout: 90_000 });
+    const probs = await page.getByTestId("output-probs").allInnerTexts();
+    assert.equal(probs.length, 2, "an output per input");
+    for (const p of probs) assert.ok(Math.abs(p.split(",").map(Number).reduce((a, b) => a + b, 0) - 1) < 1e-3, p);
+    assert.notEqual(probs[0], probs[1], "each input has its own output");
     if (indexer) {
       await page.getByTestId("nav-market").click();
       await page.getByTestId("my-task").first().waitFor({ timeout: 30_000 });
