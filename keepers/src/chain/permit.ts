@@ -1,5 +1,6 @@
 /** EIP-2612 permits of PAR, signed off-chain and passed to the market's `...WithPermit` / `postSigned`. */
-import { parseSignature, type Address, type Hex, type TypedDataDefinition, type TypedDataDomain } from "viem";
+import { parseSignature, type Address, type Hex, type PublicClient, type TypedDataDefinition, type TypedDataDomain } from "viem";
+import { paradigmTokenAbi } from "../abi/index.js";
 
 /** The EIP-712 types of an EIP-2612 permit. */
 export const PERMIT_TYPES = {
@@ -29,4 +30,20 @@ export async function signPermit(
   });
   const { r, s, v, yParity } = parseSignature(signature);
   return { value: p.value, deadline: p.deadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+}
+
+/**
+ * Signs a permit of `token` (PAR) for `owner`, reading the token's EIP-712 domain and the owner's
+ * next nonce from the chain first.
+ */
+export async function signTokenPermit(
+  client: Pick<PublicClient, "readContract">,
+  signer: PermitSigner,
+  token: Address,
+  p: { owner: Address; spender: Address; value: bigint; deadline: bigint },
+) {
+  const read = { address: token, abi: paradigmTokenAbi } as const;
+  const [, name, version, chainId, verifyingContract] = await client.readContract({ ...read, functionName: "eip712Domain" });
+  const nonce = await client.readContract({ ...read, functionName: "nonces", args: [p.owner] });
+  return signPermit(signer, { name, version, chainId, verifyingContract }, { ...p, nonce });
 }

@@ -11,7 +11,7 @@ import { decodeLot, encodeLot, lotBytes } from "../lot.js";
 import { decodeBundle, encodeBundle, toTensors, type Tensor, type TensorLike } from "../tensors.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel, type ModelRecord } from "./models.js";
-import { signPermit } from "./permit.js";
+import { signTokenPermit } from "./permit.js";
 import { createTaskBook, finalOutput, finalUri, type TaskState } from "./taskbook.js";
 
 export type PostOptions = {
@@ -71,13 +71,9 @@ function bundlesFor(m: ModelRecord, inputs: Input[]): Uint8Array[] {
   });
 }
 
-async function permitFor(c: ParadigmClients, value: bigint, deadline: bigint) {
+function permitFor(c: ParadigmClients, value: bigint, deadline: bigint) {
   const w = wallet(c);
-  const token = c.contracts.token;
-  const owner = w.account.address;
-  const [, name, version, chainId, verifyingContract] = await token.read.eip712Domain();
-  const nonce = await token.read.nonces([owner]);
-  return signPermit(w, { name, version, chainId, verifyingContract }, { owner, spender: c.book.contracts.TaskMarket, value, nonce, deadline });
+  return signTokenPermit(c.publicClient, w, c.book.contracts.ParadigmToken, { owner: w.account.address, spender: c.book.contracts.TaskMarket, value, deadline });
 }
 
 /** Posts one task; returns its id. The input is validated against the model's signature first. */
