@@ -9,9 +9,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { fundedKey, liveChain } from "../test/helpers/sdk-chain.js";
+import { fundedKey, liveChain, serveRpc } from "../test/helpers/sdk-chain.js";
 import { configFromBook, DIST, serveDapp } from "./serve.js";
-import { buildDapp, corsRpc, launchChromium } from "./test/fixture.js";
+import { buildDapp, launchChromium } from "./test/fixture.js";
 import { installWallet } from "./test/wallet.js";
 
 const emit = (name: string, value: number, unit: string) => console.log(JSON.stringify({ name, value, unit }));
@@ -26,7 +26,7 @@ export function initialJsGzipKB(dist = DIST): number {
 
 async function connectToBalance(): Promise<number> {
   const { conn, fx, server } = await liveChain();
-  const rpc = await corsRpc(conn);
+  const rpc = await serveRpc(conn);
   const dapp = await serveDapp({ config: configFromBook(fx.book, rpc.url, "") });
   const browser = await launchChromium();
   try {

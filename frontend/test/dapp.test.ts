@@ -17,7 +17,8 @@ import { createLogger } from "../../keepers/src/telemetry.js";
 import { fundedKey, liveChain, stakedKeeper, type Connection, type SdkChain } from "../../test/helpers/sdk-chain.js";
 import { configFromBook, serveDapp } from "../serve.js";
 import { addGovernance, setMinter } from "./chain.js";
-import { buildDapp, closedPort, connect, corsRpc, launchChromium, screenshot, txDone } from "./fixture.js";
+import { buildDapp, connect, launchChromium, screenshot, txDone } from "./fixture.js";
+import { freePort } from "../../test/helpers/ports.js";
 import { installWallet, type TestWallet } from "./wallet.js";
 
 const PAR = 10n ** 8n;
@@ -39,8 +40,8 @@ describe("dApp in Chromium against a real chain", function () {
     const chain = await liveChain();
     ({ conn, fx } = chain);
     governor = await addGovernance(conn, fx);
-    rpc = await corsRpc(conn);
-    DEAD_INDEXER = `http://127.0.0.1:${await closedPort()}`;
+    rpc = { url: chain.url, server: chain.server }; // the chain over HTTP, open to the page's origin
+    DEAD_INDEXER = `http://127.0.0.1:${await freePort()}`; // nothing listens there
     await buildDapp();
     if (process.env.DAPP_TEST_INDEXER !== "0") {
       const { startIndexer } = await import("../../test/helpers/indexer.js");

@@ -5,11 +5,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressBook } from "../../keepers/src/chain/addresses.js";
+import { freePort } from "./ports.js";
 
 const subgraph = fileURLToPath(new URL("../../subgraph/", import.meta.url));
 const ponderBin = fileURLToPath(new URL("../../node_modules/ponder/dist/esm/bin/ponder.js", import.meta.url));
@@ -33,16 +33,6 @@ export type Indexer = {
   /** What it printed, for failure messages. */
   log(): string;
 };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the indexer and resolves once its HTTP server answers (it may still be backfilling). */
 export async function startIndexer(opts: IndexerOptions): Promise<Indexer> {

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ensureDebianPackage } from "./debian.js";
-import { freePort } from "./indexer.js";
+import { freePort } from "./ports.js";
 
 export type Postgres = { url: string; stop(): Promise<void> };
 

@@ -62,7 +62,8 @@ export type SdkChain = Awaited<ReturnType<typeof deploySdkChain>>;
 type RpcRequest = { id: unknown; method: string; params?: unknown[] };
 
 /**
- * Serves the in-process chain as a JSON-RPC endpoint on 127.0.0.1 (for keeper processes).
+ * Serves the in-process chain as a JSON-RPC endpoint on 127.0.0.1 (for keeper processes, the
+ * indexer, and pages on another origin: it allows any origin, as a node does).
  * `intercept` runs before each request is forwarded, so a test can act in front of a client.
  */
 export async function serveRpc(conn: Connection, opts: { intercept?: (req: RpcRequest) => Promise<void> } = {}): Promise<{ url: string; server: Server }> {
@@ -76,6 +77,13 @@ export async function serveRpc(conn: Connection, opts: { intercept?: (req: RpcRe
     }
   };
   const server = createServer((req, res) => {
+    res.setHeader("access-control-allow-origin", "*");
+    res.setHeader("access-control-allow-headers", "content-type");
+    res.setHeader("access-control-allow-methods", "POST, OPTIONS");
+    if (req.method !== "POST") {
+      res.writeHead(204).end(); // a browser's preflight
+      return;
+    }
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", async () => {
