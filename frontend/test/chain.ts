@@ -1,18 +1,12 @@
 /** Chain set-up the browser tests add to the SDK fixture (test/helpers/sdk-chain.ts). */
-import { keccak256, toHex, zeroAddress, type Hex } from "viem";
+import { toHex, type Hex } from "viem";
+import { addGovernor } from "../../test/helpers/governance.js";
 import type { Connection, SdkChain } from "../../test/helpers/sdk-chain.js";
 
-const PAR = 10n ** 8n;
 
-/**
- * A timelock and a governor over the fixture's token (as test/helpers/indexer-scenario.ts wires
- * them: 10 s voting delay, 60 s voting period, 1 PAR to propose), added to its address book.
- */
+/** A timelock and a governor over the fixture's token (test/helpers/governance.ts), added to its address book. */
 export async function addGovernance(conn: Connection, fx: SdkChain): Promise<Hex> {
-  const [deployer] = await conn.viem.getWalletClients();
-  const timelock = await conn.viem.deployContract("ParadigmTimelock", [60n, [], [zeroAddress], deployer.account.address]);
-  const governor = await conn.viem.deployContract("ParadigmGovernor", [fx.token.address, timelock.address, 10, 60, PAR, 4n, fx.keepers.address]);
-  await timelock.write.grantRole([keccak256(toHex("PROPOSER_ROLE")), governor.address]);
+  const { timelock, governor } = await addGovernor(conn.viem, fx.token.address, fx.keepers.address);
   fx.book.contracts.ParadigmTimelock = timelock.address;
   fx.book.contracts.ParadigmGovernor = governor.address;
   return governor.address;

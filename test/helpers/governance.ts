@@ -44,6 +44,19 @@ export async function deployGovernance(viem: Viem, guardian: Address, threshold:
   return { timelock, token, governor, genesisGuardian };
 }
 
+/**
+ * A timelock and a governor over an existing `token` (quorum leaves out `keepers`' votes), with
+ * seconds-long settings for tests that drive a proposal end to end: a 60 s timelock delay, a 10 s
+ * voting delay, a 60 s voting period and 1 PAR of votes to propose.
+ */
+export async function addGovernor(viem: Viem, token: Address, keepers: Address) {
+  const [deployer] = await viem.getWalletClients();
+  const timelock = await viem.deployContract("ParadigmTimelock", [60n, [], [zeroAddress], deployer.account.address]);
+  const governor = await viem.deployContract("ParadigmGovernor", [token, timelock.address, 10, 60, PROPOSAL_THRESHOLD, 4n, keepers]);
+  await timelock.write.grantRole([PROPOSER_ROLE, governor.address]);
+  return { timelock, governor };
+}
+
 /** One call for a timelock or Governor operation. */
 export function call<const TAbi extends Abi>(target: { address: Address; abi: TAbi }, functionName: string, args: unknown[]) {
   const data = encodeFunctionData({ abi: target.abi as Abi, functionName, args });

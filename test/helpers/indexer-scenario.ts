@@ -5,15 +5,15 @@
  * proposal from creation to execution. The protocol is wired as deployment wires it, with the
  * emission pool as PAR's only minter: every PAR in the scenario was earned.
  */
-import { keccak256, parseEventLogs, toHex, zeroAddress, type Address, type Hex } from "viem";
+import { keccak256, parseEventLogs, toHex, type Address, type Hex } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { AddressBook } from "../../keepers/src/chain/addresses.js";
+import { addGovernor } from "./governance.js";
 import { deployMarket, PAR, param, type MarketFixture } from "./market.js";
 
 const GOOD = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const BAD = "0x0b00000000000000f4ffffffffffffff" as Hex;
 const SALT = keccak256("0x5a");
-const PROPOSER_ROLE = keccak256(toHex("PROPOSER_ROLE"));
 const EPOCH = 3600;
 
 export type Scenario = Awaited<ReturnType<typeof deployScenarioChain>>;
@@ -23,10 +23,7 @@ export async function deployScenarioChain(conn: NetworkConnection) {
   const publicClient = await conn.viem.getPublicClient();
   const deployBlock = Number(await publicClient.getBlockNumber()) + 1;
   const f = await deployMarket(conn, { emissionMinter: true });
-  const [deployer] = await conn.viem.getWalletClients();
-  const timelock = await conn.viem.deployContract("ParadigmTimelock", [60n, [], [zeroAddress], deployer.account.address]);
-  const governor = await conn.viem.deployContract("ParadigmGovernor", [f.token.address, timelock.address, 10, 60, PAR, 4n, f.keepers.address]);
-  await timelock.write.grantRole([PROPOSER_ROLE, governor.address]);
+  const { timelock, governor } = await addGovernor(conn.viem, f.token.address, f.keepers.address);
   await f.court.write.setParameter([param("jurySize"), 3n]);
   const book: AddressBook = {
     chainId: await publicClient.getChainId(),
