@@ -75,11 +75,6 @@ const suite: BenchSuite = async () => {
   const head = await f.publicClient.getBlockNumber();
   const events = (await f.publicClient.getLogs({ address: Object.values(s.book.contracts), fromBlock: BigInt(s.book.deployBlock), toBlock: head })).length;
   const rpc = await serveRpc(conn);
-  if (process.env.PARADIGM_INDEXER_LOG) {
-    const t = performance.now();
-    const res = await fetch(rpc.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ fromBlock: `0x${s.book.deployBlock.toString(16)}`, toBlock: "latest" }] }) });
-    console.error(`eth_getLogs over the served chain: ${(await res.text()).length} bytes in ${Math.round(performance.now() - t)} ms`);
-  }
   const rows: BenchRow[] = [];
   const t0 = performance.now();
   const pg = process.env.BENCH_INDEXER_DB === "postgres" ? await startPostgres() : undefined;
