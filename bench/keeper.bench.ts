@@ -7,7 +7,7 @@
  *   inference thread, the other stages overlapped on a second; 16 tasks per batch, 2 batches in
  *   flight); keeper.pipeline.ratio = pipeline / raw (goal >= 0.95). Best of 9 interleaved trials.
  * - keeper.devnet.tasksFinalizedPerSec: 2 in-process keepers on a fresh EDR chain mined like the
- *   devnet (a block a second, no automine; challengeWindow 2 s), 120 MLP tasks posted in batches
+ *   devnet (a block a second, no automine; the challenge window at its floor, SAFE_WINDOWS: 2 s before the floor existed), 120 MLP tasks posted in batches
  *   of 30; tasks finalized per second from the first post to the last finalize;
  * - keeper.postToSubmit.p50/p99: offered load 4 tasks/s (one task per post tx) for 10 s; ms from
  *   the post's receipt until the requester sees ResultSubmitted (polling every 25 ms).
@@ -15,7 +15,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { keccak256, stringToHex } from "viem";
+import { keccak256 } from "viem";
 import { fetchModel } from "../keepers/src/cache.js";
 import { deposit, postTask, postTasks } from "../keepers/src/chain/requester.js";
 import { createTaskBook } from "../keepers/src/chain/taskbook.js";
@@ -71,7 +71,6 @@ async function inferenceRows(): Promise<BenchRow[]> {
 const suite: BenchSuite = async (connection) => {
   const rows = await inferenceRows();
   const fx = await deploySdkChain(connection);
-  await fx.market.write.setParameter([stringToHex("challengeWindow", { size: 32 }), 2n]);
   const { url, server } = await serveRpc(connection);
   await connection.provider.request({ method: "evm_setIntervalMining", params: [1000] });
   const cacheDir = mkdtempSync(path.join(tmpdir(), "par-bench-"));

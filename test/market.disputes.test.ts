@@ -182,6 +182,8 @@ describe("TaskCourt disputes", () => {
     await f.challenge(id, BAD, challenger);
     await f.viem.assertions.revertWithCustomError(f.court.write.drawJury([id]), f.court, "SeedNotReady");
     await f.networkHelpers.mine(1);
+    await f.viem.assertions.revertWithCustomError(f.court.write.drawJury([id]), f.court, "RivalWindowOpen");
+    await f.closeChallengeWindow(id);
     await f.court.write.drawJury([id]);
     await f.viem.assertions.revertWithCustomError(f.court.write.drawJury([id]), f.court, "WrongPhase");
     const jurors = (await f.court.read.disputeOf([id])).jurors;

@@ -22,7 +22,7 @@ async function voting() {
   const { f, id, other } = await claimed(7);
   await f.submit(id, GOOD);
   await f.challenge(id, BAD, other);
-  await f.networkHelpers.mine(1);
+  await f.closeChallengeWindow(id);
   await f.court.write.drawJury([id]);
   const jurors = (await f.court.read.disputeOf([id])).jurors;
   return { f, id, juror: f.byAddress(jurors[0]) };
@@ -275,6 +275,7 @@ describe("TaskCourt reverts", () => {
       "WrongPhase",
       [id, 1],
     );
+    await f.closeChallengeWindow(id);
     await f.court.write.drawJury([id]); // round 0 fails: a larger jury
     await f.networkHelpers.mine(1);
     await f.court.write.drawJury([id]); // round 1 fails: to the arbiter

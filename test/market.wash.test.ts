@@ -143,7 +143,7 @@ describe("Wash trading and sybils lose money (run on chain, emission claimed)", 
     const before = await wealth(f, [r, liar, accomplice], [liar, accomplice]);
     await f.submit(id, WRONG, liar);
     await f.challenge(id, OUTPUT, accomplice);
-    await f.networkHelpers.mine(1);
+    await f.closeChallengeWindow(id);
     await f.court.write.drawJury([id]);
     const d = await f.court.read.disputeOf([id]);
     for (const j of d.jurors) {

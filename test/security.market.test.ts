@@ -200,6 +200,7 @@ describe("Security: draws and settlement", () => {
     await commitChallenge(f, challenger, id, keccak256(BAD));
     await f.market.write.challenge([id, f.book.get(id)!, keccak256(BAD), BAD, ""], { account: challenger.account });
     await f.networkHelpers.mine(1); // the seed block
+    await f.closeChallengeWindow(id);
 
     /** The jury drawJury would draw now: draw, read, undo. */
     const simulate = async () => {

@@ -18,17 +18,20 @@ import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 ///         challenger: its bond), split: `jurorShareBps` to majority jurors, `burnBps` to the burn
 ///         address, the rest to the winner. Minority and silent jurors are slashed `jurorPenalty`,
 ///         added to the majority jurors' share. Majority jurors are also credited the task's work
-///         (CU × TaskLib.WORK_PER_CU) as jury duty. The winning result stands; with `Neither`, both are slashed and the requester
-///         is refunded.
-/// @dev Governance parameters: "jurySize", "commitPeriod", "revealPeriod", "slashBps",
-///      "jurorPenalty", "jurorShareBps", "burnBps".
+///         (CU × TaskLib.WORK_PER_CU) as jury duty. The winning result stands, and every other side
+///         loses its bond; with `Neither`, every side is slashed and the requester is refunded.
+/// @dev Governance parameters: "jurySize", "commitPeriod", "revealPeriod" (each at least
+///      MIN_VOTE_PERIOD: docs/market.md, "Window sizes"), "slashBps", "jurorPenalty",
+///      "jurorShareBps", "burnBps", "arbitrationPeriod".
 interface ITaskCourt is IGoverned {
-    /// @notice The verdict. A juror votes `Submitter` (1), `Challenger` (2) or `Neither` (3).
+    /// @notice The verdict. A juror votes `Submitter` (1), `Challenger` (2), `Neither` (3) or, when
+    ///         a rival joined, `Rival` (4). `None` on a resolved dispute: closed unarbitrated.
     enum Outcome {
         None,
         Submitter,
         Challenger,
-        Neither
+        Neither,
+        Rival
     }
 
     /// @notice Where a dispute stands.
@@ -56,9 +59,15 @@ interface ITaskCourt is IGoverned {
         uint8 votesSubmitter;
         uint8 votesChallenger;
         uint8 votesNeither;
+        uint8 votesRival;
         uint96 pot;
         address[] jurors;
         Outcome outcome;
+        address rival;
+        bytes32 rivalResult;
+        uint96 rivalBond;
+        uint40 windowEnd;
+        uint40 arbitrationEnd;
     }
 
     /// @notice A dispute opened for task `id`; the jury is drawn from blockhash(`seedBlock`).
@@ -73,6 +82,11 @@ interface ITaskCourt is IGoverned {
     event VoteRevealed(uint256 indexed id, address indexed juror, Outcome vote);
     /// @notice Round `round` of task `id` reached no majority: a larger jury (`toArbiter` false) or the arbiter.
     event DisputeEscalated(uint256 indexed id, uint8 round, bool toArbiter);
+    /// @notice A rival commitment for task `id` (`rivalCommitment`).
+    event RivalCommitted(uint256 indexed id, bytes32 commitment);
+    /// @notice `rival` joined the dispute of task `id` with `resultHash` (its canonical `output`
+    ///         inline, or at `uri`), locking `bond`.
+    event RivalJoined(uint256 indexed id, address indexed rival, bytes32 resultHash, uint256 bond, bytes output, string uri);
     /// @notice `juror` was slashed `amount` for voting with the minority or not revealing.
     event JurorPenalized(uint256 indexed id, address indexed juror, uint256 amount);
     /// @notice The dispute of task `id` was decided. `slashed` is what the loser(s) lost,
@@ -99,8 +113,22 @@ interface ITaskCourt is IGoverned {
     error BadReveal(uint256 id, address juror);
     /// @notice Voting has not ended (reveals until `revealEnd`, unless every juror revealed).
     error VotingNotOver(uint256 id, uint256 revealEnd);
-    /// @notice The arbiter's outcome must be Submitter, Challenger or Neither.
+    /// @notice The arbiter's outcome must be Submitter, Challenger, Neither, or Rival when a rival joined.
     error InvalidOutcome();
+    /// @notice A rival may join only until the task's challenge window closes at `closedAt`.
+    error RivalWindowClosed(uint256 id, uint256 closedAt);
+    /// @notice The jury is drawn once the task's challenge window closes at `closesAt` (a rival may still join).
+    error RivalWindowOpen(uint256 id, uint256 closesAt);
+    /// @notice `rival` already joined the dispute of task `id`.
+    error RivalTaken(uint256 id, address rival);
+    /// @notice A rival's result must be nonzero, differ from both sides' and match its output; it may not be a party.
+    error InvalidRival(uint256 id);
+    /// @notice `rival` must `commitRival` in an earlier block.
+    error RivalNotCommitted(uint256 id, address rival);
+    /// @notice `rival` is not an active keeper.
+    error RivalNotEligible(uint256 id, address rival);
+    /// @notice The arbiter may still decide until `arbitrationEnd`.
+    error ArbitrationPending(uint256 id, uint256 arbitrationEnd);
 
     /// @notice Opens the dispute of task `id`. Only the market, from `challenge`.
     function open(
@@ -111,7 +139,20 @@ interface ITaskCourt is IGoverned {
         uint96 challengerBond
     ) external;
 
-    /// @notice Draws the current round's jury. Anyone, once the seed block is mined. If the seed block
+    /// @notice Commits to joining the dispute of task `id` as its rival: `commitment` =
+    ///         rivalCommitment(id, resultHash, rival), in a block before `joinAsRival`, so that a
+    ///         copycat who sees the join cannot take it. The first commitment of a value stands. Anyone.
+    function commitRival(uint256 id, bytes32 commitment) external;
+
+    /// @notice Joins the dispute of task `id` as its one rival, with a third result: an active keeper,
+    ///         not a party, inside the task's challenge window, before the jury is drawn. Locks
+    ///         max(the task's bond, the market's challengeBond) of its stake. If the jury rules
+    ///         `Rival`, its result stands and it is paid as the winner; otherwise it loses the bond.
+    /// @param output the canonical output, hashing to `resultHash` (or empty, with `uri`)
+    function joinAsRival(uint256 id, bytes32 resultHash, bytes calldata output, string calldata uri) external;
+
+    /// @notice Draws the current round's jury. Anyone, once the seed block is mined and the task's
+    ///         challenge window has closed (`windowEnd`). If the seed block
     ///         is older than 256 blocks a new seed block is set (`JuryReseeded`) and nothing is drawn.
     ///         If fewer than a majority of seats can be filled, the round fails (as in `resolve`).
     function drawJury(uint256 id) external;
@@ -119,7 +160,7 @@ interface ITaskCourt is IGoverned {
     /// @notice Commits the caller's vote: `voteCommitment(id, round, vote, salt, msg.sender)`.
     function commitVote(uint256 id, bytes32 commitment) external;
 
-    /// @notice Reveals the caller's vote (1 Submitter, 2 Challenger, 3 Neither) and salt.
+    /// @notice Reveals the caller's vote (1 Submitter, 2 Challenger, 3 Neither, 4 Rival) and salt.
     function revealVote(uint256 id, Outcome vote, bytes32 salt) external;
 
     /// @notice Tallies the current round. A majority decides and settles the task (the winning output
@@ -131,6 +172,11 @@ interface ITaskCourt is IGoverned {
     /// @notice Decides an escalated dispute. Only ARBITER_ROLE (the timelock: its delay applies).
     function arbitrate(uint256 id, ITaskMarketTypes.Task calldata task, Outcome outcome, bytes calldata output) external;
 
+    /// @notice Closes an escalated dispute that the arbiter left undecided past `arbitrationEnd`.
+    ///         Anyone. No side is slashed and every bond is released, the requester is refunded,
+    ///         and silent jurors' penalties are burned. Emits DisputeResolved with outcome None.
+    function closeEscalated(uint256 id, ITaskMarketTypes.Task calldata task) external;
+
     /// @notice Sets governance parameter `name` within its bounds. Only DEFAULT_ADMIN_ROLE (the timelock).
     function setParameter(bytes32 name, uint256 value) external;
 
@@ -139,6 +185,8 @@ interface ITaskCourt is IGoverned {
         external
         pure
         returns (bytes32);
+    /// @notice keccak256(abi.encode(id, resultHash, rival)): what a rival commits.
+    function rivalCommitment(uint256 id, bytes32 resultHash, address rival) external pure returns (bytes32);
     /// @notice The dispute of task `id`.
     function disputeOf(uint256 id) external view returns (DisputeView memory);
     /// @notice Whether `juror` sits on the current jury of task `id`.
@@ -151,6 +199,10 @@ interface ITaskCourt is IGoverned {
     function jurorPenalty() external view returns (uint256);
     function jurorShareBps() external view returns (uint256);
     function burnBps() external view returns (uint256);
+    function arbitrationPeriod() external view returns (uint256);
+    /// @notice The shortest commit and reveal periods governance may set, in seconds: longer than a
+    ///         juror needs to act (docs/market.md, "Window sizes").
+    function MIN_VOTE_PERIOD() external view returns (uint256);
     /// @notice Where burned PAR goes (PAR has no public burn): 0x000000000000000000000000000000000000dEaD.
     function BURN_ADDRESS() external view returns (address);
     /// @notice The role that decides escalated disputes (granted to the timelock).

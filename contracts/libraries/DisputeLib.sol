@@ -6,7 +6,7 @@ import {ITaskCourt} from "../interfaces/ITaskCourt.sol";
 /// @title Pure dispute logic: tally, slash size, split
 library DisputeLib {
     /// @notice The option holding a strict majority of `seats` (votes >= seats / 2 + 1), or None.
-    function tally(uint256 forSubmitter, uint256 forChallenger, uint256 forNeither, uint256 seats)
+    function tally(uint256 forSubmitter, uint256 forChallenger, uint256 forNeither, uint256 forRival, uint256 seats)
         internal
         pure
         returns (ITaskCourt.Outcome)
@@ -15,6 +15,7 @@ library DisputeLib {
         if (forSubmitter >= quorum) return ITaskCourt.Outcome.Submitter;
         if (forChallenger >= quorum) return ITaskCourt.Outcome.Challenger;
         if (forNeither >= quorum) return ITaskCourt.Outcome.Neither;
+        if (forRival >= quorum) return ITaskCourt.Outcome.Rival;
         return ITaskCourt.Outcome.None;
     }
 

@@ -26,6 +26,8 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
     /// @notice Draws tried per seat before a round gives up filling the jury.
     uint256 public constant DRAWS_PER_SEAT = 4;
+    /// @inheritdoc ITaskCourt
+    uint256 public constant MIN_VOTE_PERIOD = 10;
 
     IERC20 public immutable token;
     IKeeperRegistry public immutable keepers;
@@ -41,6 +43,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         uint96 jurorPenalty;
         uint16 jurorShareBps;
         uint16 burnBps;
+        uint32 arbitrationPeriod;
     }
 
     struct Dispute {
@@ -53,6 +56,8 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         uint64 seedBlock;
         uint40 commitEnd;
         uint40 revealEnd;
+        uint40 windowEnd; // the task's challenge window: a rival may join until then, the jury is drawn after
+        uint40 arbitrationEnd; // once escalated: anyone may close the dispute after it
         uint32 modelId;
         uint32 computeUnits;
         uint96 fee; // the task's fee: jury duty earns what the task's own work would, shared
@@ -62,8 +67,12 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         uint8 votesSubmitter;
         uint8 votesChallenger;
         uint8 votesNeither;
+        uint8 votesRival;
         uint96 pot;
         Outcome outcome;
+        address rival;
+        uint96 rivalBond;
+        bytes32 rivalResult;
     }
 
     struct Ballot {
@@ -86,6 +95,8 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     mapping(uint256 id => Dispute) internal _disputes;
     mapping(uint256 id => address[]) internal _jurors;
     mapping(uint256 id => mapping(uint8 round => mapping(address juror => Ballot))) internal _ballots;
+    /// @dev Block of each rival commitment (`commitRival`).
+    mapping(bytes32 commitment => uint256 blockNumber) internal _rivalCommits;
 
     constructor(address token_, address keepers_, address pool_, address market_, address timelock) {
         token = IERC20(token_);
@@ -102,7 +113,8 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
             slashBps: 1000,
             jurorPenalty: 1e7,
             jurorShareBps: 2000,
-            burnBps: 1000
+            burnBps: 1000,
+            arbitrationPeriod: 14 days
         });
     }
 
@@ -126,8 +138,37 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         d.modelId = task.modelId;
         d.computeUnits = task.computeUnits;
         d.fee = task.fee;
+        d.windowEnd = uint40(uint256(task.since) + ITaskMarket(market).challengeWindow());
         d.phase = Phase.Drawing;
         emit DisputeOpened(id, task.keeper, challenger, d.seedBlock);
+    }
+
+    /// @inheritdoc ITaskCourt
+    function commitRival(uint256 id, bytes32 commitment) external {
+        if (_rivalCommits[commitment] != 0) return;
+        _rivalCommits[commitment] = block.number;
+        emit RivalCommitted(id, commitment);
+    }
+
+    /// @inheritdoc ITaskCourt
+    function joinAsRival(uint256 id, bytes32 resultHash, bytes calldata output, string calldata uri) external nonReentrant {
+        Dispute storage d = _disputes[id];
+        if (d.phase != Phase.Drawing || d.round != 0) revert WrongPhase(id, d.phase);
+        if (block.timestamp >= d.windowEnd) revert RivalWindowClosed(id, d.windowEnd);
+        if (d.rival != address(0)) revert RivalTaken(id, d.rival);
+        if (output.length != 0 && keccak256(output) != resultHash) revert InvalidRival(id);
+        if (
+            resultHash == bytes32(0) || resultHash == d.submitterResult || resultHash == d.challengerResult
+                || msg.sender == d.submitter || msg.sender == d.challenger
+        ) revert InvalidRival(id);
+        uint256 committedAt = _rivalCommits[rivalCommitment(id, resultHash, msg.sender)];
+        if (committedAt == 0 || committedAt >= block.number) revert RivalNotCommitted(id, msg.sender);
+        if (!keepers.isActive(msg.sender)) revert RivalNotEligible(id, msg.sender);
+        uint256 bond = ITaskMarket(market).challengeBond();
+        if (d.submitterBond > bond) bond = d.submitterBond;
+        (d.rival, d.rivalBond, d.rivalResult) = (msg.sender, uint96(bond), resultHash);
+        emit RivalJoined(id, msg.sender, resultHash, bond, output, uri);
+        if (bond != 0) keepers.lockBond(msg.sender, bond);
     }
 
     /// @inheritdoc ITaskCourt
@@ -135,6 +176,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         Dispute storage d = _disputes[id];
         if (d.phase != Phase.Drawing) revert WrongPhase(id, d.phase);
         if (block.number <= d.seedBlock) revert SeedNotReady(id, d.seedBlock);
+        if (block.timestamp < d.windowEnd) revert RivalWindowOpen(id, d.windowEnd);
         bytes32 seed = blockhash(d.seedBlock);
         if (seed == bytes32(0)) {
             d.seedBlock = uint64(block.number);
@@ -179,13 +221,14 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         }
         if (b.revealed) revert AlreadyVoted(id, msg.sender);
         if (
-            vote == Outcome.None || b.commitment == bytes32(0)
+            vote == Outcome.None || (vote == Outcome.Rival && d.rival == address(0)) || b.commitment == bytes32(0)
                 || b.commitment != voteCommitment(id, d.round, vote, salt, msg.sender)
         ) revert BadReveal(id, msg.sender);
         b.revealed = true;
         b.vote = vote;
         if (vote == Outcome.Submitter) ++d.votesSubmitter;
         else if (vote == Outcome.Challenger) ++d.votesChallenger;
+        else if (vote == Outcome.Rival) ++d.votesRival;
         else ++d.votesNeither;
         emit VoteRevealed(id, msg.sender, vote);
     }
@@ -194,14 +237,14 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     function resolve(uint256 id, ITaskMarketTypes.Task calldata task, bytes calldata output) external nonReentrant {
         Dispute storage d = _disputes[id];
         if (d.phase != Phase.Voting) revert WrongPhase(id, d.phase);
-        uint256 revealed = uint256(d.votesSubmitter) + d.votesChallenger + d.votesNeither;
+        uint256 revealed = uint256(d.votesSubmitter) + d.votesChallenger + d.votesNeither + d.votesRival;
         if (block.timestamp <= d.revealEnd && revealed < d.seats) revert VotingNotOver(id, d.revealEnd);
         // Silent jurors lose a little, whatever the outcome.
         address[] storage jurors = _jurors[id];
         for (uint256 j; j < jurors.length; ++j) {
             if (!_ballots[id][d.round][jurors[j]].revealed) _penalize(id, d, jurors[j]);
         }
-        Outcome outcome = DisputeLib.tally(d.votesSubmitter, d.votesChallenger, d.votesNeither, d.seats);
+        Outcome outcome = DisputeLib.tally(d.votesSubmitter, d.votesChallenger, d.votesNeither, d.votesRival, d.seats);
         if (outcome == Outcome.None) {
             _escalate(id, d);
             return;
@@ -217,8 +260,25 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     {
         Dispute storage d = _disputes[id];
         if (d.phase != Phase.Escalated) revert WrongPhase(id, d.phase);
-        if (outcome == Outcome.None) revert InvalidOutcome();
+        if (outcome == Outcome.None || (outcome == Outcome.Rival && d.rival == address(0))) revert InvalidOutcome();
         _decide(id, d, task, outcome, output, true);
+    }
+
+    /// @inheritdoc ITaskCourt
+    function closeEscalated(uint256 id, ITaskMarketTypes.Task calldata task) external nonReentrant {
+        Dispute storage d = _disputes[id];
+        if (d.phase != Phase.Escalated) revert WrongPhase(id, d.phase);
+        if (block.timestamp <= d.arbitrationEnd) revert ArbitrationPending(id, d.arbitrationEnd);
+        d.phase = Phase.Resolved;
+        uint256 burned = d.pot;
+        d.pot = 0;
+        // Nothing was proven against anyone: every bond is released and the requester refunded.
+        keepers.unlockBond(d.submitter, d.submitterBond);
+        keepers.unlockBond(d.challenger, d.challengerBond);
+        if (d.rival != address(0)) keepers.unlockBond(d.rival, d.rivalBond);
+        ITaskMarket(market).settle(id, task, address(0), bytes32(0), "");
+        if (burned != 0) token.safeTransfer(BURN_ADDRESS, burned);
+        emit DisputeResolved(id, Outcome.None, false, 0, 0, 0, burned);
     }
 
     /// @inheritdoc ITaskCourt
@@ -228,10 +288,10 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
             _bounds(name, value, 1, 15);
             (previous, _params.jurySize) = (_params.jurySize, uint8(value));
         } else if (name == "commitPeriod") {
-            _bounds(name, value, 1, 7 days);
+            _bounds(name, value, MIN_VOTE_PERIOD, 7 days);
             (previous, _params.commitPeriod) = (_params.commitPeriod, uint32(value));
         } else if (name == "revealPeriod") {
-            _bounds(name, value, 1, 7 days);
+            _bounds(name, value, MIN_VOTE_PERIOD, 7 days);
             (previous, _params.revealPeriod) = (_params.revealPeriod, uint32(value));
         } else if (name == "slashBps") {
             _bounds(name, value, 0, 10_000);
@@ -245,6 +305,9 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         } else if (name == "burnBps") {
             _bounds(name, value, 0, 5000);
             (previous, _params.burnBps) = (_params.burnBps, uint16(value));
+        } else if (name == "arbitrationPeriod") {
+            _bounds(name, value, 10 minutes, 60 days);
+            (previous, _params.arbitrationPeriod) = (_params.arbitrationPeriod, uint32(value));
         } else {
             revert UnknownParameter(name);
         }
@@ -260,6 +323,11 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         returns (bytes32)
     {
         return keccak256(abi.encode(id, round, vote, salt, juror));
+    }
+
+    /// @inheritdoc ITaskCourt
+    function rivalCommitment(uint256 id, bytes32 resultHash, address rival) public pure returns (bytes32) {
+        return keccak256(abi.encode(id, resultHash, rival));
     }
 
     /// @inheritdoc ITaskCourt
@@ -279,9 +347,15 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         v.votesSubmitter = d.votesSubmitter;
         v.votesChallenger = d.votesChallenger;
         v.votesNeither = d.votesNeither;
+        v.votesRival = d.votesRival;
         v.pot = d.pot;
         v.jurors = _jurors[id];
         v.outcome = d.outcome;
+        v.rival = d.rival;
+        v.rivalResult = d.rivalResult;
+        v.rivalBond = d.rivalBond;
+        v.windowEnd = d.windowEnd;
+        v.arbitrationEnd = d.arbitrationEnd;
     }
 
     /// @inheritdoc ITaskCourt
@@ -317,6 +391,10 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         return _params.burnBps;
     }
 
+    function arbitrationPeriod() external view returns (uint256) {
+        return _params.arbitrationPeriod;
+    }
+
     // ------------------------------------------------------------------ internal
 
     /// @dev Seats up to `size` distinct jurors for the dispute's current round: keepers drawn from
@@ -328,12 +406,11 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     {
         delete _jurors[id];
         jurors = _jurors[id];
-        (address submitter, address challenger, uint32 modelId) = (d.submitter, d.challenger, d.modelId);
-        (uint8 round, uint256 seedBlock) = (d.round, d.seedBlock);
+        (uint32 modelId, uint8 round, uint256 seedBlock) = (d.modelId, d.round, d.seedBlock);
         for (uint256 a; a < size * DRAWS_PER_SEAT && jurors.length < size; ++a) {
             address k = keepers.draw(modelId, uint256(keccak256(abi.encode(seed, id, round, a))), seedBlock);
             if (k == address(0)) break;
-            if (k == submitter || k == challenger || !keepers.isActive(k)) continue;
+            if (k == d.submitter || k == d.challenger || k == d.rival || !keepers.isActive(k)) continue;
             Ballot storage b = _ballots[id][round][k];
             if (b.seated) continue;
             b.seated = true;
@@ -347,11 +424,12 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         emit DisputeEscalated(id, d.round, toArbiter);
         if (toArbiter) {
             d.phase = Phase.Escalated;
+            d.arbitrationEnd = uint40(block.timestamp + _params.arbitrationPeriod);
         } else {
             d.round = 1;
             d.phase = Phase.Drawing;
             d.seedBlock = uint64(block.number);
-            (d.votesSubmitter, d.votesChallenger, d.votesNeither, d.seats) = (0, 0, 0, 0);
+            (d.votesSubmitter, d.votesChallenger, d.votesNeither, d.votesRival, d.seats) = (0, 0, 0, 0, 0);
         }
     }
 
@@ -432,27 +510,36 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         }
     }
 
+    /// @dev Slashes every side whose result lost: the winner's bond is released. A lying submitter
+    ///      loses max(bond, slashBps of all the stake that backed the lie, unbonding included, so
+    ///      that unbonding after the challenge does not shrink it); a losing challenger or rival
+    ///      its bond.
     function _slashLoser(Dispute storage d, Outcome outcome)
         internal
         returns (address winner, bytes32 result, uint256 slashed)
     {
         if (outcome == Outcome.Submitter) {
-            slashed = keepers.slash(d.challenger, d.challengerBond, d.challengerBond, address(this));
             keepers.unlockBond(d.submitter, d.submitterBond);
-            return (d.submitter, d.submitterResult, slashed);
+            (winner, result) = (d.submitter, d.submitterResult);
+        } else {
+            address liar = d.submitter;
+            uint256 backing = keepers.stakeOf(liar) + keepers.unbondingOf(liar);
+            uint256 amount = DisputeLib.submitterSlash(d.submitterBond, backing, _params.slashBps);
+            if (amount != 0) slashed = keepers.slash(liar, amount, d.submitterBond, address(this));
         }
-        // Sized on all the stake that backed the lie: unbonding stake too, so that unbonding after
-        // the challenge does not shrink the slash.
-        address liar = d.submitter;
-        uint256 backing = keepers.stakeOf(liar) + keepers.unbondingOf(liar);
-        uint256 amount = DisputeLib.submitterSlash(d.submitterBond, backing, _params.slashBps);
-        slashed = amount == 0 ? 0 : keepers.slash(d.submitter, amount, d.submitterBond, address(this));
         if (outcome == Outcome.Challenger) {
             keepers.unlockBond(d.challenger, d.challengerBond);
-            return (d.challenger, d.challengerResult, slashed);
+            (winner, result) = (d.challenger, d.challengerResult);
+        } else if (d.challengerBond != 0) {
+            slashed += keepers.slash(d.challenger, d.challengerBond, d.challengerBond, address(this));
         }
-        if (d.challengerBond != 0) slashed += keepers.slash(d.challenger, d.challengerBond, d.challengerBond, address(this));
-        return (address(0), bytes32(0), slashed);
+        if (d.rival == address(0)) return (winner, result, slashed);
+        if (outcome == Outcome.Rival) {
+            keepers.unlockBond(d.rival, d.rivalBond);
+            (winner, result) = (d.rival, d.rivalResult);
+        } else if (d.rivalBond != 0) {
+            slashed += keepers.slash(d.rival, d.rivalBond, d.rivalBond, address(this));
+        }
     }
 
     /// @dev The arbiter of escalated disputes (the timelock) is sealed by `sealRoles()`: nobody

@@ -33,6 +33,10 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     );
     /// @notice Most inputs one task (a lot) may carry: a juror re-executes all of them in one commit period.
     uint256 public constant MAX_ITEMS = 1024;
+    /// @notice The shortest challenge window governance may set, in seconds: longer than a watchtower
+    ///         needs to see a result, re-run it and land a commitment and a challenge (docs/market.md,
+    ///         "Window sizes"). Internal: the extension has no room for another getter.
+    uint256 internal constant MIN_CHALLENGE_WINDOW = 15;
     /// @dev Bytes the lot encoding adds per item (its uint32 length).
     uint256 internal constant LOT_ITEM_OVERHEAD = 4;
     /// @notice Longest time between post and deadline.

@@ -178,7 +178,7 @@ contract TaskMarketExtension is TaskMarketBase {
             _bounds(name, value, 10, 1 days);
             (previous, _hot.claimTimeout) = (_hot.claimTimeout, uint24(value));
         } else if (name == "challengeWindow") {
-            _bounds(name, value, 1, 7 days);
+            _bounds(name, value, MIN_CHALLENGE_WINDOW, 7 days);
             (previous, _hot.challengeWindow) = (_hot.challengeWindow, uint24(value));
         } else if (name == "bondMultiplierBps") {
             _bounds(name, value, 10_000, 1_000_000);

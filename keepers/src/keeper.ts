@@ -17,6 +17,7 @@ import { signatureOf, type ModelRecord } from "./chain/models.js";
 import { expireTasks, FINALIZE_GRACE, finalizeTasks, resultBytes } from "./chain/requester.js";
 import { createTaskBook, type TaskState } from "./chain/taskbook.js";
 import { challengeCommitment } from "./chain/challenge.js";
+import { leadingVote, sidesOf, turnDelay, turnOrder, VOTE, type Side } from "./chain/turns.js";
 import type { Provider } from "./inference.js";
 import { CommittedFetchError, fetchCommitted } from "./cache.js";
 import { decodeLot, encodeLot, lotBytes, resultsAgree } from "./lot.js";
@@ -99,6 +100,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const checked = new Set<bigint>(); // watchtower: already sampled
   const results = new Map<bigint, PoolResult>(); // my own computed results, by task id
   const cooldown = new Map<bigint, number>(); // task id → wall time before which a failed action is not retried
+  const possibleSince = new Map<bigint, number>(); // task id → wall time a court action (draw, resolve, close) became possible: turns count from it
+  const arbitrationEnds = new Map<bigint, number>(); // escalated disputes: when anyone may close them
   const crashes = new Map<bigint, number>(); // task id → inference crashes met (the task is run again)
   let skew = 0; // chain time − wall time, from the newest block seen
   let lastBlock = -1n;
@@ -408,19 +411,82 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ jury duty
   const salt = (id: bigint, round: number) => keccak256(concat([opts.saltSecret, toHex(id, { size: 32 }), toHex(round, { size: 1 })]));
 
+  /** The first side, in the court's order, whose output agrees with my own run; else Neither. */
   async function voteFor(t: TaskState): Promise<number> {
     const m = served.get(t.task.modelId);
-    if (!m) return 3;
+    if (!m) return VOTE.Neither;
+    const r = await mine(t);
+    if (!r) return VOTE.Neither; // cannot compute: the task's input is invalid, so no result stands
+    for (const side of sidesOf(t)) if (await agrees(t, m.model, side, r)) return side.vote;
+    return VOTE.Neither;
+  }
+
+  /** My own result for `t` (computed once); undefined when its input cannot be run. */
+  async function mine(t: TaskState): Promise<PoolResult | undefined> {
     const r = results.get(t.id) ?? (await compute(t).catch((e) => {
       // not the task's fault (a dead thread, a URI that did not answer): no vote yet, jury() retries after its cooldown
       if (e instanceof InferenceCrashError || (e instanceof CommittedFetchError && e.retryable)) throw e;
       return undefined;
     }));
-    if (!r) return 3; // cannot compute: the task's input is invalid, so neither result stands
-    results.set(t.id, r);
-    const ok = async (posted: Promise<Uint8Array>) => resultsAgree(t.items, await posted.catch(() => new Uint8Array()), r.canonical, m.model.tolerance);
-    if (await ok(postedBytes(t, m.model))) return 1;
-    return t.challenge && (await ok(resultBytes(t.challenge, lotBytes(m.model.maxOutputBytes, t.items)))) ? 2 : 3;
+    if (r) results.set(t.id, r);
+    return r;
+  }
+
+  /** Whether a side's posted output (inline, or fetched by URI and hash-checked) lies within tolerance of mine. */
+  async function agrees(t: TaskState, m: ModelRecord, side: Side, r: PoolResult): Promise<boolean> {
+    const posted = await resultBytes(side, lotBytes(m.maxOutputBytes, t.items)).catch(() => new Uint8Array());
+    return resultsAgree(t.items, posted, r.canonical, m.tolerance);
+  }
+
+  // ------------------------------------------------------------ rival
+  /**
+   * A challenged task whose two results both disagree with mine (a griefing challenge on a lie):
+   * join its dispute as the rival with my result, so that the right output can still win.
+   */
+  async function rivalWatch(now: number) {
+    if (!court) return;
+    const meL = me!.toLowerCase();
+    for (const t of book.tasks.values()) {
+      if (t.phase !== "Challenged" || t.rival || !t.challenge || busy.has(t.id) || !served.has(t.task.modelId)) continue;
+      if (now >= t.task.since + challengeWindow || (t.dispute?.jurors.length ?? 0) > 0 || (cooldown.get(t.id) ?? 0) > Date.now()) continue;
+      if (sidesOf(t).some((s) => s.keeper.toLowerCase() === meL)) continue;
+      busy.add(t.id);
+      try {
+        const m = served.get(t.task.modelId)!.model;
+        const r = await mine(t);
+        if (!r) continue;
+        const [submitter, challenger] = sidesOf(t);
+        if ((await agrees(t, m, submitter, r)) || (await agrees(t, m, challenger, r))) {
+          cooldown.set(t.id, Number.MAX_SAFE_INTEGER); // one side is right: nothing to add
+          continue;
+        }
+        const bond = t.task.bond > BigInt(challengeBond) ? t.task.bond : BigInt(challengeBond);
+        const free = await c.contracts.keepers.read.freeStakeOf([me!]);
+        if (free < bond) {
+          cooldown.set(t.id, Number.MAX_SAFE_INTEGER);
+          log("rival.skipped", { id: t.id, reason: `bond ${bond} exceeds free stake ${free}` });
+          continue;
+        }
+        await send("commitRival", () => court.write.commitRival([t.id, challengeCommitment(t.id, r.resultHash, me!)], tx));
+        await send("joinAsRival", () => court.write.joinAsRival([t.id, r.resultHash, hex(r.canonical), ""], tx));
+        metrics.inc("par_rivals_total");
+        log("dispute.rival", { id: t.id, submitter: t.task.keeper, challenger: t.challenge.challenger });
+      } catch (e) {
+        cooldown.set(t.id, Date.now() + 3_000);
+        log("rival.failed", { id: t.id, reason: errMsg(e) });
+      } finally {
+        busy.delete(t.id);
+      }
+    }
+  }
+
+  /** Whether it is my turn for a court action on `t` that became possible now (or earlier). */
+  function myTurn(t: TaskState, leading?: number): boolean {
+    const delay = turnDelay(turnOrder(t, leading), me!);
+    if (delay === undefined) return false;
+    const since = possibleSince.get(t.id) ?? Date.now();
+    possibleSince.set(t.id, since);
+    return Date.now() >= since + delay * 1000;
   }
 
   async function jury(headTime: number, now: number) {
@@ -428,14 +494,18 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const block = book.head;
     for (const t of book.tasks.values()) {
       const d = t.dispute;
-      if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined || d.toArbiter) continue;
+      if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined) continue;
       if ((cooldown.get(t.id) ?? 0) > Date.now()) continue;
       const meL = me!.toLowerCase();
-      const party = [t.task.keeper, t.challenge?.challenger].some((a) => a?.toLowerCase() === meL);
       const juror = d.jurors.some((j) => j.toLowerCase() === meL);
+      const drawable = d.jurors.length === 0 && !d.toArbiter && block > d.seedBlock && headTime >= t.task.since + challengeWindow;
+      const resolvable = !d.toArbiter && d.jurors.length > 0 && (now > d.revealEnd || d.revealed.size === d.jurors.length);
+      if (!drawable && !resolvable && !d.toArbiter) possibleSince.delete(t.id);
       busy.add(t.id);
       try {
-        if (d.jurors.length === 0 && party && block > d.seedBlock) {
+        if (d.toArbiter) {
+          await closeIfUnarbitrated(t, now);
+        } else if (drawable && myTurn(t)) {
           await send("drawJury", () => court.write.drawJury([t.id], tx));
           log("jury.drawn", { id: t.id });
         } else if (juror && !d.committed.has(meL) && headTime < d.commitEnd) {
@@ -449,11 +519,10 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
           await send("revealVote", () => court.write.revealVote([t.id, vote, salt(t.id, d.round)], tx));
           metrics.inc("par_votes_revealed_total");
           log("vote.revealed", { id: t.id, round: d.round, vote });
-        } else if ((party || juror) && d.jurors.length > 0 && (now > d.revealEnd || d.revealed.size === d.jurors.length)) {
-          const tally = [0, 0, 0, 0];
-          for (const v of d.revealed.values()) tally[v]++;
-          const win = tally[1] >= tally[2] ? t.output : t.challenge?.output;
+        } else if (resolvable && myTurn(t, leadingVote(d.revealed))) {
+          const win = sidesOf(t).find((s) => s.vote === leadingVote(d.revealed))?.output;
           const output = t.task.callback !== ZERO && win ? win : "0x";
+          possibleSince.delete(t.id); // a next round's draw gets its own turns
           await send("resolve", () => court.write.resolve([t.id, t.task, output], tx));
           log("dispute.resolved", { id: t.id });
         }
@@ -464,6 +533,18 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         busy.delete(t.id);
       }
     }
+  }
+
+  /** An escalated dispute that the arbiter left undecided past its deadline: closed, in turn, by a party or juror. */
+  async function closeIfUnarbitrated(t: TaskState, now: number) {
+    let end = arbitrationEnds.get(t.id);
+    if (end === undefined) {
+      end = Number((await court!.read.disputeOf([t.id])).arbitrationEnd);
+      arbitrationEnds.set(t.id, end);
+    }
+    if (now <= end || !myTurn(t)) return;
+    await send("closeEscalated", () => court!.write.closeEscalated([t.id, t.task], tx));
+    log("dispute.closed", { id: t.id, reason: "the arbiter did not decide in time" });
   }
 
   async function send(what: string, write: () => Promise<Hex>) {
@@ -508,7 +589,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
-  const byId = [results, declined, checked, crashes, lowStake, cooldown, fetched, fetching, unanswered]; // all the keeper keeps by task id
+  const byId = [results, declined, checked, crashes, lowStake, cooldown, possibleSince, arbitrationEnds, fetched, fetching, unanswered]; // all the keeper keeps by task id
   let rebuilds = 0;
   async function tick() {
     await book.sync();
@@ -529,7 +610,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const now = Math.max(Number(blk.timestamp), chainNow());
     metrics.set("par_last_block", Number(book.head));
     const headTime = Number(blk.timestamp); // the latest block's time: what the contracts will compare against
-    await Promise.all([work(headTime), watch(headTime), jury(headTime, now)]);
+    await Promise.all([work(headTime), watch(headTime), rivalWatch(headTime), jury(headTime, now)]);
     await settle(now);
     earnInBackground();
     models.refreshInBackground();

@@ -197,12 +197,19 @@ export async function deployMarket(
     return hash;
   }
 
+  /** Moves time past task `id`'s challenge window, until which a rival may join and no jury is drawn. */
+  async function closeChallengeWindow(id: bigint) {
+    const { windowEnd } = await court.read.disputeOf([id]);
+    if (BigInt(await now()) < BigInt(windowEnd)) await networkHelpers.time.increaseTo(windowEnd);
+  }
+
   /**
    * Draws a full jury of `jurySize` for dispute `id`. The court tries 4 draws per seat over all
    * keepers, so with barely enough eligible jurors a seat may stay empty (a smaller jury is still
    * valid, but tests count on a full one): a short draw is undone and the dispute reseeded.
    */
   async function drawFullJury(id: bigint) {
+    await closeChallengeWindow(id);
     const size = Number(await court.read.jurySize());
     for (let attempt = 0; attempt < 20; attempt++) {
       await networkHelpers.mine(1);
@@ -224,7 +231,7 @@ export async function deployMarket(
   return {
     connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
     admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
-    claimAsAssignee, submit, finalize, flush, byAddress, balance, work, commitChallenge, challenge, drawFullJury,
+    claimAsAssignee, submit, finalize, flush, byAddress, balance, work, commitChallenge, challenge, closeChallengeWindow, drawFullJury,
   };
 }
 

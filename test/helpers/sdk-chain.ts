@@ -16,14 +16,15 @@ import type { AddressBook } from "../../keepers/src/chain/addresses.js";
 import { connect, type ParadigmClients } from "../../keepers/src/chain/client.js";
 import { specStruct } from "../../keepers/src/chain/models.js";
 import { MODELS } from "../../keepers/src/models.js";
+import { SAFE_WINDOWS } from "../../deploy/parameters.js";
 import { deployMarket, param } from "./market.js";
 
 export type Connection = NetworkConnection;
 
 /** Devnet-like parameters: a full round trip takes seconds. */
 export const PARAMS = {
-  market: { assignWindow: 2n, claimTimeout: 10n, challengeWindow: 10n, challengeBond: 10n ** 6n },
-  court: { commitPeriod: 4n, revealPeriod: 4n, jurySize: 1n },
+  market: { assignWindow: 2n, claimTimeout: 10n, challengeWindow: BigInt(SAFE_WINDOWS.challengeWindow), challengeBond: 10n ** 6n },
+  court: { commitPeriod: BigInt(SAFE_WINDOWS.commitPeriod), revealPeriod: BigInt(SAFE_WINDOWS.revealPeriod), jurySize: 1n },
   keepers: { unbondingPeriod: 60n, commissionDelay: 60n },
 };
 

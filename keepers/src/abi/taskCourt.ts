@@ -24,6 +24,22 @@ export const taskCourtAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "uint256",
+        "name": "arbitrationEnd",
+        "type": "uint256"
+      }
+    ],
+    "name": "ArbitrationPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
         "internalType": "address",
         "name": "juror",
         "type": "address"
@@ -51,6 +67,17 @@ export const taskCourtAbi = [
   {
     "inputs": [],
     "name": "InvalidOutcome",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "InvalidRival",
     "type": "error"
   },
   {
@@ -125,6 +152,86 @@ export const taskCourtAbi = [
       }
     ],
     "name": "ParameterOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "rival",
+        "type": "address"
+      }
+    ],
+    "name": "RivalNotCommitted",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "rival",
+        "type": "address"
+      }
+    ],
+    "name": "RivalNotEligible",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "rival",
+        "type": "address"
+      }
+    ],
+    "name": "RivalTaken",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "closedAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "RivalWindowClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "closesAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "RivalWindowOpen",
     "type": "error"
   },
   {
@@ -407,6 +514,68 @@ export const taskCourtAbi = [
         "type": "uint256"
       },
       {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "RivalCommitted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "rival",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "resultHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "output",
+        "type": "bytes"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "uri",
+        "type": "string"
+      }
+    ],
+    "name": "RivalJoined",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
         "indexed": true,
         "internalType": "address",
         "name": "juror",
@@ -462,6 +631,19 @@ export const taskCourtAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_VOTE_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -564,6 +746,19 @@ export const taskCourtAbi = [
   },
   {
     "inputs": [],
+    "name": "arbitrationPeriod",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "burnBps",
     "outputs": [
       {
@@ -573,6 +768,91 @@ export const taskCourtAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "fee",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint32",
+            "name": "modelId",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "computeUnits",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "postedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint64",
+            "name": "postBlock",
+            "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "callback",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "callbackGas",
+            "type": "uint32"
+          },
+          {
+            "internalType": "address",
+            "name": "keeper",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "bond",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint40",
+            "name": "since",
+            "type": "uint40"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "resultHash",
+            "type": "bytes32"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.Task",
+        "name": "task",
+        "type": "tuple"
+      }
+    ],
+    "name": "closeEscalated",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -586,6 +866,24 @@ export const taskCourtAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "commitment",
+        "type": "bytes32"
+      }
+    ],
+    "name": "commitRival",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -689,6 +987,11 @@ export const taskCourtAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "uint8",
+            "name": "votesRival",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint96",
             "name": "pot",
             "type": "uint96"
@@ -702,6 +1005,31 @@ export const taskCourtAbi = [
             "internalType": "enum ITaskCourt.Outcome",
             "name": "outcome",
             "type": "uint8"
+          },
+          {
+            "internalType": "address",
+            "name": "rival",
+            "type": "address"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "rivalResult",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "rivalBond",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint40",
+            "name": "windowEnd",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "arbitrationEnd",
+            "type": "uint40"
           }
         ],
         "internalType": "struct ITaskCourt.DisputeView",
@@ -747,6 +1075,34 @@ export const taskCourtAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "resultHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes",
+        "name": "output",
+        "type": "bytes"
+      },
+      {
+        "internalType": "string",
+        "name": "uri",
+        "type": "string"
+      }
+    ],
+    "name": "joinAsRival",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1025,6 +1381,35 @@ export const taskCourtAbi = [
     "name": "revealVote",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "resultHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "rival",
+        "type": "address"
+      }
+    ],
+    "name": "rivalCommitment",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {

@@ -56,6 +56,8 @@ export type TaskState = {
   output?: Hex;
   outputUri?: string;
   challenge?: { challenger: Address; resultHash: Hex; output: Hex; uri: string; bond: bigint };
+  /** A third side that joined the dispute (`RivalJoined`). */
+  rival?: { rival: Address; resultHash: Hex; output: Hex; uri: string; bond: bigint };
   dispute?: Dispute;
   /** The result that stood, set when the task closed with a result. */
   final?: { keeper: Address; resultHash: Hex };
@@ -187,6 +189,9 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
         t.challenge = { challenger: a.challenger, resultHash: a.resultHash, output: a.output, uri: a.uri, bond: a.bond };
         t.phase = "Challenged";
         break;
+      case "RivalJoined":
+        t.rival = { rival: a.rival, resultHash: a.resultHash, output: a.output, uri: a.uri, bond: a.bond };
+        break;
       case "DisputeOpened":
         t.dispute = { round: 0, jurors: [], commitEnd: 0, revealEnd: 0, seedBlock: a.seedBlock, committed: new Set(), revealed: new Map() };
         break;
@@ -229,7 +234,7 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
   return book;
 }
 
-/** The canonical output that stood for a closed task, inline, from the submitter or the winning challenger. */
+/** The canonical output that stood for a closed task, inline, from the submitter or the winning challenger or rival. */
 export function finalOutput(t: TaskState): Hex | undefined {
   return standing(t)?.output;
 }
@@ -243,5 +248,6 @@ function standing(t: TaskState): { output?: Hex; uri?: string } | undefined {
   if (!t.final) return undefined;
   if (t.task.resultHash === t.final.resultHash) return { output: t.output, uri: t.outputUri };
   if (t.challenge?.resultHash === t.final.resultHash) return t.challenge;
+  if (t.rival?.resultHash === t.final.resultHash) return t.rival;
   return undefined;
 }

@@ -11,7 +11,15 @@ export const courtSentences: Table = {
   AlreadyVoted: (a) => `${a.juror} already voted on task ${a.id}`,
   BadReveal: (a) => `${a.juror}'s revealed vote and salt on task ${a.id} do not match its commitment (or the vote is out of range); reveal the committed vote and salt`,
   VotingNotOver: (a, c) => `voting on task ${a.id} runs until ${when(a.revealEnd, c)} (unless every juror reveals); resolve it after that`,
-  InvalidOutcome: () => "the outcome must be Submitter (1), Challenger (2) or Neither (3)",
+  InvalidOutcome: () => "the outcome must be Submitter (1), Challenger (2), Neither (3), or Rival (4) when a rival joined",
+  RivalWindowClosed: (a, c) => `task ${a.id}'s challenge window closed at ${when(a.closedAt, c)}; a rival can no longer join its dispute`,
+  RivalWindowOpen: (a, c) => `task ${a.id}'s challenge window is open until ${when(a.closesAt, c)} (a rival may still join); draw the jury after that`,
+  RivalTaken: (a) => `${a.rival} already joined the dispute of task ${a.id} as its rival; only one rival may join`,
+  InvalidRival: (a) =>
+    `this rival result for task ${a.id} is not allowed: it must be nonzero, differ from both sides' results and match its output, and a party cannot be the rival`,
+  RivalNotCommitted: (a) => `${a.rival} must commit to joining task ${a.id}'s dispute (commitRival) in an earlier block, then join`,
+  RivalNotEligible: (a) => `${a.rival} is not an active keeper, so it cannot join task ${a.id}'s dispute; stake and mark it available first`,
+  ArbitrationPending: (a, c) => `the arbiter may decide task ${a.id}'s dispute until ${when(a.arbitrationEnd, c)}; close it after that`,
 };
 
 export const poolSentences: Table = {
