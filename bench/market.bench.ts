@@ -104,7 +104,7 @@ async function dispute(f: MarketFixture) {
   const wrong = "0x0b00000000000000f4ffffffffffffff" as Hex;
   const hashes: Hex[] = [];
   hashes.push(await f.challenge(id, wrong, challenger));
-  await f.networkHelpers.mine(1);
+  await f.closeChallengeWindow(id);
   hashes.push(await f.court.write.drawJury([id]));
   const jurors = (await f.court.read.disputeOf([id])).jurors;
   const salt = keccak256("0x01");

@@ -14,6 +14,7 @@ export const TASK_STEPS = [
   "challengeCommitted",
   "challenged",
   "disputeOpened",
+  "rivalJoined",
   "juryDrawn",
   "juryReseeded",
   "voteCommitted",
@@ -62,7 +63,7 @@ export const task = onchainTable(
     submittedAt: t.integer(),
     challenger: t.hex(),
     challengedAt: t.integer(),
-    /** the court's ruling: "submitter", "challenger" or "neither" */
+    /** the court's ruling: "submitter", "challenger", "rival", "neither", or "unarbitrated" (closed after the arbiter's deadline) */
     ruling: t.text(),
     keeperAmount: t.bigint(),
     protocolFee: t.bigint(),
@@ -104,13 +105,15 @@ export const dispute = onchainTable(
     id: t.bigint().primaryKey(),
     submitter: t.hex().notNull(),
     challenger: t.hex().notNull(),
+    /** the third side, when one joined (`RivalJoined`) */
+    rival: t.hex(),
     round: t.integer().notNull(),
     seedBlock: t.bigint().notNull(),
     jurors: t.json().$type<`0x${string}`[]>().notNull(),
     commitEnd: t.integer(),
     revealEnd: t.integer(),
     toArbiter: t.boolean().notNull(),
-    /** "open", or the ruling: "submitter", "challenger", "neither" */
+    /** "open", or the ruling: "submitter", "challenger", "rival", "neither", "unarbitrated" */
     outcome: t.text().notNull(),
     byArbiter: t.boolean(),
     slashed: t.bigint(),

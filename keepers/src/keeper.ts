@@ -102,6 +102,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const cooldown = new Map<bigint, number>(); // task id → wall time before which a failed action is not retried
   const possibleSince = new Map<bigint, number>(); // task id → wall time a court action (draw, resolve, close) became possible: turns count from it
   const arbitrationEnds = new Map<bigint, number>(); // escalated disputes: when anyone may close them
+  const rivalChecked = new Set<bigint>(); // challenged tasks where one side agrees with me, or I cannot bond a rival
   const crashes = new Map<bigint, number>(); // task id → inference crashes met (the task is run again)
   let skew = 0; // chain time − wall time, from the newest block seen
   let lastBlock = -1n;
@@ -448,7 +449,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const meL = me!.toLowerCase();
     for (const t of book.tasks.values()) {
       if (t.phase !== "Challenged" || t.rival || !t.challenge || busy.has(t.id) || !served.has(t.task.modelId)) continue;
-      if (now >= t.task.since + challengeWindow || (t.dispute?.jurors.length ?? 0) > 0 || (cooldown.get(t.id) ?? 0) > Date.now()) continue;
+      if (rivalChecked.has(t.id) || now >= t.task.since + challengeWindow || (t.dispute?.jurors.length ?? 0) > 0) continue;
+      if ((cooldown.get(t.id) ?? 0) > Date.now()) continue;
       if (sidesOf(t).some((s) => s.keeper.toLowerCase() === meL)) continue;
       busy.add(t.id);
       try {
@@ -457,13 +459,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
         if (!r) continue;
         const [submitter, challenger] = sidesOf(t);
         if ((await agrees(t, m, submitter, r)) || (await agrees(t, m, challenger, r))) {
-          cooldown.set(t.id, Number.MAX_SAFE_INTEGER); // one side is right: nothing to add
+          rivalChecked.add(t.id); // one side is right: nothing to add
           continue;
         }
         const bond = t.task.bond > BigInt(challengeBond) ? t.task.bond : BigInt(challengeBond);
         const free = await c.contracts.keepers.read.freeStakeOf([me!]);
         if (free < bond) {
-          cooldown.set(t.id, Number.MAX_SAFE_INTEGER);
+          rivalChecked.add(t.id);
           log("rival.skipped", { id: t.id, reason: `bond ${bond} exceeds free stake ${free}` });
           continue;
         }
@@ -589,7 +591,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
-  const byId = [results, declined, checked, crashes, lowStake, cooldown, possibleSince, arbitrationEnds, fetched, fetching, unanswered]; // all the keeper keeps by task id
+  const byId = [results, declined, checked, crashes, lowStake, cooldown, possibleSince, arbitrationEnds, rivalChecked, fetched, fetching, unanswered]; // all the keeper keeps by task id
   let rebuilds = 0;
   async function tick() {
     await book.sync();

@@ -7,8 +7,8 @@ import { upsertKeeperEpoch } from "./lib/rows.js";
 import { countDispute } from "./lib/stats.js";
 import { recordStep } from "./lib/task-step.js";
 
-/** The court's Outcome enum (and a juror's vote), by value. */
-export const OUTCOMES = ["none", "submitter", "challenger", "neither"] as const;
+/** The court's Outcome enum (and a juror's vote), by value; a ruling of None means the arbiter never decided (`closeEscalated`). */
+export const OUTCOMES = ["unarbitrated", "submitter", "challenger", "neither", "rival"] as const;
 const outcomeName = (value: number) => OUTCOMES[value] ?? `unknown(${value})`;
 
 async function juryVoteOf(context: Context, disputeId: bigint, juror: `0x${string}`) {
@@ -32,6 +32,12 @@ ponder.on("TaskCourt:DisputeOpened", async ({ event, context }) => {
   });
   await recordStep(context, event, id, "disputeOpened", challenger, { submitter, seedBlock });
   await countDispute(context, await epochOf(context, event));
+});
+
+ponder.on("TaskCourt:RivalJoined", async ({ event, context }) => {
+  const { id, rival, resultHash, bond } = event.args;
+  await context.db.update(dispute, { id }).set({ rival });
+  await recordStep(context, event, id, "rivalJoined", rival, { resultHash, bond });
 });
 
 ponder.on("TaskCourt:JuryDrawn", async ({ event, context }) => {
@@ -81,11 +87,12 @@ ponder.on("TaskCourt:DisputeResolved", async ({ event, context }) => {
     .set({ outcome: ruling, byArbiter, slashed, toWinner, toJurors, burned, resolvedAt: Number(event.block.timestamp) });
   await context.db.update(task, { id }).set({ ruling });
   await recordStep(context, event, id, "disputeResolved", null, { outcome: ruling, byArbiter, slashed, toWinner, toJurors, burned });
-  const sides = ruling === "submitter" ? [d.submitter, d.challenger] : ruling === "challenger" ? [d.challenger, d.submitter] : [];
-  const [winner, loser] = sides;
-  if (!winner || !loser) return;
+  const sides = { submitter: d.submitter, challenger: d.challenger, rival: d.rival } as Record<string, `0x${string}` | null>;
+  const winner = sides[ruling];
+  if (!winner) return; // neither, or unarbitrated: no side won
+  const losers = Object.values(sides).filter((who): who is `0x${string}` => !!who && who !== winner);
   const e = await epochOf(context, event);
-  for (const [who, won] of [[winner, true], [loser, false]] as const) {
+  for (const [who, won] of [[winner, true], ...losers.map((l) => [l, false] as const)] as const) {
     if (!(await context.db.find(keeper, { id: who }))) continue;
     await context.db.update(keeper, { id: who }).set((k) => (won ? { disputesWon: k.disputesWon + 1 } : { disputesLost: k.disputesLost + 1 }));
     await upsertKeeperEpoch(context, e, who, (r) => (won ? { disputesWon: r.disputesWon + 1 } : { disputesLost: r.disputesLost + 1 }));

@@ -118,7 +118,7 @@ export async function paidWork(s: Scenario, keepers: Wallet[]) {
   await f.challenge(lied, GOOD, challenger);
   // one draw, whatever it seats (drawFullJury's retries would mine hundreds of blocks at once,
   // which EDR reserves with parent hashes that do not chain: a real node never does that)
-  await f.networkHelpers.mine(1);
+  await f.closeChallengeWindow(lied);
   await f.court.write.drawJury([lied]);
   const { jurors } = await f.court.read.disputeOf([lied]);
   const round = (await f.court.read.disputeOf([lied])).round;
