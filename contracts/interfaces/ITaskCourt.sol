@@ -115,9 +115,9 @@ interface ITaskCourt is IGoverned {
     error VotingNotOver(uint256 id, uint256 revealEnd);
     /// @notice The arbiter's outcome must be Submitter, Challenger, Neither, or Rival when a rival joined.
     error InvalidOutcome();
-    /// @notice A rival may join only until the task's challenge window closes at `closedAt`.
+    /// @notice A rival may join only until `closedAt` (challengeWindow after the challenge).
     error RivalWindowClosed(uint256 id, uint256 closedAt);
-    /// @notice The jury is drawn once the task's challenge window closes at `closesAt` (a rival may still join).
+    /// @notice The jury is drawn from `closesAt` (challengeWindow after the challenge): until then a rival may join.
     error RivalWindowOpen(uint256 id, uint256 closesAt);
     /// @notice `rival` already joined the dispute of task `id`.
     error RivalTaken(uint256 id, address rival);
@@ -145,14 +145,14 @@ interface ITaskCourt is IGoverned {
     function commitRival(uint256 id, bytes32 commitment) external;
 
     /// @notice Joins the dispute of task `id` as its one rival, with a third result: an active keeper,
-    ///         not a party, inside the task's challenge window, before the jury is drawn. Locks
+    ///         not a party, within challengeWindow of the challenge (`windowEnd`), before the jury is drawn. Locks
     ///         max(the task's bond, the market's challengeBond) of its stake. If the jury rules
     ///         `Rival`, its result stands and it is paid as the winner; otherwise it loses the bond.
     /// @param output the canonical output, hashing to `resultHash` (or empty, with `uri`)
     function joinAsRival(uint256 id, bytes32 resultHash, bytes calldata output, string calldata uri) external;
 
-    /// @notice Draws the current round's jury. Anyone, once the seed block is mined and the task's
-    ///         challenge window has closed (`windowEnd`). If the seed block
+    /// @notice Draws the current round's jury. Anyone, once the seed block is mined and the rival
+    ///         window has closed (`windowEnd`, challengeWindow after the challenge). If the seed block
     ///         is older than 256 blocks a new seed block is set (`JuryReseeded`) and nothing is drawn.
     ///         If fewer than a majority of seats can be filled, the round fails (as in `resolve`).
     function drawJury(uint256 id) external;

@@ -56,7 +56,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         uint64 seedBlock;
         uint40 commitEnd;
         uint40 revealEnd;
-        uint40 windowEnd; // the task's challenge window: a rival may join until then, the jury is drawn after
+        uint40 windowEnd; // challengeWindow after the challenge: a rival may join until then, the jury is drawn after
         uint40 arbitrationEnd; // once escalated: anyone may close the dispute after it
         uint32 modelId;
         uint32 computeUnits;
@@ -138,7 +138,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         d.modelId = task.modelId;
         d.computeUnits = task.computeUnits;
         d.fee = task.fee;
-        d.windowEnd = uint40(uint256(task.since) + ITaskMarket(market).challengeWindow());
+        d.windowEnd = uint40(block.timestamp + ITaskMarket(market).challengeWindow());
         d.phase = Phase.Drawing;
         emit DisputeOpened(id, task.keeper, challenger, d.seedBlock);
     }

@@ -102,6 +102,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   const cooldown = new Map<bigint, number>(); // task id → wall time before which a failed action is not retried
   const possibleSince = new Map<bigint, number>(); // task id → wall time a court action (draw, resolve, close) became possible: turns count from it
   const arbitrationEnds = new Map<bigint, number>(); // escalated disputes: when anyone may close them
+  const windowEnds = new Map<bigint, number>(); // disputes: until when a rival may join (the jury is drawn after)
   const rivalChecked = new Set<bigint>(); // challenged tasks where one side agrees with me, or I cannot bond a rival
   const crashes = new Map<bigint, number>(); // task id → inference crashes met (the task is run again)
   let skew = 0; // chain time − wall time, from the newest block seen
@@ -449,11 +450,11 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const meL = me!.toLowerCase();
     for (const t of book.tasks.values()) {
       if (t.phase !== "Challenged" || t.rival || !t.challenge || busy.has(t.id) || !served.has(t.task.modelId)) continue;
-      if (rivalChecked.has(t.id) || now >= t.task.since + challengeWindow || (t.dispute?.jurors.length ?? 0) > 0) continue;
-      if ((cooldown.get(t.id) ?? 0) > Date.now()) continue;
+      if (rivalChecked.has(t.id) || (t.dispute?.jurors.length ?? 0) > 0 || (cooldown.get(t.id) ?? 0) > Date.now()) continue;
       if (sidesOf(t).some((s) => s.keeper.toLowerCase() === meL)) continue;
       busy.add(t.id);
       try {
+        if (now >= (await windowEndOf(t))) continue;
         const m = served.get(t.task.modelId)!.model;
         const r = await mine(t);
         if (!r) continue;
@@ -482,6 +483,16 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }
   }
 
+  /** Until when a rival may join `t`'s dispute (challengeWindow after the challenge): the jury is drawn after. */
+  async function windowEndOf(t: TaskState): Promise<number> {
+    let end = windowEnds.get(t.id);
+    if (end === undefined) {
+      end = Number((await court!.read.disputeOf([t.id])).windowEnd);
+      windowEnds.set(t.id, end);
+    }
+    return end;
+  }
+
   /** Whether it is my turn for a court action on `t` that became possible now (or earlier). */
   function myTurn(t: TaskState, leading?: number): boolean {
     const delay = turnDelay(turnOrder(t, leading), me!);
@@ -500,7 +511,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       if ((cooldown.get(t.id) ?? 0) > Date.now()) continue;
       const meL = me!.toLowerCase();
       const juror = d.jurors.some((j) => j.toLowerCase() === meL);
-      const drawable = d.jurors.length === 0 && !d.toArbiter && block > d.seedBlock && headTime >= t.task.since + challengeWindow;
+      const drawable = d.jurors.length === 0 && !d.toArbiter && block > d.seedBlock && headTime >= (windowEnds.get(t.id) ?? Infinity);
+      if (!windowEnds.has(t.id)) void windowEndOf(t).catch(() => undefined); // known by the next tick
       const resolvable = !d.toArbiter && d.jurors.length > 0 && (now > d.revealEnd || d.revealed.size === d.jurors.length);
       if (!drawable && !resolvable && !d.toArbiter) possibleSince.delete(t.id);
       busy.add(t.id);
@@ -591,7 +603,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   // ------------------------------------------------------------ main loop
   let stopped = false;
   let backoff = 0;
-  const byId = [results, declined, checked, crashes, lowStake, cooldown, possibleSince, arbitrationEnds, rivalChecked, fetched, fetching, unanswered]; // all the keeper keeps by task id
+  const byId = [results, declined, checked, crashes, lowStake, cooldown, possibleSince, arbitrationEnds, windowEnds, rivalChecked, fetched, fetching, unanswered]; // all the keeper keeps by task id
   let rebuilds = 0;
   async function tick() {
     await book.sync();

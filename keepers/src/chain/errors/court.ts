@@ -12,8 +12,8 @@ export const courtSentences: Table = {
   BadReveal: (a) => `${a.juror}'s revealed vote and salt on task ${a.id} do not match its commitment (or the vote is out of range); reveal the committed vote and salt`,
   VotingNotOver: (a, c) => `voting on task ${a.id} runs until ${when(a.revealEnd, c)} (unless every juror reveals); resolve it after that`,
   InvalidOutcome: () => "the outcome must be Submitter (1), Challenger (2), Neither (3), or Rival (4) when a rival joined",
-  RivalWindowClosed: (a, c) => `task ${a.id}'s challenge window closed at ${when(a.closedAt, c)}; a rival can no longer join its dispute`,
-  RivalWindowOpen: (a, c) => `task ${a.id}'s challenge window is open until ${when(a.closesAt, c)} (a rival may still join); draw the jury after that`,
+  RivalWindowClosed: (a, c) => `a rival could join task ${a.id}'s dispute until ${when(a.closedAt, c)}; it can no longer join`,
+  RivalWindowOpen: (a, c) => `a rival may join task ${a.id}'s dispute until ${when(a.closesAt, c)}; draw the jury after that`,
   RivalTaken: (a) => `${a.rival} already joined the dispute of task ${a.id} as its rival; only one rival may join`,
   InvalidRival: (a) =>
     `this rival result for task ${a.id} is not allowed: it must be nonzero, differ from both sides' results and match its output, and a party cannot be the rival`,
