@@ -125,6 +125,30 @@ describe("Security: disputes under attack", () => {
     await f.viem.assertions.revertWithCustomError(f.court.write.arbitrate([id, f.book.get(id)!, 2, "0x"]), f.court, "WrongPhase");
   });
 
+  it("a liar that unbonds after the challenge cannot withdraw before the verdict, however long the dispute: the slash is still sized on all the stake behind the lie", async () => {
+    const { f, id, submitter, griefer: challenger } = await submitted(LIE);
+    await f.mint(submitter.account.address, 400n * PAR); // 500 PAR behind the lie: slashBps (10%) exceeds the 10 PAR bond
+    await f.token.write.approve([f.keepers.address, 400n * PAR], { account: submitter.account });
+    await f.keepers.write.addStake([400n * PAR], { account: submitter.account });
+    await f.challenge(id, TRUTH, challenger);
+    const free = await f.keepers.read.freeStakeOf([submitter.account.address]);
+    await f.keepers.write.requestUnbond([free], { account: submitter.account });
+    await f.networkHelpers.time.increase(Number(await f.keepers.read.unbondingPeriod()) + 1);
+    await f.viem.assertions.revertWithCustomErrorWithArgs(
+      f.keepers.write.withdraw([submitter.account.address], { account: submitter.account }),
+      f.keepers,
+      "UnbondingHeld",
+      [submitter.account.address, 1n],
+    );
+    const jurors = await f.drawFullJury(id);
+    await vote(f, id, jurors, jurors.map(() => VOTE.Challenger));
+    await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
+    const [{ args }] = await f.keepers.getEvents.Slashed({ keeper: submitter.account.address }, { fromBlock: 0n });
+    assert.equal(args.amount, 50n * PAR, "10% of the 500 PAR behind the lie (before: the liar withdrew 490 PAR first, and lost only its 10 PAR bond)");
+    assert.equal(await f.keepers.read.heldDisputesOf([submitter.account.address]), 0n);
+    await f.keepers.write.withdraw([submitter.account.address], { account: submitter.account }); // the dispute is over
+  });
+
   it("reverts RivalNotCommitted, InvalidRival, RivalNotEligible, RivalTaken and RivalWindowClosed", async () => {
     const { f, id, submitter, griefer, watchtower, third } = await submitted(LIE);
     await f.challenge(id, GRIEF, griefer);

@@ -115,6 +115,9 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     error InsufficientPosition(address keeper, address account, uint256 available, uint256 needed);
     /// @notice `account` has nothing unbonding in `keeper`'s pool.
     error NothingUnbonding(address keeper, address account);
+    /// @notice `keeper` is the submitter in `disputes` open disputes: its pool's unbonding stake
+    ///         backs the slash it may owe, so nobody withdraws from it until they end.
+    error UnbondingHeld(address keeper, uint256 disputes);
     /// @notice The unbonding stake becomes withdrawable at `readyAt`.
     error UnbondingNotReady(uint64 readyAt);
     /// @notice `account` has no rewards to claim in `keeper`'s pool.
@@ -179,7 +182,8 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     function undelegate(address keeper, uint256 amount) external;
 
     /// @notice Withdraws the caller's matured unbonding stake from `keeper`'s pool (what is left
-    ///         of it after slashes). Anyone: operators use it for their own pool too.
+    ///         of it after slashes). Anyone: operators use it for their own pool too. Reverts
+    ///         `UnbondingHeld` while `keeper` is the submitter in an open dispute (`holdUnbonding`).
     function withdraw(address keeper) external returns (uint256 amount);
 
     /// @notice Claims the caller's rewards (commission included, for the operator) in `keeper`'s pool.
@@ -191,6 +195,17 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     function sync(address keeper) external;
 
     // ----------------------------------------------------------------- market (MARKET_ROLE)
+
+    /// @notice Holds `keeper`'s pool's unbonding stake (no withdrawals) until `releaseUnbonding`:
+    ///         the court calls it when a dispute over `keeper`'s result opens, so the slash, sized
+    ///         on stake + unbonding, cannot shrink by a withdrawal before the verdict. Counted.
+    function holdUnbonding(address keeper) external;
+
+    /// @notice Ends one `holdUnbonding` of `keeper` (its dispute ended).
+    function releaseUnbonding(address keeper) external;
+
+    /// @notice Open disputes over `keeper`'s results: while nonzero, its pool's unbonding stake cannot be withdrawn.
+    function heldDisputesOf(address keeper) external view returns (uint256);
 
     /// @notice Moves `amount` of `keeper`'s free pool stake into its locked bond.
     ///         Reverts `InsufficientStake(keeper, available, needed)`.

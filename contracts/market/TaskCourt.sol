@@ -141,6 +141,8 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         d.windowEnd = uint40(block.timestamp + ITaskMarket(market).challengeWindow());
         d.phase = Phase.Drawing;
         emit DisputeOpened(id, task.keeper, challenger, d.seedBlock);
+        // the slash is sized on stake + unbonding at the verdict: nobody withdraws meanwhile
+        keepers.holdUnbonding(task.keeper);
     }
 
     /// @inheritdoc ITaskCourt
@@ -270,6 +272,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         if (d.phase != Phase.Escalated) revert WrongPhase(id, d.phase);
         if (block.timestamp <= d.arbitrationEnd) revert ArbitrationPending(id, d.arbitrationEnd);
         d.phase = Phase.Resolved;
+        keepers.releaseUnbonding(d.submitter);
         uint256 burned = d.pot;
         d.pot = 0;
         // Nothing was proven against anyone: every bond is released and the requester refunded.
@@ -455,6 +458,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         d.phase = Phase.Resolved;
         d.outcome = outcome;
         Payout memory p = _payout(d, outcome, majority.length);
+        keepers.releaseUnbonding(d.submitter);
         ITaskMarket(market).settle(id, task, p.winner, p.result, output);
         if (p.toWinner != 0) token.safeTransfer(p.winner, p.toWinner);
         (uint256 units, uint256 zeroFeeUnits, uint256 backing) = _juryCredit(d, majority.length);

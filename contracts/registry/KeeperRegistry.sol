@@ -122,6 +122,8 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     mapping(address keeper => mapping(uint32 modelId => bool)) private _serves;
     mapping(address keeper => mapping(address account => Member)) private _members;
     mapping(address keeper => Vesting) private _vesting;
+    /// @dev Open disputes over each keeper's results (`holdUnbonding`): no withdrawals meanwhile.
+    mapping(address keeper => uint256 disputes) private _heldDisputes;
 
     /// @param token_ PAR (ERC20Votes: the registry delegates its balance to itself)
     /// @param timelock_ receives DEFAULT_ADMIN_ROLE, as does the deployer until it renounces
@@ -257,6 +259,8 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
         Member storage member = _members[keeper][msg.sender];
         uint256 held = member.unbondingShares;
         if (held == 0) revert NothingUnbonding(keeper, msg.sender);
+        uint256 disputes = _heldDisputes[keeper];
+        if (disputes != 0) revert UnbondingHeld(keeper, disputes);
         uint64 readyAt = member.unbondReadyAt;
         if (block.timestamp < readyAt) revert UnbondingNotReady(readyAt);
 
@@ -295,6 +299,21 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     }
 
     // ------------------------------------------------------------------ market
+
+    /// @inheritdoc IKeeperRegistry
+    function holdUnbonding(address keeper) external onlyRole(MARKET_ROLE) {
+        ++_heldDisputes[keeper];
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function releaseUnbonding(address keeper) external onlyRole(MARKET_ROLE) {
+        --_heldDisputes[keeper];
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function heldDisputesOf(address keeper) external view returns (uint256) {
+        return _heldDisputes[keeper];
+    }
 
     /// @inheritdoc IKeeperRegistry
     function lockBond(address keeper, uint256 amount) external onlyRole(MARKET_ROLE) {

@@ -259,6 +259,22 @@ export const keeperRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "disputes",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnbondingHeld",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "unbondingPeriod",
         "type": "uint256"
@@ -867,6 +883,38 @@ export const keeperRegistryAbi = [
         "type": "address"
       }
     ],
+    "name": "heldDisputesOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      }
+    ],
+    "name": "holdUnbonding",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      }
+    ],
     "name": "isActive",
     "outputs": [
       {
@@ -1200,6 +1248,19 @@ export const keeperRegistryAbi = [
       }
     ],
     "name": "register",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "keeper",
+        "type": "address"
+      }
+    ],
+    "name": "releaseUnbonding",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

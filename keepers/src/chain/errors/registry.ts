@@ -34,6 +34,7 @@ export const keeperRegistrySentences: Table = {
     `${a.keeper}'s pool has ${par(a.available)} of free stake, ${par(a.needed)} is needed; stake more (par keeper stake <amount>) or wait for bonds to unlock`,
   InsufficientPosition: (a) =>
     `${a.account} holds ${par(a.available)} in ${a.keeper}'s pool, ${par(a.needed)} was asked for; ask for at most ${par(a.available)}`,
+  UnbondingHeld: (a) => `${a.keeper} is the submitter in ${a.disputes} open dispute(s): its pool's unbonding stake backs the slash it may owe, so it can be withdrawn once they end`,
   NothingUnbonding: (a) => `${a.account} has nothing unbonding in ${a.keeper}'s pool; start with par keeper unstake <amount>`,
   UnbondingNotReady: (a, c) => `the unbonding stake can be withdrawn from ${when(a.readyAt, c)}; run par keeper withdraw then`,
   NothingToClaim: (a) => `${a.account} has no rewards to claim in ${a.keeper}'s pool`,
