@@ -99,8 +99,8 @@ contract EmissionPoolInvariantTest {
         targets[0] = address(handler);
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 60
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 30
     function invariant_supplyUnderCap_yearOneUnderBudget_booksExact() public view {
         require(token.totalSupply() <= token.cap(), "supply above cap");
         require(handler.yearOneMinted() <= pool.YEAR_ONE_BUDGET(), "year one above budget");

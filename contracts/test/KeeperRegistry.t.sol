@@ -153,16 +153,16 @@ contract KeeperRegistryTest {
         targets[0] = address(handler);
     }
 
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 60
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 15
     function invariant_balanceEqualsOwed() public view {
         require(token.balanceOf(address(registry)) == registry.owed(), "balance != owed");
         require(token.balanceOf(address(0xdead)) == handler.slashedOut(), "slashed != paid out");
     }
 
     /// @notice Every position in every pool is worth no more than the pool holds.
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 60
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 15
     function invariant_positionsCovered() public view {
         for (uint256 k; k < 3; ++k) {
             address keeper = handler.keeper(k);

@@ -20,13 +20,21 @@ import {vm} from "./utils/Vm.sol";
 /// @notice Drives the real market, court and keeper registry with random posts, claims (and
 ///         takeovers of lapsed claims), honest or lying submissions, challenges, jury draws,
 ///         commits, reveals, resolutions, arbitration, finalizations, flushes of keeper accounts,
-///         expiries, stake moves and time jumps. It talks to the contracts only through their external API and keeps
-///         ghost books of what each party is owed.
+///         expiries, stake moves and time jumps, and with an attacker's moves: stake moved at any
+///         moment (inside or right after a seed block), sybil keepers and jurors acting as one,
+///         self-dealing posts, unbonding during disputes and delegation around a flush. It talks to
+///         the contracts only through their external API and keeps ghost books of what each party
+///         is owed.
 /// @dev Actors: keepers 0..2 are honest and diligent (they submit the truth at once when they
-///      claim, challenge only lies, and as jurors commit and reveal the truth); keepers 3..7 may
-///      lie, stall, grief with false challenges, stay silent as jurors, or vote wrong while the
-///      wrong votes of a round stay below a majority of its seats (the documented trust bound).
-///      The arbiter (this handler, holding ARBITER_ROLE like the timelock) rules truthfully.
+///      claim, challenge only lies, and as jurors commit and reveal the truth). One adversarial
+///      entity controls keepers 3..7, delegators 0..2 and requester 3. Its keepers may lie, stall,
+///      grief with false challenges and move stake at any moment; as jurors they vote as one bloc,
+///      silent or wrong, while the wrong votes of a round stay at most half its seats (exactly half
+///      is a tie; a majority of colluding jurors is the documented trust bound, not modelled). Its
+///      requester posts paid tasks hoping its own keeper is drawn. Its delegators move stake in its
+///      pools at any moment, and join any pool (honest ones too) only around a flush, leaving in
+///      the same second. The arbiter (this handler, holding ARBITER_ROLE like the timelock) rules
+///      truthfully.
 contract TaskMarketHandler {
     ParadigmToken public immutable token;
     KeeperRegistry public immutable keepers;
@@ -36,8 +44,12 @@ contract TaskMarketHandler {
     uint32 public constant MODEL = 1;
     uint256 public constant KEEPERS = 8;
     uint256 public constant HONEST = 3;
-    uint256 public constant REQUESTERS = 3;
+    /// @notice Requesters 0..2 are honest; requester 3 is the entity's.
+    uint256 public constant REQUESTERS = 4;
+    uint256 public constant DELEGATORS = 3;
     uint256 internal constant START_STAKE = 1000e8;
+    /// @dev Draws per seed block that the snapshot check compares before and after a stake move.
+    uint256 internal constant PROBES = 4;
 
     /// @notice What the handler knows of a task.
     /// @param t the struct as the market commits to it
@@ -55,6 +67,17 @@ contract TaskMarketHandler {
         ITaskCourt.Outcome vote;
         bool committed;
         bool revealed;
+    }
+
+    /// @notice What the parties to a dispute hold right before its verdict (backing: stake +
+    ///         unbonding stake, all slashable).
+    struct Parties {
+        uint256 submitterBacking;
+        uint256 challengerBacking;
+        uint256 submitterWallet;
+        uint256 challengerWallet;
+        uint256 submitterBond;
+        uint256 challengerBond;
     }
 
     uint256[] internal _ids;
@@ -86,17 +109,39 @@ contract TaskMarketHandler {
     uint256 public doublePays;
     /// @notice Disputes decided against the truth (must stay 0).
     uint256 public badVerdicts;
+    /// @notice Rounds decided without a majority of their seats, e.g. on a tie (must stay 0).
+    uint256 public decidedWithoutMajority;
+    /// @notice Verdicts whose slash was not sized on the loser's stake + unbonding stake at the
+    ///         verdict, or whose winner was not paid its share of it (must stay 0).
+    uint256 public slashMissized;
     /// @notice Honest keepers' submits or juror votes that were refused (must stay 0).
     uint256 public honestRefused;
     /// @notice Flushes that reverted (must stay 0: anyone may flush any keepers, at any time).
     uint256 public flushRefused;
+    /// @notice Stake moves that changed a draw already fixed by its seed block (must stay 0).
+    uint256 public drawMoved;
+    /// @notice Draws fixed by a seed block that a stake move was checked against.
+    uint256 public drawChecks;
+    /// @notice Rewards or stake a delegator took from a pool it joined just before its flush and
+    ///         left in the same second (must stay 0).
+    uint256 public jitCaptured;
     /// @notice Lies that nobody challenged and that finalized (the optimistic path; informational).
     uint256 public liesStood;
     /// @notice Disputes closed by a verdict or by the arbiter.
     uint256 public verdicts;
     uint256 public arbitrated;
-    /// @notice Operations that may round a base unit of pool rewards away (rewards, share moves).
+    /// @notice Operations that may round a base unit of pool rewards or stake away (rewards, share
+    ///         moves, claims).
     uint256 public rewardOps;
+    /// @notice Pool rewards claimed, by operators and delegators.
+    uint256 public claimedAll;
+    /// @notice When a flush last paid any pool: every reward stream is over `rewardStreamPeriod` later.
+    uint256 public lastRewardedAt;
+    /// @notice The entity's income from others: pay of honest requesters' tasks its keepers won.
+    uint256 public entityIncome;
+    /// @notice The least self-dealing cost the entity: per task of its requester closed with a
+    ///         result, the protocol fee (its own keeper won) or the whole fee (an honest one did).
+    uint256 public selfDealtLoss;
 
     mapping(address => uint256) public minted;
     /// @notice Per requester: fees of its tasks closed with a result.
@@ -113,12 +158,16 @@ contract TaskMarketHandler {
     /// @notice Per keeper: the epoch of the work its account holds, and whether it holds any.
     mapping(address => uint256) public accountEpoch;
     mapping(address => bool) public accountOpen;
-    /// @notice Per keeper: rewards claimed.
+    /// @notice Per keeper: when a flush last paid its pool.
+    mapping(address => uint256) public rewardedAt;
+    /// @notice Per keeper: bit j is set once delegator j joined its pool.
+    mapping(address => uint256) public delegatorsOf;
+    /// @notice Per keeper: rewards it claimed from its own pool.
     mapping(address => uint256) public claimed;
-    /// @notice Per honest keeper: its pool stake (it is never slashed).
-    mapping(address => uint256) public ownStake;
-    /// @notice Per honest keeper: its unbonding stake.
-    mapping(address => uint256) public ownUnbonding;
+    /// @notice Per honest keeper: its pool's stake and unbonding stake, re-read after the moves its
+    ///         own pool makes (its operator's, a late delegator's), so any other change is a slash.
+    mapping(address => uint256) public poolStake;
+    mapping(address => uint256) public poolUnbonding;
     /// @notice Per honest keeper: the least its wallet must hold (dispute winnings come on top).
     mapping(address => uint256) public walletFloor;
 
@@ -140,7 +189,12 @@ contract TaskMarketHandler {
             token.approve(address(keepers), type(uint256).max);
             vm.prank(k);
             keepers.register("https://k.example", bytes32("cpu"), models, START_STAKE, 0);
-            if (isHonest(k)) (ownStake[k], walletFloor[k]) = (START_STAKE, 0);
+            if (isHonest(k)) walletFloor[k] = 0;
+            _syncHonest(k);
+        }
+        for (uint256 i; i < DELEGATORS; ++i) {
+            vm.prank(delegator(i));
+            token.approve(address(keepers), type(uint256).max);
         }
         for (uint256 i; i < REQUESTERS; ++i) {
             vm.prank(requester(i));
@@ -158,8 +212,20 @@ contract TaskMarketHandler {
         return address(uint160(0xB000 + seed % REQUESTERS));
     }
 
+    function delegator(uint256 seed) public pure returns (address) {
+        return address(uint160(0xD000 + seed % DELEGATORS));
+    }
+
     function isHonest(address k) public pure returns (bool) {
         return uint160(k) >= 0xA000 && uint160(k) < 0xA000 + HONEST;
+    }
+
+    /// @notice Whether `a` belongs to the adversarial entity: keepers 3..7, the delegators and
+    ///         requester 3.
+    function isEntity(address a) public pure returns (bool) {
+        uint160 x = uint160(a);
+        return (x >= 0xA000 + HONEST && x < 0xA000 + KEEPERS) || (x >= 0xD000 && x < 0xD000 + DELEGATORS)
+            || x == 0xB000 + REQUESTERS - 1;
     }
 
     function truth(uint256 id) public pure returns (bytes memory) {
@@ -181,10 +247,12 @@ contract TaskMarketHandler {
 
     // ------------------------------------------------------------------ requesters
 
+    /// @notice A requester posts a plain task or a lot of 2 or 3 inputs. The entity's requester
+    ///         always pays a fee: it self-deals, hoping its own keeper is drawn.
     function post(uint256 who, uint256 feeSeed, uint256 life) external {
         _tick();
         address r = requester(who);
-        uint96 fee = feeSeed % 5 == 0 ? 0 : uint96(1e8 * (1 + feeSeed % 10));
+        uint96 fee = feeSeed % 5 == 0 && !isEntity(r) ? 0 : uint96(1e8 * (1 + feeSeed % 10));
         if (fee != 0) _mint(r, fee);
         uint16 items = uint16(1 + (life >> 12) % 3); // plain tasks and lots of 2 or 3
         ITaskMarketTypes.PostParams memory p = ITaskMarketTypes.PostParams({
@@ -294,7 +362,9 @@ contract TaskMarketHandler {
         _submit(id, isHonest(_info[id].t.keeper) || lieSeed % 2 == 0, lieSeed >> 1);
     }
 
-    /// @notice Challenges a submitted result inside its window; the jury is drawn at once.
+    /// @notice Challenges a submitted result inside its window. The jury is drawn at once, or (by
+    ///         `outSeed`'s bit 8) left for a later `resolve`, so that stake can move between the
+    ///         dispute's seed block and its draw.
     function challenge(uint256 seed, uint256 who, uint256 outSeed, uint256 votes) external {
         _tick();
         (bool found, uint256 id) = _pick(seed, _challengeable);
@@ -319,6 +389,7 @@ contract TaskMarketHandler {
         } catch {
             return;
         }
+        if ((outSeed >> 8) & 1 != 0) return;
         _tick();
         _draw(id, votes);
     }
@@ -363,26 +434,7 @@ contract TaskMarketHandler {
     ///         keeper i; bit KEEPERS repeats the first pick, which must then flush nothing).
     function flush(uint256 mask) external {
         _tick();
-        uint256 n;
-        address[] memory ks = new address[](KEEPERS + 1);
-        for (uint256 i; i < KEEPERS; ++i) {
-            if ((mask >> i) & 1 != 0) ks[n++] = keeper(i);
-        }
-        if (n != 0 && (mask >> KEEPERS) & 1 != 0) ks[n++] = ks[0];
-        assembly ("memory-safe") {
-            mstore(ks, n)
-        }
-        try market.flush(ks) {
-            for (uint256 i; i < n; ++i) {
-                address k = ks[i];
-                uint256 pay = accountPay[k];
-                if (pay != 0) ++rewardOps;
-                flushedPay += pay;
-                (accountPay[k], accountProtocol[k], accountOpen[k]) = (0, 0, false);
-            }
-        } catch {
-            ++flushRefused;
-        }
+        _flush(mask);
     }
 
     // ------------------------------------------------------------------ court
@@ -398,83 +450,122 @@ contract TaskMarketHandler {
         else _reveal(id, d.round, juror);
     }
 
-    /// @notice Moves a dispute on, by its phase: draws its jury (round 0 after a reseed, or the
-    ///         larger round-1 jury); resolves it (moving time into the reveal period, letting the
-    ///         dishonest jurors reveal or stay silent as `reveals` says, and waiting out the reveal
-    ///         period unless all revealed); or, once escalated, has the arbiter rule truthfully.
+    /// @notice Moves a dispute on, by its phase: draws its jury (one left for later, round 0 after a
+    ///         reseed, or the larger round-1 jury); resolves it (moving time into the reveal period,
+    ///         letting the entity's jurors reveal or stay silent as `reveals` says, and waiting out
+    ///         the reveal period unless all revealed); or, once escalated, has the arbiter rule
+    ///         truthfully. With `seed`'s bit 8 the parties push it through up to four such steps,
+    ///         to its end. Every verdict's slash is checked (`_checkSlash`).
     function resolve(uint256 seed, uint256 reveals) external {
         _tick();
         (bool found, uint256 id) = _pick(seed, _challenged);
         if (!found) return;
-        ITaskCourt.DisputeView memory d = court.disputeOf(id);
-        if (d.phase == ITaskCourt.Phase.Drawing) {
-            _draw(id, reveals);
-            return;
+        uint256 steps = (seed >> 8) & 1 != 0 ? 4 : 1;
+        for (uint256 i; i < steps && _challenged(id); ++i) {
+            _moveOn(id, reveals);
         }
-        if (d.phase == ITaskCourt.Phase.Escalated) {
-            ITaskCourt.Outcome v = verdict(id);
-            try court.arbitrate(id, _info[id].t, v, "") {
-                ++arbitrated;
-                _decided(id, v);
-            } catch {}
-            return;
-        }
-        if (block.timestamp <= d.commitEnd) _advance(uint256(d.commitEnd) + 1);
-        bool all = true;
-        for (uint256 j; j < d.jurors.length; ++j) {
-            if ((reveals >> (2 * j)) & 3 != 0) _reveal(id, d.round, d.jurors[j]);
-            all = all && _ballots[id][d.round][d.jurors[j]].revealed;
-        }
-        if (!all) _advance(uint256(d.revealEnd) + 1);
-        try court.resolve(id, _info[id].t, "") {
-            d = court.disputeOf(id);
-            if (d.phase == ITaskCourt.Phase.Resolved) {
-                _decided(id, d.outcome);
-            } else if (d.phase == ITaskCourt.Phase.Drawing) {
-                _tick();
-                _draw(id, reveals >> 128); // no majority: the larger round-1 jury
-            }
-        } catch {}
     }
 
     // ------------------------------------------------------------------ stake and time
 
-    /// @notice A keeper adds stake, requests an unbond, withdraws matured unbonding stake or
-    ///         claims its pool rewards.
+    /// @notice A keeper moves its own stake at any moment, also right after a task's or a dispute's
+    ///         seed block or inside it (`op`'s bit 8: one block on instead of two): it adds stake,
+    ///         requests an unbond, withdraws matured unbonding stake or claims its pool rewards.
+    ///         No move may change a draw that a seed block already fixed.
     function stake(uint256 who, uint256 op, uint256 amount) external {
-        _tick();
+        _step(op >> 8);
         address k = keeper(who);
-        bool honest = isHonest(k);
+        (bytes32 draws, uint256 count) = _pendingDraws();
+        if (op % 4 == 0) _addStake(k, amount);
+        else if (op % 4 == 1) _requestUnbond(k, amount, false);
+        else if (op % 4 == 2) _withdraw(k, k);
+        else _claimRewards(k, k);
+        _checkDraws(draws, count);
+    }
+
+    /// @notice A delegator of the entity moves stake at any moment, also inside or right after a
+    ///         seed block (`op`'s bit 8): it delegates to or undelegates from one of the entity's
+    ///         pools, or withdraws or claims from any pool. No move may change a draw that a seed
+    ///         block already fixed.
+    function delegation(uint256 who, uint256 pool, uint256 op, uint256 amount) external {
+        _step(op >> 8);
+        address d = delegator(who);
+        address k = keeper(HONEST + pool % (KEEPERS - HONEST));
+        (bytes32 draws, uint256 count) = _pendingDraws();
         if (op % 4 == 0) {
             amount = 1 + amount % 500e8;
-            _mint(k, amount);
-            vm.prank(k);
-            try keepers.addStake(amount) {
+            _mint(d, amount);
+            vm.prank(d);
+            try keepers.delegate(k, amount) {
                 ++rewardOps;
-                if (honest) (ownStake[k], walletFloor[k]) = (ownStake[k] + amount, walletFloor[k] - amount);
+                delegatorsOf[k] |= 1 << who % DELEGATORS;
             } catch {}
         } else if (op % 4 == 1) {
-            uint256 free = keepers.freeStakeOf(k);
-            if (free == 0) return;
-            amount = 1 + amount % free;
-            vm.prank(k);
-            try keepers.requestUnbond(amount) {
-                ++rewardOps;
-                if (honest) (ownStake[k], ownUnbonding[k]) = (ownStake[k] - amount, ownUnbonding[k] + amount);
-            } catch {}
+            uint256 held = keepers.positionOf(k, d).stake;
+            if (held != 0) {
+                vm.prank(d);
+                try keepers.undelegate(k, 1 + amount % held) {
+                    ++rewardOps;
+                } catch {}
+            }
         } else if (op % 4 == 2) {
-            vm.prank(k);
-            try keepers.withdraw(k) returns (uint256 out) {
-                if (honest) (ownUnbonding[k], walletFloor[k]) = (ownUnbonding[k] - out, walletFloor[k] + out);
-            } catch {}
+            _withdraw(keeper(pool), d);
         } else {
-            vm.prank(k);
-            try keepers.claimRewards(k) returns (uint256 out) {
-                ++rewardOps;
-                claimed[k] += out;
-                if (honest) walletFloor[k] += out;
-            } catch {}
+            _claimRewards(keeper(pool), d);
         }
+        _checkDraws(draws, count);
+    }
+
+    /// @notice Delegation around a flush: a delegator of the entity with no shares in the pool of
+    ///         a keeper (honest or not) whose account holds unflushed pay joins it, anyone flushes
+    ///         that keeper (and the others `mask` picks), and the delegator undelegates all of it in
+    ///         the same second. Pay earned before it joined streams to the pool's shares over
+    ///         `rewardStreamPeriod`, so it must get none of it and take no stake from the pool
+    ///         (`jitCaptured`). Leaving must not fail.
+    function delegateAroundFlush(uint256 who, uint256 pool, uint256 amount, uint256 mask) external {
+        _tick();
+        uint256 index = KEEPERS;
+        for (uint256 i; i < KEEPERS && index == KEEPERS; ++i) {
+            if (accountPay[keeper(pool % KEEPERS + i)] != 0) index = (pool % KEEPERS + i) % KEEPERS;
+        }
+        if (index == KEEPERS) return;
+        address k = keeper(index);
+        address d;
+        for (uint256 j; j < DELEGATORS && d == address(0); ++j) {
+            address c = delegator(who % DELEGATORS + j);
+            if (keepers.positionOf(k, c).shares == 0) d = c;
+        }
+        if (d == address(0)) return;
+        amount = 1e8 + amount % 10_000e8;
+        _mint(d, amount);
+        uint256 stakeBefore = keepers.stakeOf(k);
+        uint256 rewardsBefore = keepers.positionOf(k, d).rewards;
+        vm.prank(d);
+        keepers.delegate(k, amount);
+        delegatorsOf[k] |= 1 << (uint160(d) - 0xD000);
+        _flush(mask | 1 << index);
+        uint256 value = keepers.positionOf(k, d).stake;
+        vm.prank(d);
+        keepers.undelegate(k, value);
+        rewardOps += 2;
+        uint256 stakeAfter = keepers.stakeOf(k);
+        jitCaptured += keepers.positionOf(k, d).rewards - rewardsBefore;
+        if (stakeAfter < stakeBefore) jitCaptured += stakeBefore - stakeAfter;
+        _syncHonest(k);
+    }
+
+    /// @notice A party to an open dispute (its submitter or, by `party`'s bit 0, its challenger;
+    ///         honest or not) requests an unbond after the challenge, of part or (bit 1) all of its
+    ///         free stake, hoping to shrink its slash: the verdict must still size it on stake +
+    ///         unbonding (`_checkSlash`).
+    function unbondInDispute(uint256 seed, uint256 party, uint256 amount) external {
+        _tick();
+        (bool found, uint256 id) = _pick(seed, _challenged);
+        if (!found) return;
+        address k = party % 2 == 0 ? _info[id].t.keeper : _info[id].challenger;
+        (bytes32 draws, uint256 count) = _pendingDraws();
+        _requestUnbond(k, amount, (party >> 1) & 1 != 0);
+        _checkDraws(draws, count);
     }
 
     function withdrawProtocolFees() external {
@@ -514,10 +605,12 @@ contract TaskMarketHandler {
         return _ids.length;
     }
 
-    /// @notice PAR the court holds for open disputes: the juror penalties pot of each.
+    /// @notice PAR the court holds for open disputes: the juror penalties pot of each (a verdict
+    ///         pays it out).
     function courtPots() external view returns (uint256 total) {
         for (uint256 i; i < _ids.length; ++i) {
-            if (_info[_ids[i]].challenger != address(0)) total += court.disputeOf(_ids[i]).pot;
+            Info storage info = _info[_ids[i]];
+            if (info.challenger != address(0) && !info.closed) total += court.disputeOf(_ids[i]).pot;
         }
     }
 
@@ -552,11 +645,58 @@ contract TaskMarketHandler {
         }
     }
 
-    /// @notice Rewards paid into every keeper's pool so far, as the registry books them.
-    function keeperRewards() external view returns (uint256 total) {
+    /// @notice Σ over pools of their stake and unbonding stake, as the registry books them.
+    function poolsStaked() external view returns (uint256 total) {
         for (uint256 i; i < KEEPERS; ++i) {
             address k = keeper(i);
-            total += keepers.positionOf(k, k).rewards + claimed[k];
+            total += keepers.stakeOf(k) + keepers.unbondingOf(k);
+        }
+    }
+
+    /// @notice Pool rewards that reached holders and are not claimed yet: Σ over pools of the
+    ///         claimable rewards of their operator and of the delegators that joined them.
+    function releasedRewards() external view returns (uint256 total) {
+        for (uint256 i; i < KEEPERS; ++i) {
+            address k = keeper(i);
+            total += keepers.positionOf(k, k).rewards;
+            for (uint256 j; j < DELEGATORS; ++j) {
+                if ((delegatorsOf[k] >> j) & 1 != 0) total += keepers.positionOf(k, delegator(j)).rewards;
+            }
+        }
+    }
+
+    /// @notice All the entity holds, from public views: the wallets of its keepers, delegators and
+    ///         requester; its requester's deposit and the fees of its live tasks (escrowed, refunded
+    ///         if they get no result); its keepers' unflushed pay (every share of their pools is the
+    ///         entity's, so a flush pays it to the entity); and its positions in the pools its keepers
+    ///         run or its delegators joined (stake, unbonding stake and claimable rewards). Pay still
+    ///         streaming and jurors' pots are left out: it errs low.
+    function entityWealth() external view returns (uint256 total) {
+        address r = requester(REQUESTERS - 1);
+        total = token.balanceOf(r) + market.depositOf(r) + liveFeesOf[r];
+        for (uint256 i; i < KEEPERS; ++i) {
+            address k = keeper(i);
+            if (isEntity(k)) {
+                (uint256 pay,,,) = market.accountOf(k);
+                total += token.balanceOf(k) + pay + _held(k, k);
+            }
+            for (uint256 j; j < DELEGATORS; ++j) {
+                if ((delegatorsOf[k] >> j) & 1 != 0) total += _held(k, delegator(j));
+            }
+        }
+        for (uint256 j; j < DELEGATORS; ++j) {
+            total += token.balanceOf(delegator(j));
+        }
+    }
+
+    /// @notice PAR minted to the entity's addresses.
+    function entityMinted() external view returns (uint256 total) {
+        total = minted[requester(REQUESTERS - 1)];
+        for (uint256 i = HONEST; i < KEEPERS; ++i) {
+            total += minted[keeper(i)];
+        }
+        for (uint256 j; j < DELEGATORS; ++j) {
+            total += minted[delegator(j)];
         }
     }
 
@@ -567,11 +707,102 @@ contract TaskMarketHandler {
         vm.roll(block.number + 2);
     }
 
+    /// @dev Two blocks on, or one when `inSeedBlock`'s bit 0 is set: the block after a post or a
+    ///      challenge is its seed block.
+    function _step(uint256 inSeedBlock) internal {
+        vm.roll(block.number + (inSeedBlock & 1 != 0 ? 1 : 2));
+    }
+
     function _mint(address to, uint256 amount) internal {
         token.mint(to, amount);
         minted[to] += amount;
         totalMinted += amount;
         if (isHonest(to)) walletFloor[to] += amount;
+    }
+
+    function _addStake(address k, uint256 amount) internal {
+        amount = 1 + amount % 500e8;
+        _mint(k, amount);
+        vm.prank(k);
+        try keepers.addStake(amount) {
+            ++rewardOps;
+            if (isHonest(k)) walletFloor[k] -= amount;
+            _syncHonest(k);
+        } catch {}
+    }
+
+    function _requestUnbond(address k, uint256 amount, bool all) internal {
+        uint256 free = keepers.freeStakeOf(k);
+        if (free == 0) return;
+        vm.prank(k);
+        try keepers.requestUnbond(all ? free : 1 + amount % free) {
+            ++rewardOps;
+            _syncHonest(k);
+        } catch {}
+    }
+
+    function _withdraw(address k, address account) internal {
+        vm.prank(account);
+        try keepers.withdraw(k) returns (uint256 out) {
+            if (account == k && isHonest(k)) walletFloor[k] += out;
+            _syncHonest(k);
+        } catch {}
+    }
+
+    function _claimRewards(address k, address account) internal {
+        vm.prank(account);
+        try keepers.claimRewards(k) returns (uint256 out) {
+            ++rewardOps;
+            claimedAll += out;
+            if (account != k) return;
+            claimed[k] += out;
+            if (isHonest(k)) walletFloor[k] += out;
+        } catch {}
+    }
+
+    /// @dev After a move an honest keeper's pool made itself: its stake and unbonding stake as now.
+    function _syncHonest(address k) internal {
+        if (isHonest(k)) (poolStake[k], poolUnbonding[k]) = (keepers.stakeOf(k), keepers.unbondingOf(k));
+    }
+
+    /// @dev What `account` holds in `keeper_`'s pool: stake, unbonding stake, claimable rewards.
+    function _held(address keeper_, address account) internal view returns (uint256) {
+        KeeperRegistry.Position memory p = keepers.positionOf(keeper_, account);
+        return p.stake + p.unbonding + p.rewards;
+    }
+
+    /// @dev A digest of every draw that a seed block at or before this one fixed: for each open
+    ///      task, PROBES draws at its seed block (postBlock + 1) and, once that block's hash is
+    ///      known, its assignee; for each dispute waiting for its jury, PROBES draws at its seed
+    ///      block. Returns how many seed blocks it covers.
+    function _pendingDraws() internal view returns (bytes32 digest, uint256 count) {
+        for (uint256 i; i < _ids.length; ++i) {
+            uint256 id = _ids[i];
+            bool open = _is(id, ITaskMarketTypes.TaskStatus.Open);
+            uint256 seedBlock = uint256(_info[id].t.postBlock) + 1;
+            if (!open) {
+                if (!_challenged(id)) continue;
+                ITaskCourt.DisputeView memory d = court.disputeOf(id);
+                if (d.phase != ITaskCourt.Phase.Drawing) continue;
+                seedBlock = d.seedBlock;
+            }
+            if (seedBlock > block.number || seedBlock + 256 < block.number) continue;
+            for (uint256 p; p < PROBES; ++p) {
+                address drawn = keepers.draw(MODEL, uint256(keccak256(abi.encode(id, seedBlock, p))), seedBlock);
+                digest = keccak256(abi.encode(digest, drawn));
+            }
+            if (open && seedBlock < block.number) {
+                digest = keccak256(abi.encode(digest, market.assigneeOf(id, _info[id].t)));
+            }
+            ++count;
+        }
+    }
+
+    /// @dev Counts a stake move that changed any draw `_pendingDraws` covered before it.
+    function _checkDraws(bytes32 before, uint256 count) internal {
+        (bytes32 digest,) = _pendingDraws();
+        if (digest != before) ++drawMoved;
+        drawChecks += count;
     }
 
     function _submit(uint256 id, bool honest, uint256 salt) internal returns (bool ok) {
@@ -614,15 +845,33 @@ contract TaskMarketHandler {
         } catch {}
     }
 
-    /// @dev Draws the jury of `id`; honest jurors commit the truth, dishonest ones vote by `votes`.
+    /// @dev Draws the jury of `id`. Honest jurors commit the truth; the entity's jurors vote as one
+    ///      bloc by `votes % 4`: 0 all silent; 1 and 2 cast `(votes >> 2) % (seats / 2 + 1)` wrong
+    ///      votes for one wrong outcome (`votes`' bit 8 picks which), up to exactly half the seats,
+    ///      then stay silent (1) or vote the truth (2); 3 each by its own seed (see `_vote`).
     function _draw(uint256 id, uint256 votes) internal {
-        try court.drawJury(id) {} catch {
+        // the jury is drawn once a rival could no longer join (challengeWindow after the challenge)
+        uint256 windowEnd = court.disputeOf(id).windowEnd;
+        if (block.timestamp < windowEnd) vm.warp(windowEnd);
+        try court.drawJury(id) {}
+        catch {
             return;
         }
         ITaskCourt.DisputeView memory d = court.disputeOf(id);
         if (d.phase != ITaskCourt.Phase.Voting) return;
+        uint256 plan = votes % 4;
+        uint256 wrong = plan == 1 || plan == 2 ? (votes >> 2) % (d.jurors.length / 2 + 1) : 0;
+        ITaskCourt.Outcome v = verdict(id);
+        ITaskCourt.Outcome w = ITaskCourt.Outcome((uint8(v) + (votes >> 8) % 2) % 3 + 1);
         for (uint256 j; j < d.jurors.length; ++j) {
-            _vote(id, d, d.jurors[j], votes >> (3 * j));
+            address juror = d.jurors[j];
+            if (isHonest(juror) || plan == 3) {
+                _vote(id, d, juror, votes >> (16 + 3 * j));
+            } else if (_wrongVotes[id][d.round] < wrong) {
+                if (_commit(id, d.round, juror, w)) ++_wrongVotes[id][d.round];
+            } else if (plan == 2) {
+                _commit(id, d.round, juror, v);
+            }
         }
     }
 
@@ -642,6 +891,12 @@ contract TaskMarketHandler {
         } else {
             _commit(id, d.round, juror, v);
         }
+    }
+
+    function _votesFor(ITaskCourt.DisputeView memory d, ITaskCourt.Outcome outcome) internal pure returns (uint256) {
+        if (outcome == ITaskCourt.Outcome.Submitter) return d.votesSubmitter;
+        if (outcome == ITaskCourt.Outcome.Challenger) return d.votesChallenger;
+        return d.votesNeither;
     }
 
     /// @dev Moves time to `to`, stopping at the start of every reveal period that has honest votes
@@ -678,11 +933,63 @@ contract TaskMarketHandler {
         }
     }
 
-    /// @dev Books a dispute's end: the winner's pool is paid the fee, or `Neither` refunds it.
-    function _decided(uint256 id, ITaskCourt.Outcome outcome) internal {
+    /// @dev One step of `resolve` on dispute `id`.
+    function _moveOn(uint256 id, uint256 reveals) internal {
+        ITaskCourt.DisputeView memory d = court.disputeOf(id);
+        if (d.phase == ITaskCourt.Phase.Drawing) {
+            _draw(id, reveals);
+            return;
+        }
+        if (d.phase == ITaskCourt.Phase.Escalated) {
+            _arbitrate(id, d);
+            return;
+        }
+        if (block.timestamp <= d.commitEnd) _advance(uint256(d.commitEnd) + 1);
+        bool all = true;
+        for (uint256 j; j < d.jurors.length; ++j) {
+            if ((reveals >> (2 * j)) & 3 != 0) _reveal(id, d.round, d.jurors[j]);
+            all = all && _ballots[id][d.round][d.jurors[j]].revealed;
+        }
+        if (!all) _advance(uint256(d.revealEnd) + 1);
+        Parties memory before = _parties(id, d);
+        try court.resolve(id, _info[id].t, "") {
+            d = court.disputeOf(id);
+            if (d.phase == ITaskCourt.Phase.Resolved) {
+                if (_votesFor(d, d.outcome) <= d.jurors.length / 2) ++decidedWithoutMajority;
+                _decided(id, d.outcome, before);
+            } else if (d.phase == ITaskCourt.Phase.Drawing) {
+                _tick();
+                _draw(id, reveals >> 128); // no majority: the larger round-1 jury
+            }
+        } catch {}
+    }
+
+    /// @dev The arbiter rules an escalated dispute truthfully.
+    function _arbitrate(uint256 id, ITaskCourt.DisputeView memory d) internal {
+        ITaskCourt.Outcome v = verdict(id);
+        Parties memory before = _parties(id, d);
+        try court.arbitrate(id, _info[id].t, v, "") {
+            ++arbitrated;
+            _decided(id, v, before);
+        } catch {}
+    }
+
+    function _parties(uint256 id, ITaskCourt.DisputeView memory d) internal view returns (Parties memory p) {
+        (address s, address c) = (_info[id].t.keeper, _info[id].challenger);
+        p.submitterBacking = keepers.stakeOf(s) + keepers.unbondingOf(s);
+        p.challengerBacking = keepers.stakeOf(c) + keepers.unbondingOf(c);
+        p.submitterWallet = token.balanceOf(s);
+        p.challengerWallet = token.balanceOf(c);
+        p.submitterBond = d.submitterBond;
+        p.challengerBond = d.challengerBond;
+    }
+
+    /// @dev Books a dispute's end: the winner's account is booked the fee, or `Neither` refunds it.
+    function _decided(uint256 id, ITaskCourt.Outcome outcome, Parties memory before) internal {
         Info storage info = _info[id];
         if (outcome != verdict(id)) ++badVerdicts;
         ++verdicts;
+        _checkSlash(id, outcome, before);
         if (outcome == ITaskCourt.Outcome.Neither) {
             refunded += info.t.fee;
             _close(id);
@@ -690,6 +997,34 @@ contract TaskMarketHandler {
         }
         address winner = outcome == ITaskCourt.Outcome.Submitter ? info.t.keeper : info.challenger;
         _paid(id, winner, market.protocolFeeBps());
+    }
+
+    /// @dev Counts a verdict whose loser was not slashed as docs/market.md sizes it on what backs it
+    ///      right before the verdict (a lying submitter: max(bond, slashBps × (stake + unbonding)); a
+    ///      lying challenger: its bond; both with `Neither`; each at most what it has), or whose
+    ///      winner's wallet did not get the slash less the jurors' and burnt shares.
+    function _checkSlash(uint256 id, ITaskCourt.Outcome outcome, Parties memory before) internal {
+        Info storage info = _info[id];
+        uint256 fromSubmitter;
+        uint256 fromChallenger;
+        if (outcome != ITaskCourt.Outcome.Submitter) {
+            uint256 sized = before.submitterBacking * court.slashBps() / 10_000;
+            fromSubmitter = _min(before.submitterBacking, sized > before.submitterBond ? sized : before.submitterBond);
+        }
+        if (outcome != ITaskCourt.Outcome.Challenger) {
+            fromChallenger = _min(before.challengerBacking, before.challengerBond);
+        }
+        (address s, address c) = (info.t.keeper, info.challenger);
+        if (
+            keepers.stakeOf(s) + keepers.unbondingOf(s) + fromSubmitter != before.submitterBacking
+                || keepers.stakeOf(c) + keepers.unbondingOf(c) + fromChallenger != before.challengerBacking
+        ) ++slashMissized;
+        if (outcome == ITaskCourt.Outcome.Neither) return;
+        (address winner, uint256 slashed, uint256 wallet) = outcome == ITaskCourt.Outcome.Submitter
+            ? (s, fromChallenger, before.submitterWallet)
+            : (c, fromSubmitter, before.challengerWallet);
+        uint256 toWinner = slashed - slashed * court.jurorShareBps() / 10_000 - slashed * court.burnBps() / 10_000;
+        if (token.balanceOf(winner) != wallet + toWinner) ++slashMissized;
     }
 
     /// @dev Books task `id` closed with a result: `keeper`'s market account gets the fee less the
@@ -706,7 +1041,10 @@ contract TaskMarketHandler {
         if (accountOpen[keeper_] && accountEpoch[keeper_] != epoch) accountProtocol[keeper_] = 0; // settled with that work
         (accountOpen[keeper_], accountEpoch[keeper_]) = (true, epoch);
         accountProtocol[keeper_] += protocol;
-        resultFees[info.t.requester] += fee;
+        address r = info.t.requester;
+        if (isEntity(r)) selfDealtLoss += isEntity(keeper_) ? protocol : fee;
+        else if (isEntity(keeper_)) entityIncome += fee - protocol;
+        resultFees[r] += fee;
         _close(id);
     }
 
@@ -716,6 +1054,33 @@ contract TaskMarketHandler {
         info.closed = true;
         liveFees -= info.t.fee;
         liveFeesOf[info.t.requester] -= info.t.fee;
+    }
+
+    /// @dev Flushes the keepers `mask` picks (see `flush`) and books what moved.
+    function _flush(uint256 mask) internal {
+        uint256 n;
+        address[] memory ks = new address[](KEEPERS + 1);
+        for (uint256 i; i < KEEPERS; ++i) {
+            if ((mask >> i) & 1 != 0) ks[n++] = keeper(i);
+        }
+        if (n != 0 && (mask >> KEEPERS) & 1 != 0) ks[n++] = ks[0];
+        assembly ("memory-safe") {
+            mstore(ks, n)
+        }
+        try market.flush(ks) {
+            for (uint256 i; i < n; ++i) {
+                address k = ks[i];
+                uint256 pay = accountPay[k];
+                if (pay != 0) {
+                    ++rewardOps;
+                    (rewardedAt[k], lastRewardedAt) = (block.timestamp, block.timestamp);
+                }
+                flushedPay += pay;
+                (accountPay[k], accountProtocol[k], accountOpen[k]) = (0, 0, false);
+            }
+        } catch {
+            ++flushRefused;
+        }
     }
 
     /// @dev Fills `ids` with finalizable tasks from `seed` on (cyclically); returns how many.
@@ -746,6 +1111,10 @@ contract TaskMarketHandler {
             if (ok(id)) return (true, id);
         }
         return (false, 0);
+    }
+
+    function _min(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     function _is(uint256 id, ITaskMarketTypes.TaskStatus s) internal view returns (bool) {
@@ -787,17 +1156,18 @@ contract TaskMarketHandler {
     }
 }
 
-/// @notice Invariants of the market, court and keeper registry together (DESIGN.md §12):
-///         (a) every PAR they hold is owed to someone, (b) each task closes and pays out exactly
-///         once, (c) honest requesters, keepers and jurors never lose, (d) supply stays under the cap.
-contract TaskMarketInvariantTest {
-    /// @dev The fuzzer's target shape (forge-std's StdInvariant.FuzzSelector).
-    struct FuzzSelector {
-        address addr;
-        bytes4[] selectors;
-    }
-
+/// @notice The market, court, keeper registry and emission pool wired as deployed (this contract
+///         stands in for the timelock), one `TaskMarketHandler` to drive them, and the checks of
+///         DESIGN.md §12 and §13 on them: (a) every PAR they hold is owed to someone, (b) each task
+///         closes and pays out exactly once, (c) honest requesters, keepers and jurors never lose,
+///         (d) supply stays under the cap, (e) stake moved after a seed never moves its draw,
+///         (f) self-dealing never gains.
+abstract contract TaskMarketSystem {
     address internal constant BURN = 0x000000000000000000000000000000000000dEaD;
+    /// @dev Pay streams to pools' shares over 10 minutes here (1 day by default): long enough that a
+    ///      delegator joining around a flush could take pay it did not earn if the stream failed,
+    ///      short enough that streams end within a run and the books can be checked exactly.
+    uint256 internal constant REWARD_STREAM = 600;
 
     ParadigmToken internal token;
     KeeperRegistry internal keepers;
@@ -806,14 +1176,12 @@ contract TaskMarketInvariantTest {
     TaskCourt internal court;
     TaskMarketHandler internal handler;
 
-    function setUp() public {
+    function setUp() public virtual {
         token = new ParadigmToken(address(this));
         ModelRegistry models = new ModelRegistry(address(this));
         models.approve(models.propose(_spec()));
         keepers = new KeeperRegistry(address(token), address(this), 0, 3600, 2000, 3600);
-        // Pay reaches the pools' shares at once here, so the invariants can follow it exactly;
-        // the reward stream has its own tests (test/keeper-registry.test.ts).
-        keepers.setParameter("rewardStreamPeriod", 0);
+        keepers.setParameter("rewardStreamPeriod", REWARD_STREAM);
         pool = new EmissionPool(address(token), address(this), 600);
         market = ITaskMarket(
             address(
@@ -845,43 +1213,11 @@ contract TaskMarketInvariantTest {
         return type(uint256).max;
     }
 
-    /// @notice Only the handler is fuzzed (when all test files run, the fuzzer knows every artifact
-    ///         and would otherwise call the deployed contracts directly)...
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    /// @notice ...and only its actions (not `init`).
-    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](15);
-        selectors[0] = TaskMarketHandler.post.selector;
-        selectors[1] = TaskMarketHandler.claim.selector;
-        selectors[2] = TaskMarketHandler.submit.selector;
-        selectors[3] = TaskMarketHandler.challenge.selector;
-        selectors[4] = TaskMarketHandler.vote.selector;
-        selectors[5] = TaskMarketHandler.resolve.selector;
-        selectors[6] = TaskMarketHandler.finalize.selector;
-        selectors[7] = TaskMarketHandler.expire.selector;
-        selectors[8] = TaskMarketHandler.stake.selector;
-        selectors[9] = TaskMarketHandler.warp.selector;
-        selectors[10] = TaskMarketHandler.replay.selector;
-        selectors[11] = TaskMarketHandler.withdrawProtocolFees.selector;
-        selectors[12] = TaskMarketHandler.flush.selector;
-        selectors[13] = TaskMarketHandler.deposit.selector;
-        selectors[14] = TaskMarketHandler.withdrawDeposit.selector;
-        targets = new FuzzSelector[](1);
-        targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
-    }
-
-    /// @notice (a) The market, court and registry hold exactly what they owe: live tasks' fees,
-    ///         flushed protocol fees, keeper accounts' unflushed pay and protocol fees, stakes
-    ///         (bonds included), unbonding stakes, unclaimed rewards and jurors' penalty pots; and
-    ///         no PAR leaves the known addresses.
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 40
-    /// hardhat-config: invariant.failOnRevert = true
-    function invariant_heldEqualsOwed() public view {
+    /// @dev (a) The market, court and registry hold exactly what they owe: live tasks' fees,
+    ///      flushed protocol fees, keeper accounts' unflushed pay and protocol fees, deposits,
+    ///      stakes (bonds included), unbonding stakes, pool rewards and jurors' penalty pots; and
+    ///      no PAR leaves the known addresses.
+    function _checkHeldEqualsOwed() internal view {
         uint256 held =
             token.balanceOf(address(market)) + token.balanceOf(address(court)) + token.balanceOf(address(keepers));
         (uint256 accountPay, uint256 accountProtocol) = handler.unflushed();
@@ -905,18 +1241,20 @@ contract TaskMarketInvariantTest {
         for (uint256 i; i < handler.REQUESTERS(); ++i) {
             outside += token.balanceOf(handler.requester(i));
         }
+        for (uint256 i; i < handler.DELEGATORS(); ++i) {
+            outside += token.balanceOf(handler.delegator(i));
+        }
         require(held + outside == token.totalSupply(), "PAR went astray");
     }
 
-    /// @notice (b) Every escrowed fee sits in exactly one place: live, a keeper's unflushed account
-    ///         or its pool, protocol fees (in an account, accrued or withdrawn), or refunded; each
-    ///         account holds what its keeper's tasks booked since its last flush, and flushes never
-    ///         fail; a closed task reads `None` and never pays again; the emission pool's open
-    ///         deferrals of each epoch are exactly the keeper accounts holding work of that epoch.
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 40
-    /// hardhat-config: invariant.failOnRevert = true
-    function invariant_eachTaskPaysOnce() public view {
+    /// @dev (b) Every escrowed fee sits in exactly one place: live, a keeper's unflushed account
+    ///      or its pool, protocol fees (in an account, accrued or withdrawn), or refunded; each
+    ///      account holds what its keeper's tasks booked since its last flush, and flushes never
+    ///      fail; pools owe exactly the pay flushed less the rewards claimed, and once the streams
+    ///      are over all of it has reached holders, no more (± rounding); a closed task reads `None` and
+    ///      never pays again; the emission pool's open deferrals of each epoch are exactly the
+    ///      keeper accounts holding work of that epoch.
+    function _checkEachTaskPaysOnce() internal view {
         require(handler.doublePays() == 0, "a closed task paid again");
         require(handler.statusesMatch(), "status");
         require(handler.flushRefused() == 0, "flush refused");
@@ -935,29 +1273,40 @@ contract TaskMarketInvariantTest {
             accountProtocol + market.protocolFees() + handler.protocolWithdrawn() == handler.protocolAccrued(),
             "protocol fees"
         );
-        uint256 rewards = handler.keeperRewards();
-        require(rewards <= flushed && rewards + 2 * handler.rewardOps() >= flushed, "pool rewards != pay flushed");
+        uint256 rewardsOwed = keepers.owed() - handler.poolsStaked();
+        require(rewardsOwed + handler.claimedAll() == flushed, "pool rewards != pay flushed less claims");
+        if (block.timestamp >= handler.lastRewardedAt() + REWARD_STREAM) {
+            uint256 released = handler.releasedRewards();
+            require(released <= rewardsOwed, "rewards released above pay flushed");
+            require(released + 2 * handler.rewardOps() >= rewardsOwed, "streamed pay not released");
+        }
         _checkDeferrals();
     }
 
-    /// @notice (c) Verdicts follow the truth; honest keepers (and jurors) are never slashed and
-    ///         earn every fee they won (unflushed in their market account, or in their pool);
-    ///         requesters lose only fees of tasks that got a result.
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 40
-    /// hardhat-config: invariant.failOnRevert = true
-    function invariant_honestPartiesNeverLose() public view {
+    /// @dev (c) Verdicts follow the truth and need a majority of their seats (a tie goes on);
+    ///      every slash is sized on the loser's stake + unbonding stake and the winner gets its
+    ///      share; honest keepers (and jurors) are never slashed and earn every fee they won
+    ///      (unflushed in their market account, or in their pool: all of it once its stream is
+    ///      over), and nobody joining their pool around a flush takes any of it; requesters lose
+    ///      only fees of tasks that got a result.
+    function _checkHonestPartiesNeverLose() internal view {
         require(handler.badVerdicts() == 0, "verdict against the truth");
+        require(handler.decidedWithoutMajority() == 0, "decided without a majority");
+        require(handler.slashMissized() == 0, "slash not sized on stake + unbonding, or winner short");
+        require(handler.jitCaptured() == 0, "a delegator took pay earned before it joined");
         require(handler.honestRefused() == 0, "honest action refused");
         for (uint256 i; i < handler.HONEST(); ++i) {
             address k = handler.keeper(i);
-            require(keepers.stakeOf(k) == handler.ownStake(k), "honest stake slashed");
-            require(keepers.unbondingOf(k) == handler.ownUnbonding(k), "honest unbonding slashed");
+            require(keepers.stakeOf(k) == handler.poolStake(k), "honest stake slashed");
+            require(keepers.unbondingOf(k) == handler.poolUnbonding(k), "honest unbonding slashed");
             require(token.balanceOf(k) >= handler.walletFloor(k), "honest wallet short");
             (uint256 unflushedPay,,,) = market.accountOf(k);
             uint256 got = unflushedPay + keepers.positionOf(k, k).rewards + handler.claimed(k);
             uint256 due = handler.earned(k);
-            require(got <= due && got + 2 * handler.rewardOps() >= due, "honest keeper underpaid");
+            require(got <= due, "honest keeper overpaid");
+            if (block.timestamp >= handler.rewardedAt(k) + REWARD_STREAM) {
+                require(got + 2 * handler.rewardOps() >= due, "honest keeper underpaid");
+            }
         }
         for (uint256 i; i < handler.REQUESTERS(); ++i) {
             address r = handler.requester(i);
@@ -969,15 +1318,182 @@ contract TaskMarketInvariantTest {
         }
     }
 
-    /// @notice (d) Supply never exceeds the cap.
-    /// hardhat-config: invariant.runs = 32
-    /// hardhat-config: invariant.depth = 40
-    /// hardhat-config: invariant.failOnRevert = true
-    function invariant_supplyUnderCap() public view {
+    /// @dev (d) Supply never exceeds the cap, and only the test's mints exist.
+    function _checkSupplyUnderCap() internal view {
         require(token.totalSupply() <= token.cap(), "supply above cap");
         require(token.totalSupply() == handler.totalMinted(), "unexpected mint");
     }
 
+    /// @dev (e) No stake move, by a keeper or a delegator, inside or after a seed block, changed a
+    ///      draw that block fixed (an open task's assignee, a pending jury).
+    function _checkDrawFixedBySnapshot() internal view {
+        require(handler.drawMoved() == 0, "a stake move changed a draw its seed block fixed");
+    }
+
+    /// @dev (f) The entity never gains from self-dealing: all it holds, plus what its requester's
+    ///      tasks with a result cost it at least (the protocol fee when its keeper won, the fee
+    ///      otherwise), stays within what was minted to it plus the pay it won from others' tasks
+    ///      (± rounding of pool shares; emission is not minted in this harness).
+    function _checkSelfDealingNeverGains() internal view {
+        require(
+            handler.entityWealth() + handler.selfDealtLoss()
+                <= handler.entityMinted() + handler.entityIncome() + handler.rewardOps(),
+            "self-dealing gained"
+        );
+    }
+
+    /// @dev Open deferrals of each epoch so far = keepers whose account holds unsettled work of
+    ///      that epoch (none leaks, which would block `closeEpoch` forever; none is missing).
+    function _checkDeferrals() internal view {
+        uint256 n = handler.KEEPERS();
+        uint64[] memory epochs = new uint64[](n);
+        uint256 withWork;
+        for (uint256 i; i < n; ++i) {
+            (,, uint64 epoch, uint256 credit) = market.accountOf(handler.keeper(i));
+            if (credit != 0) epochs[withWork++] = epoch;
+        }
+        for (uint64 e; e <= pool.currentEpoch(); ++e) {
+            uint256 open;
+            for (uint256 i; i < withWork; ++i) {
+                if (epochs[i] == e) ++open;
+            }
+            require(pool.deferredOf(e) == open, "deferrals != accounts with work");
+        }
+    }
+
+    function _spec() internal pure returns (IModelRegistry.ModelSpec memory s) {
+        s.modelHash = keccak256("model-1");
+        s.uri = "npm:@paradigm/models/vad.onnx";
+        s.computeUnits = 100;
+        s.maxInputBytes = 4096;
+        s.maxOutputBytes = 1024;
+        s.outputDecimals = 4;
+        s.tolerance = 2;
+        int64[] memory shape = new int64[](2);
+        (shape[0], shape[1]) = (1, -1);
+        s.inputs = new IModelRegistry.TensorSpec[](1);
+        s.inputs[0] = IModelRegistry.TensorSpec({name: "x", dtype: 1, shape: shape});
+        s.outputs = new IModelRegistry.TensorSpec[](1);
+        s.outputs[0] = IModelRegistry.TensorSpec({name: "y", dtype: 2, shape: shape});
+    }
+}
+
+/// @notice Invariants (a)..(f) of `TaskMarketSystem`, checked after every handler call. Each run
+///         starts mid-flight (`_warmStart`), so that short runs reach the attacks.
+contract TaskMarketInvariantTest is TaskMarketSystem {
+    /// @dev The fuzzer's target shape (forge-std's StdInvariant.FuzzSelector).
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
+    function setUp() public override {
+        super.setUp();
+        _warmStart();
+    }
+
+    /// @notice Only the handler is fuzzed (when all test files run, the fuzzer knows every artifact
+    ///         and would otherwise call the deployed contracts directly)...
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    /// @notice ...and only its actions (not `init`).
+    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
+        bytes4[] memory selectors = new bytes4[](18);
+        selectors[0] = TaskMarketHandler.post.selector;
+        selectors[1] = TaskMarketHandler.claim.selector;
+        selectors[2] = TaskMarketHandler.submit.selector;
+        selectors[3] = TaskMarketHandler.challenge.selector;
+        selectors[4] = TaskMarketHandler.vote.selector;
+        selectors[5] = TaskMarketHandler.resolve.selector;
+        selectors[6] = TaskMarketHandler.finalize.selector;
+        selectors[7] = TaskMarketHandler.expire.selector;
+        selectors[8] = TaskMarketHandler.stake.selector;
+        selectors[9] = TaskMarketHandler.warp.selector;
+        selectors[10] = TaskMarketHandler.replay.selector;
+        selectors[11] = TaskMarketHandler.withdrawProtocolFees.selector;
+        selectors[12] = TaskMarketHandler.flush.selector;
+        selectors[13] = TaskMarketHandler.deposit.selector;
+        selectors[14] = TaskMarketHandler.withdrawDeposit.selector;
+        selectors[15] = TaskMarketHandler.delegation.selector;
+        selectors[16] = TaskMarketHandler.delegateAroundFlush.selector;
+        selectors[17] = TaskMarketHandler.unbondInDispute.selector;
+        targets = new FuzzSelector[](1);
+        targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
+    }
+
+    /// @notice (a) Every PAR the market, court and registry hold is owed to someone.
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 8
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_heldEqualsOwed() public view {
+        _checkHeldEqualsOwed();
+    }
+
+    /// @notice (b) Each task closes and pays out exactly once, and its pay reaches its keeper's pool.
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 8
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_eachTaskPaysOnce() public view {
+        _checkEachTaskPaysOnce();
+    }
+
+    /// @notice (c) Honest requesters, keepers and jurors never lose, whatever the entity does.
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 8
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_honestPartiesNeverLose() public view {
+        _checkHonestPartiesNeverLose();
+    }
+
+    /// @notice (d) Supply never exceeds the cap.
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 8
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_supplyUnderCap() public view {
+        _checkSupplyUnderCap();
+    }
+
+    /// @notice (e) Stake moved after a seed block never moves the draw that block fixed.
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 8
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_drawFixedBySnapshot() public view {
+        _checkDrawFixedBySnapshot();
+    }
+
+    /// @notice (f) Self-dealing never nets the entity a gain.
+    /// hardhat-config: invariant.runs = 10000
+    /// hardhat-config: invariant.depth = 8
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_selfDealingNeverGains() public view {
+        _checkSelfDealingNeverGains();
+    }
+
+    /// @dev Two tasks left open inside their assign window (one self-dealt), a lie challenged by
+    ///      an honest keeper whose jury is not drawn yet, and pay waiting unflushed in an honest and
+    ///      an entity keeper's accounts.
+    function _warmStart() internal {
+        handler.post(0, 1, 3000); // task 1: 2 PAR
+        handler.post(1, 2, 3000); // task 2: 3 PAR
+        handler.post(2, 3, 3000); // task 3: 4 PAR
+        handler.warp(30); // past the assign window: any keeper may claim
+        handler.claim(0, 3, 2); // keeper 3 claims task 1 and lies
+        handler.claim(1, 4, 1); // keeper 4 claims task 2 and submits the truth
+        handler.claim(2, 1, 0); // honest keeper 1 claims task 3
+        handler.challenge(0, 0, 1 << 8, 0); // honest keeper 0 challenges the lie; the jury is drawn later
+        handler.warp(599); // past the challenge windows of tasks 2 and 3
+        handler.finalize(1, 1); // tasks 2 and 3
+        handler.post(3, 4, 3000); // task 4: the entity's requester, 5 PAR
+        handler.post(0, 6, 3000); // task 5: 7 PAR
+    }
+}
+
+/// @notice Scenarios of the same system, each an attack or a path the fuzzer rarely reaches, with
+///         every check of `TaskMarketSystem` after it.
+contract TaskMarketScenarioTest is TaskMarketSystem {
     /// @notice A lying keeper challenged by an honest one: the honest jury rules for the
     ///         challenger, whose pool is paid the fee; the liar alone is slashed.
     function test_lyingKeeper_honestChallenger_wins() public {
@@ -999,8 +1515,9 @@ contract TaskMarketInvariantTest {
         handler.flush(1); // keeper 0 only
         (pay, protocol,,) = market.accountOf(winner);
         require(pay == 0 && protocol == 0, "account flushed");
-        require(keepers.positionOf(winner, winner).rewards + 1 >= 2e8 - 2e8 * 500 / 10_000, "fee in its pool");
         require(market.protocolFees() == 2e8 * 500 / 10_000, "protocol fee flushed");
+        handler.warp(599); // the pay has streamed to the pool's shares
+        require(keepers.positionOf(winner, winner).rewards + 1 >= 2e8 - 2e8 * 500 / 10_000, "fee in its pool");
         _checkAll();
     }
 
@@ -1081,45 +1598,150 @@ contract TaskMarketInvariantTest {
         _checkAll();
     }
 
-    /// @dev Open deferrals of each epoch so far = keepers whose account holds unsettled work of
-    ///      that epoch (none leaks, which would block `closeEpoch` forever; none is missing).
-    function _checkDeferrals() internal view {
-        uint256 n = handler.KEEPERS();
-        uint64[] memory epochs = new uint64[](n);
-        uint256 withWork;
-        for (uint256 i; i < n; ++i) {
-            (,, uint64 epoch, uint256 credit) = market.accountOf(handler.keeper(i));
-            if (credit != 0) epochs[withWork++] = epoch;
+    /// @notice The entity moves stake right after a task's seed block and inside a dispute's seed
+    ///         block, by its keepers and its delegators, while an honest keeper unbonds: the
+    ///         assignee and the draws at both seed blocks stay as the snapshot fixed them, and the
+    ///         assignee still claims inside its window.
+    function test_stakeMovesAfterSeed_leaveDrawsUnchanged() public {
+        handler.post(0, 1, 3000); // task 1; its seed block is the next one
+        handler.stake(3, 0, 500e8 - 1); // two blocks on: keeper 3 adds 500 PAR
+        handler.delegation(0, 1, 0, 900e8 - 1); // a delegator adds 900 PAR to keeper 4's pool
+        handler.stake(0, 1, 600e8 - 1); // honest keeper 0 unbonds 600 PAR
+        require(handler.drawChecks() == 3 && handler.drawMoved() == 0, "assignment fixed");
+        handler.claim(0, 0, 1); // the assignee claims inside its window and submits the truth
+        require(market.statusOf(1) == ITaskMarketTypes.TaskStatus.Submitted, "assignee claimed");
+        handler.post(1, 1, 3000); // task 2
+        handler.warp(30);
+        handler.claim(1, 3, 2); // keeper 3 claims task 2 and lies
+        handler.challenge(1, 1, 1 << 8, type(uint256).max); // honest keeper 1 challenges; no jury yet
+        handler.stake(5, 1 << 8, 300e8 - 1); // inside the dispute's seed block: keeper 5 adds 300 PAR
+        handler.delegation(1, 2, 1 << 8, 200e8 - 1); // the next block: a delegator adds 200 PAR to keeper 5
+        handler.stake(6, 1, 999e8 - 1); // keeper 6 unbonds nearly all
+        require(handler.drawChecks() >= 6 && handler.drawMoved() == 0, "jury draw fixed");
+        handler.resolve(1, type(uint256).max); // the jury is drawn; every juror votes the truth
+        handler.resolve(1, type(uint256).max);
+        require(court.disputeOf(2).outcome == ITaskCourt.Outcome.Challenger, "liar loses");
+        _checkAll();
+    }
+
+    /// @notice A delegator joins an honest keeper's pool with ten times its stake just before the
+    ///         keeper's pay is flushed, and leaves in the same second: it gets none of that pay
+    ///         (it streams to the pool's shares over `rewardStreamPeriod`), and once the stream is
+    ///         over the keeper has all of it. (With `rewardStreamPeriod` = 0, which the registry
+    ///         allows, the delegator would take 10/11 of it.)
+    function test_lateDelegator_aroundFlush_capturesNothing() public {
+        address k = handler.keeper(0);
+        handler.post(0, 2, 1000); // 3 PAR
+        handler.warp(30);
+        handler.claim(0, 0, 0);
+        handler.warp(599);
+        handler.finalize(0, 0);
+        handler.delegateAroundFlush(0, 0, 10_000e8 - 1e8, 0); // 10,000 PAR into keeper 0's pool
+        require(keepers.unbondingOf(k) == 10_000e8, "delegator left");
+        require(handler.jitCaptured() == 0, "late delegator took pay");
+        require(keepers.positionOf(k, handler.delegator(0)).rewards == 0, "late delegator rewarded");
+        handler.warp(599); // the stream is over
+        require(keepers.positionOf(k, k).rewards + 1 >= 3e8 - 3e8 * 500 / 10_000, "keeper has all its pay");
+        _checkAll();
+    }
+
+    /// @notice A four-seat jury where the entity casts two wrong votes and two for the truth: the
+    ///         tie decides nothing, the dispute goes to the larger jury (where the entity stays
+    ///         silent) and then to the arbiter, and the truth wins.
+    function test_tiedJury_goesToLargerJury_thenTruth() public {
+        court.setParameter("jurySize", 4);
+        handler.post(0, 1, 1000);
+        handler.warp(30);
+        handler.claim(0, 3, 2); // keeper 3 lies
+        // Only keepers 1 and 2 are honest and eligible, so the entity holds at least two seats: its
+        // bloc (plan 2) votes wrong twice, then the truth.
+        handler.challenge(0, 0, 0, 2 | 2 << 2);
+        require(court.disputeOf(1).jurors.length == 4, "four seats");
+        handler.resolve(0, (1 << 128) - 1); // every juror reveals: 2 against 2
+        ITaskCourt.DisputeView memory d = court.disputeOf(1);
+        require(d.round == 1 && d.phase != ITaskCourt.Phase.Resolved, "tie goes to the larger jury");
+        for (uint256 i; i < 3 && court.disputeOf(1).phase != ITaskCourt.Phase.Resolved; ++i) {
+            handler.resolve(0, (1 << 128) - 1);
         }
-        for (uint64 e; e <= pool.currentEpoch(); ++e) {
-            uint256 open;
-            for (uint256 i; i < withWork; ++i) {
-                if (epochs[i] == e) ++open;
-            }
-            require(pool.deferredOf(e) == open, "deferrals != accounts with work");
+        require(court.disputeOf(1).outcome == ITaskCourt.Outcome.Challenger, "truth wins");
+        require(handler.arbitrated() == 1, "by the arbiter");
+        _checkAll();
+    }
+
+    /// @notice The entity's requester pays its own keeper for a task: once the pay is flushed and
+    ///         streamed, the entity holds exactly the protocol fee less than it was minted.
+    function test_selfDealing_losesTheProtocolFee() public {
+        handler.post(3, 1, 1000); // the entity's requester, 2 PAR
+        handler.warp(30);
+        handler.claim(0, 4, 1); // its keeper 4 claims and submits the truth
+        handler.warp(599);
+        handler.finalize(0, 0);
+        handler.flush(1 << 4);
+        handler.warp(599);
+        require(handler.selfDealtLoss() == 2e8 * 500 / 10_000, "protocol fee");
+        require(handler.entityMinted() - handler.entityWealth() == 2e8 * 500 / 10_000, "entity lost the protocol fee");
+        _checkAll();
+    }
+
+    /// @notice A lying submitter unbonds all its free stake right after the challenge: the slash is
+    ///         still sized on its stake + unbonding stake, and the honest challenger gets its share.
+    function test_unbondAfterChallenge_slashSizedOnStakeAndUnbonding() public {
+        (address liar, address challenger) = (handler.keeper(3), handler.keeper(0));
+        handler.post(0, 1, 1000); // 2 PAR: bond 20 PAR
+        handler.warp(30);
+        handler.claim(0, 3, 2);
+        uint256 backing = keepers.stakeOf(liar);
+        handler.challenge(0, 0, 0, type(uint256).max); // every juror votes the truth
+        handler.unbondInDispute(0, 2, 0); // the submitter unbonds all its free stake
+        require(keepers.stakeOf(liar) == 20e8 && keepers.unbondingOf(liar) == backing - 20e8, "unbonding");
+        uint256 wallet = token.balanceOf(challenger);
+        handler.resolve(0, type(uint256).max);
+        require(court.disputeOf(1).outcome == ITaskCourt.Outcome.Challenger, "liar loses");
+        uint256 slashed = backing * court.slashBps() / 10_000; // 100 PAR, above the bond
+        require(keepers.stakeOf(liar) + keepers.unbondingOf(liar) == backing - slashed, "sized on stake + unbonding");
+        require(token.balanceOf(challenger) == wallet + slashed * 7000 / 10_000, "challenger paid");
+        _checkAll();
+    }
+
+    /// @notice Found by this fuzzer (fixed): a lying submitter unbonds all its free stake right
+    ///         after the challenge, its dispute escalates (the entity's jurors stay silent), and it
+    ///         tries to withdraw the unbonding stake before the arbiter rules (the timelock's delay
+    ///         outlasts the unbonding period, so the period is over by then). Before the fix the
+    ///         withdrawal went through and the slash shrank to its 20 PAR bond instead of 10% of the
+    ///         1,000 PAR behind the lie. Now the registry holds the pool's unbonding stake while a
+    ///         dispute over its result is open. The 3,600 s waited model the timelock's delay.
+    function test_unbondAfterChallenge_withdrawHeldUntilVerdict_slashSizedOnBacking() public {
+        address liar = handler.keeper(3);
+        handler.post(0, 1, 1000); // 2 PAR: bond 20 PAR
+        handler.warp(30);
+        handler.claim(0, 3, 2);
+        uint256 due = keepers.stakeOf(liar) * court.slashBps() / 10_000; // 100 PAR
+        handler.challenge(0, 0, 0, 0); // honest keeper 0 challenges; the entity's jurors stay silent
+        handler.unbondInDispute(0, 2, 0); // the liar unbonds all its free stake
+        for (uint256 i; i < 3 && court.disputeOf(1).phase != ITaskCourt.Phase.Escalated; ++i) {
+            handler.resolve(0, 0);
         }
+        require(court.disputeOf(1).phase == ITaskCourt.Phase.Escalated, "escalated to the arbiter");
+        for (uint256 i; i < 3; ++i) {
+            handler.warp(1199); // the arbiter's (timelock's) delay outlasts the unbonding period
+        }
+        handler.stake(3, 2, 0); // the liar tries to withdraw its unbonding stake
+        require(keepers.unbondingOf(liar) != 0, "the unbonding stake is held until the verdict");
+        uint256 before = keepers.stakeOf(liar) + keepers.unbondingOf(liar);
+        handler.resolve(0, 0); // the arbiter rules for the challenger
+        require(court.disputeOf(1).outcome == ITaskCourt.Outcome.Challenger, "liar loses");
+        require(
+            before - keepers.stakeOf(liar) - keepers.unbondingOf(liar) >= due,
+            "slash shrank: the liar withdrew its unbonding stake before the arbiter ruled"
+        );
     }
 
     function _checkAll() internal view {
-        invariant_heldEqualsOwed();
-        invariant_eachTaskPaysOnce();
-        invariant_honestPartiesNeverLose();
-        invariant_supplyUnderCap();
-    }
-
-    function _spec() internal pure returns (IModelRegistry.ModelSpec memory s) {
-        s.modelHash = keccak256("model-1");
-        s.uri = "npm:@paradigm/models/vad.onnx";
-        s.computeUnits = 100;
-        s.maxInputBytes = 4096;
-        s.maxOutputBytes = 1024;
-        s.outputDecimals = 4;
-        s.tolerance = 2;
-        int64[] memory shape = new int64[](2);
-        (shape[0], shape[1]) = (1, -1);
-        s.inputs = new IModelRegistry.TensorSpec[](1);
-        s.inputs[0] = IModelRegistry.TensorSpec({name: "x", dtype: 1, shape: shape});
-        s.outputs = new IModelRegistry.TensorSpec[](1);
-        s.outputs[0] = IModelRegistry.TensorSpec({name: "y", dtype: 2, shape: shape});
+        _checkHeldEqualsOwed();
+        _checkEachTaskPaysOnce();
+        _checkHonestPartiesNeverLose();
+        _checkSupplyUnderCap();
+        _checkDrawFixedBySnapshot();
+        _checkSelfDealingNeverGains();
     }
 }
