@@ -7,6 +7,7 @@
  * PARADIGM_PROFILE=devnet (the default on chain 31337) uses seconds-long windows and epochs, and
  * waits for one block after each step instead of Ignition's five: nobody reorgs a local chain.
  * The genesis models of the SDK's catalog (keepers/src/models.ts) are approved at deployment.
+ * PARADIGM_CANARY names the canary service's address (benchmarks and canaries; default: the deployer).
  */
 import path from "node:path";
 import { network } from "hardhat";
@@ -19,7 +20,10 @@ const chainId = await (await connection.viem.getPublicClient()).getChainId();
 const devnet = (process.env.PARADIGM_PROFILE ?? (chainId === 31337 ? "devnet" : "production")) === "devnet";
 // The genesis models (DESIGN.md §9) are approved at deployment: ids 1, 2, 3 in catalog order.
 const genesisModels = Object.values(MODELS).map(specStruct);
-const book = await deployParadigm(connection, { ...(devnet ? DEVNET : {}), genesisModels }, devnet ? 1 : undefined);
+// The canary service (attestation: docs/market.md) is PARADIGM_CANARY, else the deployer.
+const canary = process.env.PARADIGM_CANARY ? { canary: process.env.PARADIGM_CANARY } : {};
+const profile = devnet ? DEVNET : { parameters: {} };
+const book = await deployParadigm(connection, { ...profile, parameters: { ...profile.parameters, ...canary }, genesisModels }, devnet ? 1 : undefined);
 const file = writeAddressBook(book, process.env.PAR_DEPLOYMENTS);
 console.log(`Paradigm deployed on chain ${book.chainId} at block ${book.deployBlock} → ${path.relative(process.cwd(), file)}`);
 for (const [name, address] of Object.entries(book.contracts)) console.log(`  ${name.padEnd(18)} ${address}`);

@@ -26,6 +26,7 @@ const CONTRACT_NAMES = {
   keepers: "KeeperRegistry",
   market: "TaskMarket",
   court: "TaskCourt",
+  attestor: "Attestor",
 } as const;
 
 export const deploymentsDir = fileURLToPath(new URL("./deployments/", import.meta.url));
@@ -46,8 +47,9 @@ export async function deployParadigm(
     config: confirmations === undefined ? {} : { requiredConfirmations: confirmations },
     displayUi: false,
   });
+  const futures = deployed as Record<string, { address: `0x${string}` } | undefined>;
   const contracts = Object.fromEntries(
-    Object.entries(CONTRACT_NAMES).map(([key, name]) => [name, (deployed as Record<string, { address: `0x${string}` }>)[key].address]),
+    Object.entries(CONTRACT_NAMES).flatMap(([key, name]) => (futures[key] ? [[name, futures[key].address]] : [])),
   );
   return { chainId: await publicClient.getChainId(), deployBlock, contracts };
 }

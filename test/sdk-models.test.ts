@@ -73,6 +73,7 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
       // the unbonding period stays below the timelock's delay (the registry refuses it otherwise)
       parameters: { ...DEVNET.parameters, timelockDelay: TIMELOCK_DELAY, unbondingPeriod: TIMELOCK_DELAY - 1n },
       genesisModels: [specStruct(MODELS.mlp)],
+      attestation: false, // no canary service here to benchmark its keepers
     });
     book = deployed as unknown as AddressBook;
     const served = await serveRpc(conn);

@@ -91,8 +91,19 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     ///         position now vests linearly until `vestedAt`.
     event Vested(address indexed keeper, uint256 amount, uint256 unvested, uint64 vestedAt);
 
+    /// @notice The attestor (the contract that runs benchmarks: `attest`) was set, once.
+    event AttestorSet(address indexed attestor);
+    /// @notice `keeper` answered its benchmark task right and in time: it may now be active.
+    event KeeperAttested(address indexed keeper);
+
     /// @notice `keeper` is already registered.
     error AlreadyRegistered(address keeper);
+    /// @notice The attestor is set already (to `attestor`) and cannot change.
+    error AttestorAlreadySet(address attestor);
+    /// @notice Only the attestor attests keepers; `caller` is not it.
+    error NotAttestor(address caller);
+    /// @notice The attestor cannot be the zero address.
+    error ZeroAddress();
     /// @notice `keeper`'s own position cannot drop below its unvested emission (`unvested`).
     error StakeVesting(address keeper, uint256 unvested);
     /// @notice `keeper` is not registered.
@@ -196,6 +207,20 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
 
     // ----------------------------------------------------------------- market (MARKET_ROLE)
 
+    // ----------------------------------------------------------------- attestation
+
+    /// @notice Sets the attestor, once (DEFAULT_ADMIN_ROLE, at deployment). From then on a keeper
+    ///         registers unattested and is not active, so never drawn, until the attestor
+    ///         `attest`s it (it answered a benchmark task with a known answer in its declared
+    ///         time: IAttestor). Keepers registered before stay attested.
+    function setAttestor(address attestor) external;
+
+    /// @notice Marks `keeper` attested: active from now on when available and staked. Only the attestor.
+    function attest(address keeper) external;
+
+    /// @notice Whether `keeper` is attested (always true while no attestor is set).
+    function isAttested(address keeper) external view returns (bool);
+
     /// @notice Holds `keeper`'s pool's unbonding stake (no withdrawals) until `releaseUnbonding`:
     ///         the court calls it when a dispute over `keeper`'s result opens, so the slash, sized
     ///         on stake + unbonding, cannot shrink by a withdrawal before the verdict. Counted.
@@ -262,6 +287,8 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
 
     /// @notice Registered, available and with pool stake >= minStake.
     function isActive(address keeper) external view returns (bool);
+    /// @notice The attestor (address(0): none, every keeper counts as attested).
+    function attestor() external view returns (address);
     /// @notice Whether `keeper` is registered.
     function isRegistered(address keeper) external view returns (bool);
     /// @notice `keeper`'s emission still vesting in its own position.

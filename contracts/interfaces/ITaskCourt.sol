@@ -87,6 +87,9 @@ interface ITaskCourt is IGoverned {
     /// @notice `rival` joined the dispute of task `id` with `resultHash` (its canonical `output`
     ///         inline, or at `uri`), locking `bond`.
     event RivalJoined(uint256 indexed id, address indexed rival, bytes32 resultHash, uint256 bond, bytes output, string uri);
+    /// @notice The submitter of task `id` lied on a canary (its answer was committed in advance: IAttestor):
+    ///         slashed `slashed` without a jury, burned; the requester was refunded.
+    event LieConvicted(uint256 indexed id, address indexed keeper, uint256 slashed);
     /// @notice `juror` was slashed `amount` for voting with the minority or not revealing.
     event JurorPenalized(uint256 indexed id, address indexed juror, uint256 amount);
     /// @notice The dispute of task `id` was decided. `slashed` is what the loser(s) lost,
@@ -127,6 +130,8 @@ interface ITaskCourt is IGoverned {
     error RivalNotCommitted(uint256 id, address rival);
     /// @notice `rival` is not an active keeper.
     error RivalNotEligible(uint256 id, address rival);
+    /// @notice Only the attestor convicts canary lies; `caller` is not it.
+    error NotAttestor(address caller);
     /// @notice The arbiter may still decide until `arbitrationEnd`.
     error ArbitrationPending(uint256 id, uint256 arbitrationEnd);
 
@@ -172,6 +177,12 @@ interface ITaskCourt is IGoverned {
     /// @notice Decides an escalated dispute. Only ARBITER_ROLE (the timelock: its delay applies).
     function arbitrate(uint256 id, ITaskMarketTypes.Task calldata task, Outcome outcome, bytes calldata output) external;
 
+    /// @notice Convicts the submitter of task `id` (Submitted, not in a dispute) of a lie proven by a
+    ///         canary's answer committed before the result (the attestor checked it): slashes it as a
+    ///         lying submitter (max(bond, slashBps of stake + unbonding)) to the burn address and
+    ///         refunds the requester, without a jury. Only the attestor (the keeper registry's `attestor`).
+    function convict(uint256 id, ITaskMarketTypes.Task calldata task) external;
+
     /// @notice Closes an escalated dispute that the arbiter left undecided past `arbitrationEnd`.
     ///         Anyone. No side is slashed and every bond is released, the requester is refunded,
     ///         and silent jurors' penalties are burned. Emits DisputeResolved with outcome None.
@@ -208,4 +219,5 @@ interface ITaskCourt is IGoverned {
     /// @notice The role that decides escalated disputes (granted to the timelock).
     function ARBITER_ROLE() external view returns (bytes32);
     function market() external view returns (address);
+
 }

@@ -35,6 +35,7 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     /// @inheritdoc ITaskCourt
     address public immutable market;
 
+
     struct Params {
         uint8 jurySize;
         uint32 commitPeriod;
@@ -143,6 +144,18 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
         emit DisputeOpened(id, task.keeper, challenger, d.seedBlock);
         // the slash is sized on stake + unbonding at the verdict: nobody withdraws meanwhile
         keepers.holdUnbonding(task.keeper);
+    }
+
+    /// @inheritdoc ITaskCourt
+    function convict(uint256 id, ITaskMarketTypes.Task calldata task) external nonReentrant {
+        if (msg.sender != keepers.attestor()) revert NotAttestor(msg.sender);
+        if (_disputes[id].phase != Phase.None) revert WrongPhase(id, _disputes[id].phase);
+        address liar = task.keeper;
+        uint256 amount =
+            DisputeLib.submitterSlash(task.bond, keepers.stakeOf(liar) + keepers.unbondingOf(liar), _params.slashBps);
+        uint256 slashed = amount == 0 ? 0 : keepers.slash(liar, amount, task.bond, BURN_ADDRESS); // the bond first
+        ITaskMarket(market).settle(id, task, address(0), bytes32(0), "");
+        emit LieConvicted(id, liar, slashed);
     }
 
     /// @inheritdoc ITaskCourt

@@ -138,7 +138,8 @@ contract TaskMarketExtension is TaskMarketBase {
         nonReentrant
     {
         (Task memory t, TaskStatus status) = _load(id, task);
-        if (status != TaskStatus.Challenged) revert WrongStatus(id, status);
+        // Challenged, or Submitted: a canary lie convicted without a jury (TaskCourt.convict)
+        if (status < TaskStatus.Submitted) revert WrongStatus(id, status);
         delete _tasks[id];
         if (keeper == address(0)) {
             if (t.fee != 0) token.safeTransfer(t.requester, t.fee);

@@ -33,6 +33,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
         uint96 locked; // part of `stake` locked as task bonds
         bool available; // set by the operator
         bool active; // cached: whether the pool's weight is in the sortition trees
+        bool attested; // answered its benchmark (set at registration while no attestor is set)
         // slot 1: shares and commission
         uint96 totalShares;
         uint16 commissionBps;
@@ -122,6 +123,8 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     mapping(address keeper => mapping(uint32 modelId => bool)) private _serves;
     mapping(address keeper => mapping(address account => Member)) private _members;
     mapping(address keeper => Vesting) private _vesting;
+    /// @inheritdoc IKeeperRegistry
+    address public attestor;
     /// @dev Open disputes over each keeper's results (`holdUnbonding`): no withdrawals meanwhile.
     mapping(address keeper => uint256 disputes) private _heldDisputes;
 
@@ -169,6 +172,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
         _keepers.push(msg.sender);
         pool.available = true;
         pool.registered = true;
+        pool.attested = attestor == address(0);
         pool.commissionBps = commissionBps;
         Profile storage profile = _profiles[msg.sender];
         profile.endpoint = endpoint;
@@ -301,6 +305,24 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     // ------------------------------------------------------------------ market
 
     /// @inheritdoc IKeeperRegistry
+    function setAttestor(address attestor_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (attestor != address(0)) revert AttestorAlreadySet(attestor);
+        if (attestor_ == address(0)) revert ZeroAddress();
+        attestor = attestor_;
+        emit AttestorSet(attestor_);
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function attest(address keeper) external {
+        if (msg.sender != attestor) revert NotAttestor(msg.sender);
+        Pool storage pool = _requireRegistered(keeper);
+        if (pool.attested) return;
+        pool.attested = true;
+        _sync(keeper, pool, pool.stake);
+        emit KeeperAttested(keeper);
+    }
+
+    /// @inheritdoc IKeeperRegistry
     function holdUnbonding(address keeper) external onlyRole(MARKET_ROLE) {
         ++_heldDisputes[keeper];
     }
@@ -423,7 +445,12 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     /// @inheritdoc IKeeperRegistry
     function isActive(address keeper) public view returns (bool) {
         Pool storage pool = _pools[keeper];
-        return pool.available && pool.stake >= _params.minStake;
+        return pool.available && pool.attested && pool.stake >= _params.minStake;
+    }
+
+    /// @inheritdoc IKeeperRegistry
+    function isAttested(address keeper) external view returns (bool) {
+        return _pools[keeper].attested;
     }
 
     /// @inheritdoc IKeeperRegistry
@@ -734,7 +761,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     function _sync(address keeper, Pool storage pool, uint256 previousStake) private {
         bool wasActive = pool.active;
         uint256 stake = pool.stake;
-        bool active = pool.available && stake >= _params.minStake;
+        bool active = pool.available && pool.attested && stake >= _params.minStake;
         uint256 before = _weight(wasActive, previousStake);
         uint256 weight = _weight(active, stake);
         if (before != weight) {

@@ -29,6 +29,12 @@ export type ParadigmModuleOptions = {
   market?: ParameterSet;
   court?: ParameterSet;
   pool?: ParameterSet;
+  /**
+   * Attestation by useful work (default on): an Attestor whose canary service (module parameter
+   * "canary", default the deployer) benchmarks each new keeper before it may be active, and posts
+   * canaries. Off only for tests that run keepers without a canary service.
+   */
+  attestation?: boolean;
 };
 
 const role = (name: string) => keccak256(toHex(name));
@@ -47,6 +53,7 @@ export function paradigmModule({
   market: marketParameters = {},
   court: courtParameters = {},
   pool: poolParameters = {},
+  attestation = true,
 }: ParadigmModuleOptions = {}) {
   return buildModule("Paradigm", (m) => {
     const deployer = m.getAccount(0);
@@ -121,6 +128,11 @@ export function paradigmModule({
       m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
       m.call(marketApi, "setCourt", [court]),
     ];
+    const attestor = attestation ? m.contract("Attestor", [keepers, court, timelock]) : undefined;
+    if (attestor) {
+      const canaryRole = m.call(attestor, "grantRole", [role("CANARY_ROLE"), p("canary", deployer as unknown as string)], { id: "attestor_canary" });
+      wiring.push(canaryRole, m.call(keepers, "setAttestor", [attestor], { id: "keepers_attestor" }));
+    }
     const setParameters = (contract: typeof marketApi | typeof court | typeof pool, prefix: string, values: ParameterSet) => {
       for (const [name, value] of Object.entries(values)) {
         wiring.push(m.call(contract, "setParameter", [stringToHex(name, { size: 32 }), BigInt(value)], { id: `${prefix}_${name}` }));
@@ -136,12 +148,12 @@ export function paradigmModule({
       wiring.push(m.call(models, "approve", [id], { id: `approve_model_${i}` }));
     });
 
-    const admins = { timelock, pool, models, keepers, market, court } as const;
+    const admins = { timelock, pool, models, keepers, market, court, ...(attestor && { attestor }) };
     for (const [name, contract] of Object.entries(admins)) {
       m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `renounce_${name}`, after: wiring });
     }
 
-    return { token, timelock, governor, guardian, pool, models, keepers, market, court };
+    return { token, timelock, governor, guardian, pool, models, keepers, market, court, ...(attestor && { attestor }) };
   });
 }
 

@@ -18,6 +18,7 @@ const targets: { name: string; iface?: string; impl: string; extra?: string }[] 
   { name: "keeperRegistry", iface: "interfaces/IKeeperRegistry.sol/IKeeperRegistry", impl: "registry/KeeperRegistry.sol/KeeperRegistry" },
   { name: "taskMarket", iface: "interfaces/ITaskMarket.sol/ITaskMarket", impl: "market/TaskMarket.sol/TaskMarket", extra: "market/TaskMarketExtension.sol/TaskMarketExtension" },
   { name: "taskCourt", iface: "interfaces/ITaskCourt.sol/ITaskCourt", impl: "market/TaskCourt.sol/TaskCourt" },
+  { name: "attestor", iface: "interfaces/IAttestor.sol/IAttestor", impl: "attestation/Attestor.sol/Attestor" },
   { name: "emissionPool", iface: "interfaces/IEmissionPool.sol/IEmissionPool", impl: "emission/EmissionPool.sol/EmissionPool" },
   // governance: `par models approve --devnet` schedules through the guardian and executes on the timelock
   { name: "genesisGuardian", iface: "interfaces/IGenesisGuardian.sol/IGenesisGuardian", impl: "governance/GenesisGuardian.sol/GenesisGuardian" },

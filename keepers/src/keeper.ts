@@ -10,6 +10,7 @@
  * logged reason.
  */
 import { concat, hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
+import { createBenchmarkTaker } from "./attestation/benchmark.js";
 import { resultHash } from "./canonical.js";
 import type { ParadigmClients } from "./chain/client.js";
 import { collectEarnings, earningsFields } from "./chain/earnings.js";
@@ -52,6 +53,8 @@ export type KeeperOptions = {
   metrics?: Metrics;
   /** Test hook: alters this keeper's canonical outputs before it submits them (a lying keeper). */
   tamper?: (canonical: Uint8Array) => Uint8Array;
+  /** Seconds this keeper declares it needs to answer a benchmark (attestation; default DECLARED_SECONDS). */
+  benchmarkSeconds?: number;
   /** Test hook: only claim these task ids when set (to steer tasks to one keeper in tests). */
   onlyTasks?: (id: bigint) => boolean;
 };
@@ -573,6 +576,8 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     }
   }
 
+  const benchmark = createBenchmarkTaker({ clients: c, me, served, pool, log, send, declaredSeconds: opts.benchmarkSeconds });
+
   // ------------------------------------------------------------ earnings
   // Keepers whose accounts this keeper finalized into: flushing them too lets ended epochs close.
   const finalizers = new Set<Address>();
@@ -624,7 +629,9 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const now = Math.max(Number(blk.timestamp), chainNow());
     metrics.set("par_last_block", Number(book.head));
     const headTime = Number(blk.timestamp); // the latest block's time: what the contracts will compare against
-    await Promise.all([work(headTime), watch(headTime), rivalWatch(headTime), jury(headTime, now)]);
+    await benchmark.step(headTime).catch((e) => log("benchmark.failed", { reason: errMsg(e) }));
+    // an unattested keeper is not active: it may not claim, challenge or sit on a jury yet
+    if (benchmark.attested()) await Promise.all([work(headTime), watch(headTime), rivalWatch(headTime), jury(headTime, now)]);
     await settle(now);
     earnInBackground();
     models.refreshInBackground();

@@ -3,6 +3,7 @@ export { modelRegistryAbi } from "./modelRegistry.js";
 export { keeperRegistryAbi } from "./keeperRegistry.js";
 export { taskMarketAbi } from "./taskMarket.js";
 export { taskCourtAbi } from "./taskCourt.js";
+export { attestorAbi } from "./attestor.js";
 export { emissionPoolAbi } from "./emissionPool.js";
 export { genesisGuardianAbi } from "./genesisGuardian.js";
 export { paradigmTimelockAbi } from "./paradigmTimelock.js";

@@ -17,6 +17,8 @@ export type AddressBook = {
     ParadigmTimelock?: Address;
     ParadigmGovernor?: Address;
     GenesisGuardian?: Address;
+    /** Benchmarks and canaries (docs/market.md, "Attestation"); absent: keepers need no benchmark. */
+    Attestor?: Address;
   };
 };
 

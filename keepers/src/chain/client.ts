@@ -23,7 +23,7 @@ import {
 } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { estimateContractGas, writeContract } from "viem/actions";
-import { emissionPoolAbi, genesisGuardianAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTimelockAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
+import { attestorAbi, emissionPoolAbi, genesisGuardianAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTimelockAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { AddressBook } from "./addresses.js";
 import { withReachCheck } from "./reach.js";
 import { explainNoGas } from "./no-gas.js";
@@ -58,6 +58,7 @@ function bindContracts(publicClient: PublicClient<Transport, Chain>, walletClien
     pool: c.EmissionPool ? getContract({ address: c.EmissionPool, abi: emissionPoolAbi, client }) : undefined,
     timelock: c.ParadigmTimelock ? getContract({ address: c.ParadigmTimelock, abi: paradigmTimelockAbi, client }) : undefined,
     guardian: c.GenesisGuardian ? getContract({ address: c.GenesisGuardian, abi: genesisGuardianAbi, client }) : undefined,
+    attestor: c.Attestor ? getContract({ address: c.Attestor, abi: attestorAbi, client }) : undefined,
   };
 }
 

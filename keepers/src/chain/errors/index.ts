@@ -8,12 +8,13 @@
  *   // "0xAbC… holds 0 PAR but this needs 0.01 PAR; send that wallet at least 0.01 PAR more first …"
  *
  * Adding an error: add its sentence to the table of its contract (`token.ts`, `registry.ts`,
- * `market.ts`, `court.ts`, `governance.ts`; `common.ts` for ones every contract shares). test/sdk-errors.test.ts
+ * `market.ts`, `court.ts`, `governance.ts`, `attestor.ts`; `common.ts` for ones every contract shares). test/sdk-errors.test.ts
  * fails while an error of a generated ABI has no sentence.
  */
 import { decodeErrorResult, type Abi, type Hex } from "viem";
 import * as abis from "../../abi/index.js";
 import { isNoGas, NoGasError } from "../no-gas.js";
+import { attestorSentences } from "./attestor.js";
 import { commonSentences } from "./common.js";
 import { courtSentences, poolSentences } from "./court.js";
 import { governanceSentences } from "./governance.js";
@@ -41,7 +42,7 @@ function merge(...tables: Table[]): Table {
 /** The sentence of every custom error of the Paradigm contracts, by error name. */
 export const ERROR_SENTENCES: Table = merge(
   commonSentences, tokenSentences, modelRegistrySentences, keeperRegistrySentences, marketSentences, courtSentences, poolSentences,
-  governanceSentences,
+  governanceSentences, attestorSentences,
 );
 
 const signature = (e: AbiError) => `${e.name}(${e.inputs.map((i) => i.type).join(",")})`;
