@@ -5,9 +5,11 @@
  *
  *   1. a local chain (`hardhat node --network devnet`) mined like an L2: a block a second holding
  *      every transaction sent in that second, with timestamps that follow the wall clock;
- *   2. Paradigm deployed with the genesis models approved (deploy/deploy.ts);
+ *   2. Paradigm deployed with the genesis models approved (deploy/deploy.ts), and the canary
+ *      service (deploy/canary.ts), which benchmarks keepers and posts canaries (attestation);
  *   3. two keepers, each with its own encrypted keystore, registered with zero stake (genesis:
- *      nobody holds PAR) and running `par keeper run`;
+ *      nobody holds PAR) and running `par keeper run`: each becomes active once it passes its
+ *      benchmark;
  *   4. a requester agent that keeps posting tasks;
  *   5. the indexer (subgraph/, Ponder), serving GraphQL and SQL over the chain, and the dApp
  *      (frontend/), built and served with this devnet's addresses;
@@ -54,7 +56,7 @@ const keystore = (name: string) => path.join(dir, `${name}.keystore.json`);
 /** A path as children get it and as printed: relative to the repository root, where they run, if it is inside it. */
 const rel = (p: string) => (path.relative(root, p).startsWith("..") ? p : path.relative(root, p));
 
-type Accounts = { keepers: { name: string; address: Address }[]; agent: Address; you?: Address };
+type Accounts = { keepers: { name: string; address: Address }[]; agent: Address; you?: Address; canary?: Address };
 
 const log = (msg: string) => console.log(`[devnet] ${msg}`);
 const supervisor = createSupervisor({ cwd: root, logDir: dir, log });
@@ -157,12 +159,16 @@ async function startChain(genesisDate?: string): Promise<PublicClient> {
 
 /** Deploys Paradigm and creates, funds and registers the keepers and the agent. */
 async function setUp(): Promise<Accounts> {
+  // the canary service's key first: deployment grants it the Attestor's CANARY_ROLE
+  const canary = (await par(["keeper", "init", "--json"], "canary")).match(/0x[0-9a-fA-F]{40}/)![0] as Address;
+  await fundFromNode(rpc, canary, parseEther("100"));
   log("deploying Paradigm (genesis models approved, deployer admin renounced)");
   await run("npx", ["hardhat", "build"]); // compiler warnings go nowhere; errors throw
   // Ignition's journal of an earlier chain 31337 would make it skip the deployment on this one.
   rmSync(path.join(root, "deploy/deployments/chain-31337"), { recursive: true, force: true });
   const deployed = await run("npx", ["hardhat", "run", "--no-compile", "--network", "localhost", "deploy/deploy.ts"], {
     PARADIGM_PROFILE: "devnet",
+    PARADIGM_CANARY: canary,
     PARADIGM_RPC_PORT: String(port),
     PAR_DEPLOYMENTS: deployments,
   });
@@ -180,14 +186,18 @@ async function setUp(): Promise<Accounts> {
   const names = Array.from({ length: KEEPERS }, (_, i) => `keeper-${i + 1}`);
   // "you": yours, to bring a model (docs/models.md) or post tasks without racing the agent's nonces
   const [agent, you, ...keepers] = await Promise.all(["agent", "you", ...names].map(account));
-  log(`requester agent ${agent}`);
-  return { keepers: names.map((name, i) => ({ name, address: keepers[i] })), agent, you };
+  log(`requester agent ${agent}, canary service ${canary}`);
+  return { keepers: names.map((name, i) => ({ name, address: keepers[i] })), agent, you, canary };
 }
 
 /** Runs the keepers and the agent, restarting any that exits; prints each one's command line as it starts. */
 async function startServices(accounts: Accounts) {
   const announce = (service: Service) => (child: { pid?: number }, restarts: number) =>
     log(`${service.name} ${restarts ? "restarted" : "started"} (pid ${child.pid}): ${commandLine(service)}`);
+  if (accounts.canary) {
+    const canary: Service = { name: "canary", cmd: "node", args: ["--import", "tsx", "deploy/canary.ts"], env: envFor("canary") };
+    supervisor.keep(canary, announce(canary));
+  }
   for (const { name } of accounts.keepers) {
     const args = ["keepers/bin/par.js", "keeper", "run", "--status-every", "0", "--metrics-port", String(await freePort())];
     const keeper: Service = { name, cmd: "node", args, env: envFor(name) };

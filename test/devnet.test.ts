@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { createPublicClient, http, type Hex } from "viem";
+import { createPublicClient, http, type Abi, type Hex } from "viem";
+import { attestorAbi, keeperRegistryAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
 import { freePort } from "./helpers/ports.js";
 
 const run = promisify(execFile);
@@ -121,6 +122,32 @@ describe("devnet", function () {
     const config = (await (await fetch(`${dappUrl}/paradigm.json`)).json()) as { chainId: number; rpcUrl: string; contracts: Record<string, string> };
     assert.deepEqual([config.chainId, config.rpcUrl, config.contracts.TaskMarket], [31337, `http://127.0.0.1:${port}`, book.contracts.TaskMarket]);
     assert.match(await (await fetch(dappUrl)).text(), /<div id="root">/, "the built index.html");
+  });
+
+  it("attests each keeper by a benchmark before it works, and posts canaries that keepers answer like any task", async () => {
+    const book = JSON.parse(readFileSync(path.join(dir, "deployments/31337.json"), "utf8"));
+    const accounts = JSON.parse(readFileSync(path.join(dir, "devnet.json"), "utf8")) as { keepers: { address: Hex }[]; canary: Hex };
+    const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
+    const [attestor, market] = [book.contracts.Attestor as Hex, book.contracts.TaskMarket as Hex];
+    assert.ok(attestor, "the devnet deploys the Attestor");
+    const events = (address: Hex, abi: Abi, eventName: string) =>
+      client.getContractEvents({ address, abi, eventName, fromBlock: 0n }) as Promise<{ args: Record<string, unknown> }[]>;
+    const attested = await events(book.contracts.KeeperRegistry, keeperRegistryAbi, "KeeperAttested");
+    assert.deepEqual(
+      attested.map((e) => (e.args.keeper as string).toLowerCase()).sort(),
+      accounts.keepers.map((k) => k.address.toLowerCase()).sort(),
+      "both keepers passed their benchmark",
+    );
+    const judged = await events(attestor, attestorAbi, "BenchmarkJudged");
+    assert.ok(judged.length >= 2 && judged.every((e) => e.args.passed === true));
+    // a canary: a task posted by the canary service, answered by a keeper and finalized with the committed answer
+    for (const until = Date.now() + 90_000; ; await sleep(2_000)) {
+      const posted = await events(market, taskMarketAbi, "TaskPosted");
+      const canaryIds = new Set(posted.filter((e) => (e.args.requester as string).toLowerCase() === accounts.canary.toLowerCase()).map((e) => e.args.id));
+      const finalizedIds = (await events(market, taskMarketAbi, "TaskFinalized")).map((e) => e.args.id);
+      if (finalizedIds.some((id) => canaryIds.has(id))) break;
+      assert.ok(Date.now() < until, `a canary finalized within 90 s (canaries posted: ${canaryIds.size})`);
+    }
   });
 
   it("restarts a keeper killed with kill -9, says so in its log, and keeps finalizing tasks on the same chain", async () => {

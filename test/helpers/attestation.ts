@@ -1,16 +1,12 @@
-import { encodeAbiParameters, keccak256, parseEventLogs, toHex, type Address, type Hex } from "viem";
+import { keccak256, parseEventLogs, toHex, type Hex } from "viem";
+import { benchmarkCommitment, canaryKey } from "../../keepers/src/attestation/commitments.js";
 import type { MarketFixture } from "./market.js";
+
+export { benchmarkCommitment, canaryKey };
 
 export const CANARY_ROLE = keccak256(toHex("CANARY_ROLE"));
 type Wallet = MarketFixture["admin"];
 
-/** The benchmark commitment, as Attestor.issueBenchmark takes it: keccak256(abi.encode(keeper, answerHash, salt)). */
-export const benchmarkCommitment = (keeper: Address, answerHash: Hex, salt: Hex) =>
-  keccak256(encodeAbiParameters([{ type: "address" }, { type: "bytes32" }, { type: "bytes32" }], [keeper, answerHash, salt]));
-
-/** The canary key, as Attestor.commitCanary takes it: keccak256(abi.encode(taskId, answerHash, salt)). */
-export const canaryKey = (taskId: bigint, answerHash: Hex, salt: Hex) =>
-  keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "bytes32" }, { type: "bytes32" }], [taskId, answerHash, salt]));
 
 /**
  * Deploys the Attestor over `f`'s registry and court (admin: `f.admin`, standing in for the
@@ -40,7 +36,6 @@ export async function deployAttestor(f: MarketFixture, service: Wallet = f.walle
   /** The service commits task `taskId`'s canary answer (a transaction of its own). */
   const commitCanary = (taskId: bigint, answerHash: Hex, salt: Hex) =>
     attestor.write.commitCanary([canaryKey(taskId, answerHash, salt)], as(service));
-  /** Convicts task `taskId`'s submitter with the task as `f.book` has it; anyone may call (default: the service). */
   /** Convicts as the task's own requester (the canary's poster), unless `by` is given. */
   const convict = (taskId: bigint, answerHash: Hex, salt: Hex, by: Wallet = f.byAddress(f.book.get(taskId)!.requester)) =>
     attestor.write.convict([taskId, f.book.get(taskId)!, answerHash, salt], as(by));
