@@ -508,6 +508,7 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   async function jury(headTime: number, now: number) {
     if (!court) return;
     const block = book.head;
+    const actions: Promise<void>[] = []; // one per dispute, sent side by side: a burst of disputes costs a block, not one each
     for (const t of book.tasks.values()) {
       const d = t.dispute;
       if (t.phase !== "Challenged" || !d || busy.has(t.id) || d.outcome !== undefined) continue;
@@ -519,37 +520,40 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
       const resolvable = !d.toArbiter && d.jurors.length > 0 && (now > d.revealEnd || d.revealed.size === d.jurors.length);
       if (!drawable && !resolvable && !d.toArbiter) possibleSince.delete(t.id);
       busy.add(t.id);
-      try {
-        if (d.toArbiter) {
-          await closeIfUnarbitrated(t, now);
-        } else if (drawable && myTurn(t)) {
-          await send("drawJury", () => court.write.drawJury([t.id], tx));
-          log("jury.drawn", { id: t.id });
-        } else if (juror && !d.committed.has(meL) && headTime < d.commitEnd) {
-          const vote = await voteFor(t);
-          const commitment = await court.read.voteCommitment([t.id, d.round, vote, salt(t.id, d.round), me!]);
-          await send("commitVote", () => court.write.commitVote([t.id, commitment], tx));
-          metrics.inc("par_votes_committed_total");
-          log("vote.committed", { id: t.id, round: d.round });
-        } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && headTime < d.revealEnd) {
-          const vote = await voteFor(t);
-          await send("revealVote", () => court.write.revealVote([t.id, vote, salt(t.id, d.round)], tx));
-          metrics.inc("par_votes_revealed_total");
-          log("vote.revealed", { id: t.id, round: d.round, vote });
-        } else if (resolvable && myTurn(t, leadingVote(d.revealed))) {
-          const win = sidesOf(t).find((s) => s.vote === leadingVote(d.revealed))?.output;
-          const output = t.task.callback !== ZERO && win ? win : "0x";
-          possibleSince.delete(t.id); // a next round's draw gets its own turns
-          await send("resolve", () => court.write.resolve([t.id, t.task, output], tx));
-          log("dispute.resolved", { id: t.id });
+      actions.push((async () => {
+        try {
+          if (d.toArbiter) {
+            await closeIfUnarbitrated(t, now);
+          } else if (drawable && myTurn(t)) {
+            await send("drawJury", () => court.write.drawJury([t.id], tx));
+            log("jury.drawn", { id: t.id });
+          } else if (juror && !d.committed.has(meL) && headTime < d.commitEnd) {
+            const vote = await voteFor(t);
+            const commitment = await court.read.voteCommitment([t.id, d.round, vote, salt(t.id, d.round), me!]);
+            await send("commitVote", () => court.write.commitVote([t.id, commitment], tx));
+            metrics.inc("par_votes_committed_total");
+            log("vote.committed", { id: t.id, round: d.round });
+          } else if (juror && d.committed.has(meL) && !d.revealed.has(meL) && now > d.commitEnd && headTime < d.revealEnd) {
+            const vote = await voteFor(t);
+            await send("revealVote", () => court.write.revealVote([t.id, vote, salt(t.id, d.round)], tx));
+            metrics.inc("par_votes_revealed_total");
+            log("vote.revealed", { id: t.id, round: d.round, vote });
+          } else if (resolvable && myTurn(t, leadingVote(d.revealed))) {
+            const win = sidesOf(t).find((s) => s.vote === leadingVote(d.revealed))?.output;
+            const output = t.task.callback !== ZERO && win ? win : "0x";
+            possibleSince.delete(t.id); // a next round's draw gets its own turns
+            await send("resolve", () => court.write.resolve([t.id, t.task, output], tx));
+            log("dispute.resolved", { id: t.id });
+          }
+        } catch (e) {
+          cooldown.set(t.id, Date.now() + 3_000); // a failed court action waits before it is retried
+          log("jury.failed", { id: t.id, reason: errMsg(e) });
+        } finally {
+          busy.delete(t.id);
         }
-      } catch (e) {
-        cooldown.set(t.id, Date.now() + 3_000); // a failed court action waits before it is retried
-        log("jury.failed", { id: t.id, reason: errMsg(e) });
-      } finally {
-        busy.delete(t.id);
-      }
+      })());
     }
+    await Promise.all(actions);
   }
 
   /** An escalated dispute that the arbiter left undecided past its deadline: closed, in turn, by a party or juror. */
@@ -606,6 +610,12 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
   }
 
   // ------------------------------------------------------------ main loop
+  const running = new Set<string>(); // kinds of work beside the loop in progress: one pass of each at a time
+  function beside(kind: string, pass: () => Promise<void>) {
+    if (running.has(kind)) return;
+    running.add(kind);
+    inFlight(pass().catch((e) => log(`${kind}.failed`, { reason: errMsg(e) })).finally(() => running.delete(kind)));
+  }
   let stopped = false;
   let backoff = 0;
   const byId = [results, declined, checked, crashes, lowStake, cooldown, possibleSince, arbitrationEnds, windowEnds, rivalChecked, fetched, fetching, unanswered]; // all the keeper keeps by task id
@@ -631,7 +641,13 @@ export async function startKeeper(opts: KeeperOptions): Promise<Keeper> {
     const headTime = Number(blk.timestamp); // the latest block's time: what the contracts will compare against
     await benchmark.step(headTime).catch((e) => log("benchmark.failed", { reason: errMsg(e) }));
     // an unattested keeper is not active: it may not claim, challenge or sit on a jury yet
-    if (benchmark.attested()) await Promise.all([work(headTime), watch(headTime), rivalWatch(headTime), jury(headTime, now)]);
+    if (benchmark.attested()) {
+      await work(headTime);
+      // watching and court duty go on beside the loop, so they never hold up the next claim
+      beside("watch", () => watch(headTime));
+      beside("rival", () => rivalWatch(headTime));
+      beside("jury", () => jury(headTime, now));
+    }
     await settle(now);
     earnInBackground();
     models.refreshInBackground();

@@ -98,9 +98,12 @@ export async function serveRpc(conn: Connection, opts: { intercept?: (req: RpcRe
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** A fresh chain for a keeper test: the protocol deployed, served over HTTP, and a block a second (like the devnet). */
-export async function liveChain(opts: Parameters<typeof serveRpc>[1] = {}) {
-  const conn = await network.create();
+/**
+ * A fresh chain for a keeper test: the protocol deployed, served over HTTP, and a block a second
+ * (like the devnet). `conn`: a connection to deploy on (a bench's, with a fixed genesis date).
+ */
+export async function liveChain(opts: Parameters<typeof serveRpc>[1] = {}, conn?: Connection) {
+  conn ??= await network.create();
   const fx = await deploySdkChain(conn);
   const { url, server } = await serveRpc(conn, opts);
   await conn.provider.request({ method: "evm_setIntervalMining", params: [1000] });
