@@ -22,6 +22,7 @@ export const TASK_STEPS = [
   "jurorPenalized",
   "disputeEscalated",
   "disputeResolved",
+  "convicted",
   "finalized",
   "expired",
   "refunded",
@@ -63,7 +64,7 @@ export const task = onchainTable(
     submittedAt: t.integer(),
     challenger: t.hex(),
     challengedAt: t.integer(),
-    /** the court's ruling: "submitter", "challenger", "rival", "neither", or "unarbitrated" (closed after the arbiter's deadline) */
+    /** the court's ruling: "submitter", "challenger", "rival", "neither", "unarbitrated" (closed after the arbiter's deadline), or "convicted" (a canary lie, no jury) */
     ruling: t.text(),
     keeperAmount: t.bigint(),
     protocolFee: t.bigint(),

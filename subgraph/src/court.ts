@@ -99,6 +99,12 @@ ponder.on("TaskCourt:DisputeResolved", async ({ event, context }) => {
   }
 });
 
+ponder.on("TaskCourt:LieConvicted", async ({ event, context }) => {
+  const { id, keeper, slashed } = event.args;
+  await context.db.update(task, { id }).set({ ruling: "convicted" });
+  await recordStep(context, event, id, "convicted", keeper, { slashed });
+});
+
 ponder.on("TaskCourt:ParameterSet", async ({ event, context }) => {
   await recordParameter(context, event, "TaskCourt", parameterName(event.args.name), event.args.previous, event.args.value);
 });
