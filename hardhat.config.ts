@@ -20,10 +20,14 @@ const solc = {
  * leave it above the 24 KiB code limit at 10,000 runs, and its hot paths (bonds, rewards) are
  * short either way.
  */
+const small = { ...solc, settings: { ...solc.settings, optimizer: { enabled: true, runs: 200 } } };
+
 const profile = {
   compilers: [solc],
   overrides: {
-    "contracts/registry/KeeperRegistry.sol": { ...solc, settings: { ...solc.settings, optimizer: { enabled: true, runs: 200 } } },
+    "contracts/registry/KeeperRegistry.sol": small,
+    "contracts/market/TaskMarketExtension.sol": small,
+    "contracts/market/TaskCourt.sol": small,
   },
 };
 
