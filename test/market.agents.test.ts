@@ -2,17 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { hashTypedData, keccak256, parseEventLogs, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { deployMarket, PAR, param, POLICY_REQUESTER_ROLE, ZERO, ZERO32, type MarketFixture } from "./helpers/market.js";
+import { deployMarket, PAR, param, ZERO, ZERO32, type MarketFixture } from "./helpers/market.js";
 import { marketDomain, NO_PERMIT, REQUEST_TYPES, signPermit, signRequest, type Request } from "./helpers/signing.js";
 
 const INPUT = "0x0102030405060708" as Hex;
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
-
-/** A policy output: multiplierBps and minFeePerCU as int64 little-endian. */
-function policyOutput(multiplierBps: bigint, minFeePerCU: bigint): Hex {
-  const le = (x: bigint) => Buffer.from(BigInt.asUintN(64, x).toString(16).padStart(16, "0"), "hex").reverse().toString("hex");
-  return `0x${le(multiplierBps)}${le(minFeePerCU)}`;
-}
 
 /** Asserts that `tx` emits the market event `name` with `args`. */
 const emits = (f: MarketFixture, tx: Promise<Hex>, name: string, args: unknown[]) =>
@@ -267,59 +261,5 @@ describe("TaskMarket deposits", () => {
     await f.viem.assertions.revertWithCustomError(
       f.market.write.deposit([ZERO, PAR], { account: f.requester.account }), f.market, "ZeroAddress",
     );
-  });
-});
-
-describe("TaskMarket policy tasks", () => {
-  /** Policy model 2 in force, minFeePerCU bounds [1000, 1e6] base units; a task on model 2 posted by `from`. */
-  async function policyTask(f: MarketFixture, from: MarketFixture["requester"]) {
-    await f.market.write.setParameter([param("policyModelId"), 2n]);
-    await f.pool.write.setParameter([param("minFeePerCUCeiling"), 10n ** 6n]);
-    await f.pool.write.setParameter([param("minFeePerCUFloor"), 1000n]);
-    const id = await f.post(from, { modelId: 2, items: 1, fee: PAR });
-    await f.claimAsAssignee(id);
-    return id;
-  }
-
-  it("a POLICY_REQUESTER_ROLE task's output is proposed to EmissionPool for the next epoch", async () => {
-    const f = await withKeeper();
-    await f.impl.write.grantRole([POLICY_REQUESTER_ROLE, f.requester.account.address]);
-    const id = await policyTask(f, f.requester);
-    const output = policyOutput(11_000n, 5000n);
-    await f.submit(id, output);
-    await f.networkHelpers.time.increase(600);
-    const epoch = (await f.pool.read.currentEpoch()) + 1n;
-    await f.viem.assertions.revertWithCustomError(f.finalize([id], ["0x"]), f.market, "OutputMismatch");
-    const hash = await f.market.write.finalize([[id], [f.book.get(id)!], [output]]);
-    await f.viem.assertions.emitWithArgs(hash, f.market, "PolicyResult", [id, epoch, 11_000, 5000n, true]);
-    await f.viem.assertions.emitWithArgs(hash, f.pool, "PolicyProposed", [epoch, 11_000, 5000n]);
-    assert.equal(await f.pool.read.minFeePerCU(), 1000n); // the floor until the next epoch
-    await f.networkHelpers.time.increase(3600);
-    assert.equal(await f.pool.read.minFeePerCU(), 5000n);
-  });
-
-  it("a policy-model task from a requester without the role proposes nothing", async () => {
-    const f = await withKeeper();
-    const id = await policyTask(f, f.requester);
-    await f.submit(id, policyOutput(15_000n, 9000n));
-    await f.networkHelpers.time.increase(600);
-    const receipt = await f.finalize([id]); // no output needed: not a policy task
-    assert.equal(parseEventLogs({ abi: f.market.abi, logs: receipt.logs, eventName: "PolicyResult" }).length, 0);
-    assert.equal(parseEventLogs({ abi: f.pool.abi, logs: receipt.logs, eventName: "PolicyProposed" }).length, 0);
-    await f.networkHelpers.time.increase(3600);
-    assert.equal(await f.pool.read.minFeePerCU(), 1000n);
-  });
-
-  it("a malformed policy output finalizes the task but is not proposed (accepted = false)", async () => {
-    const f = await withKeeper();
-    await f.impl.write.grantRole([POLICY_REQUESTER_ROLE, f.requester.account.address]);
-    const id = await policyTask(f, f.requester);
-    const short = "0x0102" as Hex;
-    await f.submit(id, short);
-    await f.networkHelpers.time.increase(600);
-    const epoch = (await f.pool.read.currentEpoch()) + 1n;
-    const hash = await f.market.write.finalize([[id], [f.book.get(id)!], [short]]);
-    await f.viem.assertions.emitWithArgs(hash, f.market, "PolicyResult", [id, epoch, 0, 0n, false]);
-    assert.equal(await f.market.read.statusOf([id]), 0);
   });
 });

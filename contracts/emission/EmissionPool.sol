@@ -6,6 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
+import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
 import {IParadigmToken} from "../interfaces/IParadigmToken.sol";
 import {EmissionMath} from "../libraries/EmissionMath.sol";
 import {SealedRoles} from "../governance/SealedRoles.sol";
@@ -42,6 +43,10 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     uint256 public constant MAX_ZERO_FEE_BUDGET = 10_000_000 * 1e8;
     /// @notice Longest genesis vesting.
     uint256 public constant MAX_GENESIS_VESTING = 730 days;
+
+    /// @notice Gas that `closeEpoch` gives the market to record the epoch's metrics and post the
+    ///         policy task; a close with less gas left reverts, so no caller can starve the post.
+    uint256 public constant POLICY_TASK_GAS = 300_000;
 
     /// @dev Top bit of a work entry: the contributor claimed that epoch.
     uint256 internal constant CLAIMED = 1 << 255;
@@ -97,6 +102,8 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
 
     /// @inheritdoc IEmissionPool
     IKeeperRegistry public keepers;
+    /// @inheritdoc IEmissionPool
+    ITaskMarket public market;
     Schedule internal _schedule;
     Totals internal _totals;
     Params internal _params;
@@ -110,6 +117,8 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     mapping(uint64 epoch => Proposal) internal _proposals;
     /// @dev Deferred work credits of an epoch not yet settled; the epoch cannot close before 0.
     mapping(uint64 epoch => uint256 count) internal _deferred;
+    /// @dev Distinct contributors credited with work in each epoch.
+    mapping(uint64 epoch => uint256 count) internal _contributors;
 
     /// @param token_ PAR
     /// @param timelock receives DEFAULT_ADMIN_ROLE (the deployer also holds it until it renounces)
@@ -173,7 +182,9 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     {
         if (units != 0) _epochs[epoch].unclaimedUnits += units.toUint64();
         if (zeroFeeUnits != 0) _faucets[epoch].unclaimedUnits += zeroFeeUnits.toUint64();
-        (uint256 u, uint256 z, uint256 b) = EmissionMath.unpackWork(_work[epoch][contributor]);
+        uint256 w = _work[epoch][contributor];
+        if (w == 0) ++_contributors[epoch];
+        (uint256 u, uint256 z, uint256 b) = EmissionMath.unpackWork(w);
         _work[epoch][contributor] = EmissionMath.packWork(u + units, z + zeroFeeUnits, (b + backing).toUint96());
         emit WorkCredited(epoch, contributor, units, zeroFeeUnits, backing);
     }
@@ -213,6 +224,18 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         s.lastMultiplierBps = multiplier;
         if (s.nextEpoch % epochsPerYear == 0) _startYear(s);
         _schedule = s;
+        _postPolicyTask(epoch, totalWork);
+    }
+
+    /// @dev Has the market record the closed epoch's metrics and post the policy task on them,
+    ///      with POLICY_TASK_GAS: a failure there (no approved policy model, a broken market) never
+    ///      stops a close, and the next epoch then runs on the baseline.
+    function _postPolicyTask(uint64 epoch, uint256 totalWork) internal {
+        ITaskMarket m = market;
+        if (address(m) == address(0)) return;
+        uint256 needed = POLICY_TASK_GAS * 64 / 63 + 5_000;
+        if (gasleft() < needed) revert InsufficientGas(gasleft(), needed);
+        try m.postPolicyTask{gas: POLICY_TASK_GAS}(epoch, totalWork, _contributors[epoch], scheduleBps()) {} catch {}
     }
 
     /// @dev Allocates up to `amount` to `epoch`'s work: zero-fee work shares at most
@@ -321,6 +344,14 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         emit KeepersSet(keepers_);
     }
 
+    /// @inheritdoc IEmissionPool
+    function setMarket(address market_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (market_ == address(0)) revert ZeroAddress();
+        if (address(market) != address(0)) revert MarketAlreadySet(address(market));
+        market = ITaskMarket(market_);
+        emit MarketSet(market_);
+    }
+
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IEmissionPool
@@ -394,6 +425,20 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         uint256 w = _work[epoch][contributor];
         if (epoch >= _schedule.nextEpoch || w == 0 || w & CLAIMED != 0) return 0;
         (,, paid,) = _shareOf(epoch, w, _params);
+    }
+
+    /// @inheritdoc IEmissionPool
+    function contributorsOf(uint64 epoch) external view returns (uint256) {
+        return _contributors[epoch];
+    }
+
+    /// @inheritdoc IEmissionPool
+    function scheduleBps() public view returns (uint256) {
+        Schedule memory s = _schedule;
+        uint256 budget = _totals.yearBudget;
+        if (budget == 0) return 0;
+        uint256 left = epochsPerYear - (s.nextEpoch % epochsPerYear);
+        return uint256(s.remaining) * epochsPerYear * EmissionMath.BPS / (budget * left);
     }
 
     /// @inheritdoc IEmissionPool

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IGoverned} from "./IGoverned.sol";
+import {ITaskMarket} from "./ITaskMarket.sol";
 import {IKeeperRegistry} from "./IKeeperRegistry.sol";
 import {ISealedRoles} from "./ISealedRoles.sol";
 
@@ -59,8 +60,14 @@ interface IEmissionPool is IGoverned, ISealedRoles {
 
     /// @notice The keeper registry that vests keepers' emission was set (once, at deployment).
     event KeepersSet(address indexed keepers);
+    /// @notice `closeEpoch` now has `market` record each closed epoch's metrics and post its policy task.
+    event MarketSet(address indexed market);
     /// @notice The keeper registry is already set.
     error KeepersAlreadySet(address keepers);
+    /// @notice The market that records epoch metrics and posts policy tasks is set once.
+    error MarketAlreadySet(address market);
+    /// @notice `closeEpoch` needs `needed` gas left to post the policy task; it had `left`.
+    error InsufficientGas(uint256 left, uint256 needed);
 
     /// @notice The market deferred one contributor's work credit for `epoch` (settled by `settleWork`).
     event WorkDeferral(uint64 indexed epoch);
@@ -104,6 +111,22 @@ interface IEmissionPool is IGoverned, ISealedRoles {
     /// @notice Sets the keeper registry that vests keepers' emission (DEFAULT_ADMIN_ROLE, once;
     ///         the deployment does it before renouncing). Reverts `KeepersAlreadySet`.
     function setKeepers(address keepers) external;
+
+    /// @notice Sets, once, the task market that each `closeEpoch` asks to record the epoch's
+    ///         metrics and post the protocol's policy task (admin; the deployment does it).
+    ///         Reverts `MarketAlreadySet`.
+    function setMarket(address market) external;
+
+    /// @notice The market that records epoch metrics and posts policy tasks (0 before `setMarket`).
+    function market() external view returns (ITaskMarket);
+
+    /// @notice Distinct contributors credited with work in `epoch`.
+    function contributorsOf(uint64 epoch) external view returns (uint256);
+
+    /// @notice The budget left against the time left in the emission year, in bps:
+    ///         remaining × epochsPerYear / (yearBudget × epochs left). 10,000 = on schedule,
+    ///         more = under-spent (a policy metric, keepers/src/policy-io.ts).
+    function scheduleBps() external view returns (uint256);
 
     /// @notice Sets governance parameter `name` (DEFAULT_ADMIN_ROLE, the timelock), within bounds:
     ///         "maxShareBps" [100, 10000], "bootstrapEpochs" [0, 10 years of epochs],

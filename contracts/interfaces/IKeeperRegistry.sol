@@ -309,6 +309,9 @@ interface IKeeperRegistry is IGoverned, ISealedRoles {
     function rewardStreamPeriod() external view returns (uint256);
     /// @notice Stake of the active keepers.
     function totalStake() external view returns (uint256);
+    /// @notice The Herfindahl index of active pools' stakes, Σ stake² / (Σ stake)², in bps (one
+    ///         pool: 10,000; n equal pools: 10,000 / n; no stake: 0). Kept in O(1).
+    function stakeConcentrationBps() external view returns (uint256);
     /// @notice The sortition weight of `modelId` now: Σ (stake + 1) over the active keepers that
     ///         serve it.
     function modelWeight(uint32 modelId) external view returns (uint256);

@@ -184,6 +184,17 @@ interface ITaskMarket is ITaskMarketTypes {
     function protocolFeeBps() external view returns (uint256);
     function zeroFeeCreditBps() external view returns (uint256);
     function policyModelId() external view returns (uint32);
+    /// @notice Records closed epoch `epoch`'s metrics (its work, contributors and schedule come
+    ///         from the pool; the rest the market tallied while it ran) and posts the protocol's
+    ///         policy task on them: zero-fee, the market its requester, its result proposed to
+    ///         the pool. Only the emission pool, from `closeEpoch`. Emits `EpochMeasured`.
+    /// @return id the policy task, or 0 when no policy model is approved
+    function postPolicyTask(uint64 epoch, uint256 work, uint256 contributors, uint256 scheduleBps)
+        external
+        returns (uint256 id);
+    /// @notice The policy input for the epoch after `epoch`: `epoch`'s metrics then `epoch − 1`'s,
+    ///         as keepers/src/policy-io.ts defines them (zeros for an epoch not recorded).
+    function policyInput(uint64 epoch) external view returns (int64[16] memory);
     function zeroFeeLimit() external view returns (uint256);
     function zeroFeePeriod() external view returns (uint256);
     function livenessPenaltyBps() external view returns (uint256);
@@ -193,8 +204,6 @@ interface ITaskMarket is ITaskMarketTypes {
     function backingBps() external view returns (uint256);
     function treasury() external view returns (address);
     function court() external view returns (address);
-    /// @notice The role a requester needs for its policy-model tasks to reach EmissionPool.proposePolicy.
-    function POLICY_REQUESTER_ROLE() external view returns (bytes32);
     /// @notice Most inputs one task (a lot) may carry.
     function MAX_ITEMS() external view returns (uint256);
 }

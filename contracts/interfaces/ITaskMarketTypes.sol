@@ -143,6 +143,10 @@ interface ITaskMarketTypes is IGoverned {
     event TaskRefunded(uint256 indexed id, address indexed requester, uint256 refund);
     /// @notice The callback of task `id` ran (`success`) or failed; never blocks the finalize.
     event CallbackResult(uint256 indexed id, address indexed callback, bool success);
+    /// @notice Epoch `epoch` closed: the metrics the chain computed for it and the epoch before
+    ///         (keepers/src/policy-io.ts's order), and the policy task posted on them (0: none,
+    ///         when no policy model is approved).
+    event EpochMeasured(uint64 indexed epoch, int64[16] metrics, uint256 policyTask);
     /// @notice A policy task finalized and proposed (`accepted`) its output to the emission pool.
     event PolicyResult(uint256 indexed id, uint64 epoch, uint32 multiplierBps, uint96 minFeePerCU, bool accepted);
     /// @notice `keeper`'s account was paid out: `pay` to its pool, `protocolFee` to the protocol
@@ -215,6 +219,8 @@ interface ITaskMarketTypes is IGoverned {
     error RequestExpired(uint256 expiry);
     /// @notice The signed request's nonce was already used.
     error NonceUsed(address requester, uint256 nonce);
+    /// @notice Only the emission pool, closing an epoch, may post the policy task.
+    error NotPool(address caller);
     /// @notice Only the court may call this.
     error NotCourt(address caller);
     /// @notice A zero address was given.

@@ -53,27 +53,45 @@ library TaskLib {
         return amount * bps_ / 10_000;
     }
 
-    /// @notice The policy model's output: first two int64 little-endian elements, clamped to
-    ///         [0, type(uint32).max] and [0, type(uint96).max]. Shorter outputs give (0, 0, false).
+    /// @notice The policy's declared output ranges (keepers/src/policy-io.ts): the multiplier in
+    ///         bps and minFeePerCU in base units. The genesis policy never leaves them, so an
+    ///         output outside them is a wrong result.
+    uint256 internal constant POLICY_MIN_MULTIPLIER_BPS = 5_000;
+    uint256 internal constant POLICY_MAX_MULTIPLIER_BPS = 15_000;
+    uint256 internal constant POLICY_MAX_FEE_PER_CU = 1_000_000;
+    /// @dev Metrics per epoch in a policy input; the input holds two epochs.
+    uint256 internal constant POLICY_METRICS = 8;
+    /// @dev Input bundle header for one int64 tensor [1, 16] (keepers/src/tensors.ts): count 1,
+    ///      rank 2, dims 1 and 16 as uint32 little-endian.
+    bytes10 internal constant POLICY_INPUT_HEADER = 0x01020100000010000000;
+
+    /// @notice The policy model's output: two int64 little-endian elements, the multiplier and
+    ///         minFeePerCU. `ok` is false when the output is not 16 bytes or leaves the ranges.
     function decodePolicy(bytes calldata output)
         internal
         pure
         returns (uint32 multiplierBps, uint96 minFeePerCU, bool ok)
     {
-        if (output.length < 16) return (0, 0, false);
-        int64 m = readInt64LE(output, 0);
-        int64 f = readInt64LE(output, 8);
-        multiplierBps = m <= 0 ? 0 : (uint64(m) > type(uint32).max ? type(uint32).max : uint32(uint64(m)));
-        minFeePerCU = f <= 0 ? 0 : uint96(uint64(f));
-        ok = true;
+        if (output.length != 16) return (0, 0, false);
+        int64 m = int64(uint64(swap64(uint64(bytes8(output[0:8])))));
+        int64 f = int64(uint64(swap64(uint64(bytes8(output[8:16])))));
+        if (m < int64(int256(POLICY_MIN_MULTIPLIER_BPS)) || m > int64(int256(POLICY_MAX_MULTIPLIER_BPS))) return (0, 0, false);
+        if (f < 0 || f > int64(int256(POLICY_MAX_FEE_PER_CU))) return (0, 0, false);
+        return (uint32(uint64(m)), uint96(uint64(f)), true);
     }
 
-    /// @notice Reads an int64 stored little-endian at `offset`.
-    function readInt64LE(bytes calldata b, uint256 offset) internal pure returns (int64) {
-        uint64 u;
-        for (uint256 i; i < 8; ++i) {
-            u |= uint64(uint8(b[offset + i])) << (8 * i);
+    /// @notice The policy task's input bundle: one int64 tensor [1, 16], little-endian.
+    function policyInputBundle(int64[16] memory metrics) internal pure returns (bytes memory input) {
+        input = abi.encodePacked(POLICY_INPUT_HEADER);
+        for (uint256 i; i < 16; ++i) {
+            input = abi.encodePacked(input, bytes8(swap64(uint64(metrics[i]))));
         }
-        return int64(u);
+    }
+
+    /// @notice Reverses the byte order of a 64-bit word (big- to little-endian and back).
+    function swap64(uint64 v) internal pure returns (uint64) {
+        v = ((v & 0xFF00FF00FF00FF00) >> 8) | ((v & 0x00FF00FF00FF00FF) << 8);
+        v = ((v & 0xFFFF0000FFFF0000) >> 16) | ((v & 0x0000FFFF0000FFFF) << 16);
+        return (v >> 32) | (v << 32);
     }
 }

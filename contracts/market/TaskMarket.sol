@@ -168,6 +168,7 @@ contract TaskMarket is TaskMarketBase {
         if (!keepers.isActive(msg.sender)) revert NotEligible(msg.sender, t.modelId);
         uint96 bond = t.bond > h.challengeBond ? t.bond : h.challengeBond;
         _tasks[id] = TaskLib.commitment(t, TaskStatus.Challenged);
+        ++_tallies[_epoch()].disputes;
         emit TaskChallenged(id, msg.sender, resultHash, bond, output, uri);
         if (bond != 0) keepers.lockBond(msg.sender, bond);
         ITaskCourt(court).open(id, task, msg.sender, resultHash, bond);
@@ -350,10 +351,12 @@ contract TaskMarket is TaskMarketBase {
         if (t.keeper != run.keeper) {
             _closeRun(run);
             (run.keeper, run.pay, run.bond, run.credit, run.zeroFeeCredit, run.protocol) = (t.keeper, 0, 0, 0, 0, 0);
+            run.tasks = 0;
         }
         (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
         run.pay += pay;
         run.protocol += fee;
+        ++run.tasks;
         run.bond += t.bond;
         if (t.fee == 0) run.zeroFeeCredit += credit;
         else run.credit += credit;
@@ -364,6 +367,7 @@ contract TaskMarket is TaskMarketBase {
     /// @dev Unlocks a keeper run's bonds and adds its totals to the keeper's account.
     function _closeRun(Run memory run) internal {
         if (run.keeper == address(0)) return;
+        _tally(run.tasks, run.pay + run.protocol);
         if (run.bond != 0) keepers.unlockBond(run.keeper, run.bond);
         _accrue(run.keeper, run.pay, run.protocol, run.credit, run.zeroFeeCredit);
     }

@@ -25,8 +25,6 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     using SafeERC20 for IERC20;
     using TaskLib for Task;
 
-    /// @notice The role a requester needs for its policy-model tasks to reach EmissionPool.proposePolicy.
-    bytes32 public constant POLICY_REQUESTER_ROLE = keccak256("POLICY_REQUESTER_ROLE");
     /// @notice EIP-712 typehash of a signed `Request`.
     bytes32 public constant REQUEST_TYPEHASH = keccak256(
         "Request(address requester,uint32 modelId,uint16 items,uint96 fee,uint40 deadline,address callback,uint32 callbackGas,bytes32 inputHash,uint96 relayerFee,uint256 nonce,uint40 expiry)"
@@ -110,6 +108,24 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         uint96 deposit; // PAR that pays its fees before any transferFrom
         uint40 zeroFeeStart; // start of its current zero-fee period
         uint32 zeroFeeCount; // zero-fee inputs posted in that period (a lot counts its items)
+        uint32 lastEpoch; // 1 + the last epoch it posted in (0: never), to count distinct requesters
+    }
+
+    /// @dev An epoch's metrics that the market tallies while the epoch runs, one slot
+    ///      (keepers/src/policy-io.ts defines them).
+    struct Tally {
+        uint32 tasks; // finalized
+        uint96 fees; // of the tasks finalized
+        uint32 requesters; // distinct, that posted
+        uint32 disputes; // opened
+    }
+
+    /// @dev An epoch's metrics recorded when it closes, one slot.
+    struct Closing {
+        uint64 work; // work units the pool credited to it
+        uint32 keepers; // distinct contributors credited
+        uint32 herfindahlBps; // stake concentration of keeper pools
+        uint32 scheduleBps; // the year's budget left against its time left
     }
 
     /// @dev Running totals of a finalize batch for one keeper.
@@ -120,6 +136,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         uint256 credit; // paid work
         uint256 zeroFeeCredit;
         uint256 protocol;
+        uint256 tasks;
         bool anyCallback;
     }
 
@@ -153,6 +170,10 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
     mapping(address keeper => Account) internal _accounts;
     /// @dev Block of each challenge commitment (`commitChallenge`).
     mapping(bytes32 commitment => uint256 blockNumber) internal _challengeCommits;
+    /// @dev Metrics of each epoch, tallied while it runs.
+    mapping(uint64 epoch => Tally) internal _tallies;
+    /// @dev Metrics of each epoch, recorded when it closes.
+    mapping(uint64 epoch => Closing) internal _closings;
 
     constructor(address token_, address models_, address keepers_, address pool_)
         EIP712("ParadigmTaskMarket", "1")
@@ -269,6 +290,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
             uint256 maxGas = _cold.maxCallbackGas;
             if (s.callbackGas == 0 || s.callbackGas > maxGas) revert InvalidCallbackGas(s.callbackGas, maxGas);
         }
+        _countRequester(requester);
         if (s.fee == 0) {
             _useZeroFee(requester, items);
         } else {
@@ -308,6 +330,26 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
             input,
             inputURI
         );
+    }
+
+    /// @dev The emission epoch now, as EmissionPool.currentEpoch computes it.
+    function _epoch() internal view returns (uint64) {
+        return uint64((block.timestamp - _genesis) / _epochLength);
+    }
+
+    /// @dev Counts `requester` among the epoch's distinct requesters on its first post in it.
+    function _countRequester(address requester) internal {
+        uint64 epoch = _epoch();
+        Requester storage r = _requesters[requester];
+        if (r.lastEpoch == epoch + 1) return;
+        r.lastEpoch = uint32(epoch + 1);
+        ++_tallies[epoch].requesters;
+    }
+
+    /// @dev Adds `tasks` finalized tasks and their `fees` to the running epoch's tally.
+    function _tally(uint256 tasks, uint256 fees) internal {
+        Tally storage y = _tallies[_epoch()];
+        (y.tasks, y.fees) = (y.tasks + uint32(tasks), y.fees + uint96(fees));
     }
 
     /// @dev Counts `items` zero-fee inputs (a lot uses one per item) against the requester's limit.
@@ -363,7 +405,7 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         if (keeper == address(0)) return;
         Account memory a = _accounts[keeper];
         if (credit != 0 || zeroFeeCredit != 0) {
-            uint256 epoch = (block.timestamp - _genesis) / _epochLength;
+            uint256 epoch = _epoch();
             bool open = a.credit != 0 || a.zeroFeeCredit != 0;
             if (open && a.epoch != epoch) {
                 _settleAccount(keeper, a);
@@ -410,8 +452,9 @@ abstract contract TaskMarketBase is ITaskMarketTypes, AccessControl, ReentrancyG
         if (bond > penalty) keepers.unlockBond(keeper, bond - penalty);
     }
 
+    /// @dev A policy task: one the market posted itself (`postPolicyTask`) on the policy model.
     function _isPolicy(Task memory t, Hot memory h) internal view returns (bool) {
-        return h.policyModelId != 0 && t.modelId == h.policyModelId && hasRole(POLICY_REQUESTER_ROLE, t.requester);
+        return h.policyModelId != 0 && t.modelId == h.policyModelId && t.requester == address(this);
     }
 
     /// @dev Checks the output against the result, then runs the policy proposal and the callback.

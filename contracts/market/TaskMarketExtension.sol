@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import {TaskLib} from "../libraries/TaskLib.sol";
@@ -149,6 +150,7 @@ contract TaskMarketExtension is TaskMarketBase {
         Hot memory h = _hot;
         (uint256 pay, uint256 fee, uint256 credit) = _split(t, h);
         _accrue(keeper, pay, fee, t.fee == 0 ? 0 : credit, t.fee == 0 ? credit : 0);
+        _tally(1, t.fee);
         emit TaskFinalized(id, keeper, resultHash, pay, fee, credit);
         bool policy = _isPolicy(t, h);
         if (t.callback != address(0) || policy) _afterResult(id, t, resultHash, output, policy);
@@ -215,6 +217,64 @@ contract TaskMarketExtension is TaskMarketBase {
             revert UnknownParameter(name);
         }
         emit ParameterSet(name, previous, value);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function postPolicyTask(uint64 epoch, uint256 work, uint256 contributors, uint256 scheduleBps)
+        external
+        onlyDelegated
+        nonReentrant
+        returns (uint256 id)
+    {
+        if (msg.sender != address(pool)) revert NotPool(msg.sender);
+        _closings[epoch] = Closing({
+            work: SafeCast.toUint64(work),
+            keepers: SafeCast.toUint32(contributors),
+            herfindahlBps: uint32(keepers.stakeConcentrationBps()),
+            scheduleBps: uint32(Math.min(scheduleBps, type(uint32).max))
+        });
+        int64[16] memory metrics = policyInput(epoch);
+        uint32 modelId = _hot.policyModelId;
+        if (modelId != 0) {
+            (uint8 status, uint32 computeUnits,,) = models.taskSpec(modelId);
+            if (status == APPROVED) id = _postPolicy(modelId, computeUnits, TaskLib.policyInputBundle(metrics));
+        }
+        emit EpochMeasured(epoch, metrics, id);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function policyInput(uint64 epoch) public view returns (int64[16] memory metrics) {
+        _metricsOf(epoch, metrics, 0);
+        if (epoch != 0) _metricsOf(epoch - 1, metrics, TaskLib.POLICY_METRICS);
+    }
+
+    /// @dev Writes `epoch`'s metrics into `metrics` from index `from`, in keepers/src/policy-io.ts's order.
+    function _metricsOf(uint64 epoch, int64[16] memory metrics, uint256 from) internal view {
+        Tally memory y = _tallies[epoch];
+        Closing memory c = _closings[epoch];
+        uint256 disputeRate = y.tasks == 0 ? (y.disputes == 0 ? 0 : 10_000) : uint256(y.disputes) * 10_000 / y.tasks;
+        uint256[8] memory m =
+            [uint256(y.tasks), c.work, y.fees, y.requesters, c.keepers, disputeRate, c.herfindahlBps, c.scheduleBps];
+        for (uint256 i; i < 8; ++i) {
+            metrics[from + i] = int64(uint64(m[i]));
+        }
+    }
+
+    /// @dev Posts the protocol's policy task: zero-fee, the market its requester, so that only its
+    ///      result reaches EmissionPool.proposePolicy (`_isPolicy`).
+    function _postPolicy(uint32 modelId, uint32 computeUnits, bytes memory input) internal returns (uint256 id) {
+        id = _nextId();
+        Task memory t;
+        t.requester = address(this);
+        t.modelId = modelId;
+        t.computeUnits = computeUnits;
+        t.deadline = uint40(block.timestamp + Math.min(_epochLength, MAX_TASK_DURATION));
+        t.postedAt = uint40(block.timestamp);
+        t.postBlock = uint64(block.number);
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Open);
+        emit TaskPosted(
+            id, t.requester, modelId, 0, computeUnits, t.deadline, t.postedAt, t.postBlock, address(0), 0, keccak256(input), input, ""
+        );
     }
 
     /// @notice See {ITaskMarket}.

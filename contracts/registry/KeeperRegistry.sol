@@ -110,6 +110,8 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     Params private _params;
     /// @dev Active stake of all keepers (the sum of the pools that are active).
     uint256 private _totalStake;
+    /// @dev Σ stake² over the same pools: the stake concentration in O(1).
+    uint256 private _stakeSquares;
     /// @dev One sortition tree per model, over the keepers that serve it: weight stake + 1 while
     ///      active (so that zero-stake keepers of genesis are drawn uniformly), 0 otherwise.
     mapping(uint32 modelId => SortitionSumTree.Tree) private _trees;
@@ -500,6 +502,12 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
     }
 
     /// @inheritdoc IKeeperRegistry
+    function stakeConcentrationBps() external view returns (uint256) {
+        uint256 total = _totalStake;
+        return total == 0 ? 0 : _stakeSquares * 10_000 / (total * total);
+    }
+
+    /// @inheritdoc IKeeperRegistry
     function draw(uint32 modelId, uint256 seed, uint256 blockNumber) external view returns (address) {
         if (blockNumber > block.number || blockNumber + SortitionSumTree.HORIZON < block.number) {
             revert DrawOutOfRange(blockNumber, block.number);
@@ -771,6 +779,7 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
                 _trees[id].set(_leaves[keeper][id], before, weight);
             }
             _totalStake = _totalStake + (active ? stake : 0) - (wasActive ? previousStake : 0);
+            _stakeSquares = _stakeSquares + (active ? stake * stake : 0) - (wasActive ? previousStake * previousStake : 0);
         }
         if (active != wasActive) pool.active = active;
     }

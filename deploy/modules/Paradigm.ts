@@ -125,6 +125,7 @@ export function paradigmModule({
       m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
       m.call(court, "sealRoles", [], { id: "court_seal" }), // ARBITER_ROLE: the timelock, from the constructor
       m.call(pool, "setKeepers", [keepers]),
+      m.call(pool, "setMarket", [market]), // each closeEpoch has the market post the policy task
       m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
       m.call(marketApi, "setCourt", [court]),
     ];

@@ -6,7 +6,6 @@ import { challengeCommitment } from "../../keepers/src/chain/challenge.js";
 
 export const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
 export const POLICY_ROLE = keccak256(toHex("POLICY_ROLE"));
-export const POLICY_REQUESTER_ROLE = keccak256(toHex("POLICY_REQUESTER_ROLE"));
 export const PAR = 10n ** 8n;
 /** Work units per compute unit (TaskLib.WORK_PER_CU). */
 export const WORK_PER_CU = 10_000n;
@@ -80,6 +79,7 @@ export async function deployMarket(
     await pool.write.grantRole([MARKET_ROLE, who]);
   }
   await pool.write.grantRole([POLICY_ROLE, market.address]);
+  await pool.write.setMarket([market.address]);
 
   const book = new Map<bigint, Task>();
   /** The last transaction `track` saw. */

@@ -46,6 +46,22 @@ export const emissionPoolAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "left",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "needed",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientGas",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "epoch",
         "type": "uint64"
@@ -90,6 +106,17 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "KeepersAlreadySet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      }
+    ],
+    "name": "MarketAlreadySet",
     "type": "error"
   },
   {
@@ -284,6 +311,19 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "KeepersSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      }
+    ],
+    "name": "MarketSet",
     "type": "event"
   },
   {
@@ -514,6 +554,25 @@ export const emissionPoolAbi = [
         "internalType": "uint64",
         "name": "epoch",
         "type": "uint64"
+      }
+    ],
+    "name": "contributorsOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
       },
       {
         "internalType": "address",
@@ -669,6 +728,19 @@ export const emissionPoolAbi = [
   },
   {
     "inputs": [],
+    "name": "market",
+    "outputs": [
+      {
+        "internalType": "contract ITaskMarket",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "minFeePerCU",
     "outputs": [
       {
@@ -718,6 +790,19 @@ export const emissionPoolAbi = [
   },
   {
     "inputs": [],
+    "name": "scheduleBps",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "sealRoles",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -732,6 +817,19 @@ export const emissionPoolAbi = [
       }
     ],
     "name": "setKeepers",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "market",
+        "type": "address"
+      }
+    ],
+    "name": "setMarket",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1011,6 +1109,19 @@ export const emissionPoolAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "POLICY_TASK_GAS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

@@ -1543,6 +1543,19 @@ export const keeperRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "stakeConcentrationBps",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",

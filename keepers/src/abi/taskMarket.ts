@@ -393,6 +393,17 @@ export const taskMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotPool",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "id",
         "type": "uint256"
@@ -631,6 +642,31 @@ export const taskMarketAbi = [
       }
     ],
     "name": "Deposited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "int64[16]",
+        "name": "metrics",
+        "type": "int64[16]"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "policyTask",
+        "type": "uint256"
+      }
+    ],
+    "name": "EpochMeasured",
     "type": "event"
   },
   {
@@ -1092,19 +1128,6 @@ export const taskMarketAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "POLICY_REQUESTER_ROLE",
-    "outputs": [
-      {
-        "internalType": "bytes32",
-        "name": "",
-        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -2063,6 +2086,25 @@ export const taskMarketAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      }
+    ],
+    "name": "policyInput",
+    "outputs": [
+      {
+        "internalType": "int64[16]",
+        "name": "",
+        "type": "int64[16]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "policyModelId",
     "outputs": [
@@ -2201,6 +2243,40 @@ export const taskMarketAbi = [
       {
         "internalType": "uint256",
         "name": "firstId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "epoch",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint256",
+        "name": "work",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "contributors",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "scheduleBps",
+        "type": "uint256"
+      }
+    ],
+    "name": "postPolicyTask",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
         "type": "uint256"
       }
     ],

@@ -33,4 +33,6 @@ export const poolSentences: Table = {
   WorkDeferred: (a) => `epoch ${a.epoch} cannot close while ${a.count} deferred work credits are unsettled; flush the keepers' accounts (market flush) first`,
   InvalidDeferredEpoch: (a) => `epoch ${a.epoch} is closed, not started, or has no open deferral, so no work can be credited to it`,
   KeepersAlreadySet: (a) => `the pool's keeper registry is already set (to ${a.keepers}) and cannot change`,
+  MarketAlreadySet: (a) => `the pool's task market, which posts the policy tasks, is already set (to ${a.market}) and cannot change`,
+  InsufficientGas: (a) => `closing an epoch needs ${a.needed} gas left for the policy task, and only ${a.left} was left; send it with more gas`,
 };

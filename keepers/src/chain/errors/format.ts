@@ -52,7 +52,7 @@ export function text(b: Hex): string {
   return b;
 }
 
-const ROLES = ["MARKET_ROLE", "VESTER_ROLE", "ARBITER_ROLE", "POLICY_ROLE", "POLICY_REQUESTER_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"];
+const ROLES = ["MARKET_ROLE", "VESTER_ROLE", "ARBITER_ROLE", "POLICY_ROLE", "PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"];
 const ROLE_NAMES: Record<string, string> = {
   [`0x${"00".repeat(32)}`]: "DEFAULT_ADMIN_ROLE (governance)",
   ...Object.fromEntries(ROLES.map((r) => [keccak256(toHex(r)), r])),

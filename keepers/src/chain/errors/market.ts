@@ -43,6 +43,7 @@ export const marketSentences: Table = {
     `finalizing task ${a.id} left ${a.left} gas for its callback, ${a.needed} is needed; send the finalize with a higher gas limit`,
   // deployment and roles
   NotCourt: (a) => `only the task court may do this, and ${a.caller} is not it`,
+  NotPool: (a) => `only the emission pool, closing an epoch, may post the policy task, and ${a.caller} is not it`,
   NotDelegated: () => "the market extension is only callable through the task market; call the market's address",
   ExtensionMismatch: (a) => `the market extension ${a.extension} was built for another token, registry or pool; deploy a matching one`,
   CourtAlreadySet: (a) => `the market's court is already set (to ${a.court}) and cannot change`,
