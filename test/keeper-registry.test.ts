@@ -67,6 +67,19 @@ async function deploy() {
 }
 
 describe("KeeperRegistry", () => {
+  it("stakeConcentrationBps follows every pool's stake: Σ stake² / (Σ stake)²", async () => {
+    const { registry, op1, op2, alice, register } = await deploy();
+    assert.equal(await registry.read.stakeConcentrationBps(), 0n, "no stake: 0");
+    await register(op1, 100n * PAR);
+    assert.equal(await registry.read.stakeConcentrationBps(), 10_000n, "one pool holds everything");
+    await register(op2, 300n * PAR);
+    assert.equal(await registry.read.stakeConcentrationBps(), 6_250n); // (1 + 9) / 16
+    await registry.write.delegate([op1.account.address, 200n * PAR], { account: alice.account });
+    assert.equal(await registry.read.stakeConcentrationBps(), 5_000n, "two equal pools");
+    await registry.write.setAvailable([false], { account: op2.account });
+    assert.equal(await registry.read.stakeConcentrationBps(), 10_000n, "an unavailable pool leaves the measure");
+  });
+
   describe("registration", () => {
     it("registers a keeper with profile, models, stake and commission", async () => {
       const { viem, registry, op1, register, balance } = await deploy();
