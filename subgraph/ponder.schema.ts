@@ -243,6 +243,10 @@ export const epoch = onchainTable("epoch", (t) => ({
   rollover: t.bigint(),
   /** work units credited in the epoch, all contributors */
   credited: t.bigint().notNull(),
+  /** the metrics the chain measured when the epoch closed (TaskMarket EpochMeasured), named as keepers/src/policy-io.ts names them, decimal strings */
+  measured: t.json(),
+  /** the policy task the protocol posted on them (null: none) */
+  policyTask: t.bigint(),
 }));
 
 export const emissionYear = onchainTable("emission_year", (t) => ({

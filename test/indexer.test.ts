@@ -5,6 +5,7 @@
  * one backfills the finished chain cold. Both must hold the same rows.
  */
 import assert from "node:assert/strict";
+import { POLICY_METRICS } from "../keepers/src/policy-io.js";
 import { after, before, describe, it } from "mocha";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -156,6 +157,20 @@ describe("indexer: every lifecycle, indexed and checked against the chain", func
         for (const r of rows) {
           const [units, zeroFeeUnits, backing] = await s.f.pool.read.creditOf([BigInt(r.epoch as string), r.contributor as Address]);
           assert.deepEqual([r.units, r.zeroFeeUnits, r.backing], [String(units), String(zeroFeeUnits), String(backing)]);
+        }
+      });
+
+      it("each closed epoch's metrics as the chain measured them, the indexer's own tasks count agreeing", async () => {
+        const rows = (await allRows(indexer(), "epochs", ["id", "closed", "measured"])).filter((r) => r.closed);
+        assert.ok(rows.length > 0);
+        const stats = await allRows(indexer(), "epochStats", ["id", "tasks"]);
+        for (const r of rows) {
+          const e = BigInt(r.id as string);
+          const onChain = await s.f.market.read.policyInput([e]);
+          const measured = r.measured as Record<string, string>;
+          assert.deepEqual(POLICY_METRICS.map((m) => measured[m]), onChain.slice(0, 8).map(String), `epoch ${e}`);
+          const own = stats.find((x) => x.id === r.id)?.tasks ?? 0;
+          assert.equal(measured.tasks, String(own), `epoch ${e}: tasks finalized, by the chain and by the indexer`);
         }
       });
 

@@ -11,7 +11,7 @@ function upsertEpoch(context: Context, id: bigint, patch: (row: Epoch) => Partia
   const fresh = {
     id, closed: false, baseline: null, multiplierBps: null, amount: null, totalWork: null, fromPolicy: null,
     proposedMultiplierBps: null, proposedMinFeePerCU: null, policyAccepted: null, appliedMultiplierBps: null,
-    minFeePerCU: null, rollover: null, credited: 0n,
+    minFeePerCU: null, rollover: null, credited: 0n, measured: null, policyTask: null,
   };
   return context.db.insert(epoch).values({ ...fresh, ...patch(fresh) }).onConflictDoUpdate(patch);
 }

@@ -5,6 +5,7 @@
 import { ponder } from "ponder:registry";
 import { deposit, epoch, keeper, model, requesterEpoch, task } from "ponder:schema";
 import { taskMarketAbi } from "@paradigm/keepers/abi";
+import { POLICY_METRICS } from "@paradigm/keepers/policy-io";
 import { at, epochOf, type Context } from "./lib/context.js";
 import { parameterAt, parameterName, recordParameter } from "./lib/parameters.js";
 import { upsertAccount, upsertEpochStat, upsertKeeperEpoch } from "./lib/rows.js";
@@ -148,6 +149,14 @@ ponder.on("TaskMarket:PolicyResult", async ({ event, context }) => {
   await recordStep(context, event, id, "policyResult", null, { epoch: e, multiplierBps, minFeePerCU, accepted });
   const proposed = { proposedMultiplierBps: multiplierBps, proposedMinFeePerCU: minFeePerCU, policyAccepted: accepted };
   await context.db.insert(epoch).values({ id: e, closed: false, credited: 0n, ...proposed }).onConflictDoUpdate(proposed);
+});
+
+/** The chain's own measure of a closed epoch, the policy task's input, and the task posted on it. */
+ponder.on("TaskMarket:EpochMeasured", async ({ event, context }) => {
+  const { epoch: e, metrics, policyTask } = event.args;
+  const measured = Object.fromEntries(POLICY_METRICS.map((name, i) => [name, metrics[i]!.toString()]));
+  const patch = { measured, policyTask: policyTask === 0n ? null : policyTask };
+  await context.db.insert(epoch).values({ id: e, closed: false, credited: 0n, ...patch }).onConflictDoUpdate(patch);
 });
 
 ponder.on("TaskMarket:Deposited", async ({ event, context }) => {
