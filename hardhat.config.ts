@@ -22,12 +22,21 @@ const solc = {
  */
 const small = { ...solc, settings: { ...solc.settings, optimizer: { enabled: true, runs: 200 } } };
 
+/**
+ * Chainlink Functions' local testnet (@chainlink/functions-toolkit) runs on ganache, which stops at
+ * Shanghai (no MCOPY, no transient storage): the Functions oracle compiles for Shanghai, which runs
+ * unchanged on every Cancun chain Chainlink Functions serves.
+ */
+const shanghai = { ...solc, settings: { ...solc.settings, evmVersion: "shanghai" } };
+
 const profile = {
   compilers: [solc],
   overrides: {
     "contracts/registry/KeeperRegistry.sol": small,
     "contracts/market/TaskMarketExtension.sol": small,
     "contracts/market/TaskCourt.sol": small,
+    "contracts/emission/PolicyFunctionsOracle.sol": shanghai,
+    "contracts/test/FixedPolicyMetrics.sol": shanghai,
   },
 };
 

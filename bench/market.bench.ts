@@ -2,7 +2,7 @@ import { bytesToHex, hexToBytes, keccak256, type Hex } from "viem";
 import { encodeLot } from "../keepers/src/lot.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { gasOf, pinBlockTimes } from "./types.js";
-import { deployMarket, PAR, ZERO, ZERO32, type MarketFixture } from "../test/helpers/market.js";
+import { deployMarket, PAR, param, ZERO, ZERO32, type MarketFixture } from "../test/helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const INPUT = "0x01010000000800000000000000000000803f0000004000004040000080400000a0400000c0400000e040" as Hex;
@@ -143,6 +143,38 @@ async function warmUp(f: MarketFixture) {
   await f.finalize([...f.book.keys()].filter((id) => f.book.get(id)!.resultHash !== ZERO32));
 }
 
+/**
+ * What the protocol's policy task costs per epoch: the gas `closeEpoch` adds to record the
+ * epoch's metrics and post the task (a close beside the same close on a pool with no market),
+ * then the task's claim, submit and finalize.
+ */
+async function policyTask(f: MarketFixture, bare: MarketFixture) {
+  const closes: number[] = [];
+  for (const g of [bare, f]) { // f last: the chain's clock moves for both, and f's task must stay claimable
+    await toNextEpoch(g);
+    await g.flush(g.keeperWallets.map((w) => w.account.address));
+    while ((await g.pool.read.nextEpochToClose()) < (await g.pool.read.currentEpoch())) await g.track(await g.pool.write.closeEpoch());
+    if (g === f) await f.market.write.setParameter([param("policyModelId"), 2n]);
+    await toNextEpoch(g); // both close one epoch without work, the same way
+    const hash = await g.pool.write.closeEpoch();
+    await g.track(hash);
+    closes.push(await gasOf(g.connection, hash));
+  }
+  const id = (await f.market.read.nextTaskId()) - 1n;
+  await f.networkHelpers.mine(2);
+  const assignee = f.byAddress(await f.market.read.assigneeOf([id, f.book.get(id)!]));
+  const claim = await f.market.write.claim([id, f.book.get(id)!], { account: assignee.account });
+  await f.track(claim);
+  const output = "0xf82a0000000000008813000000000000" as Hex; // 11,000 bps, 5,000 base units per CU
+  const submit = await f.market.write.submit([id, f.book.get(id)!, output], { account: assignee.account });
+  await f.track(submit);
+  await f.networkHelpers.time.increase(600);
+  const finalize = await f.market.write.finalize([[id], [f.book.get(id)!], [output]], { account: assignee.account });
+  await f.track(finalize);
+  const lifecycle = (await Promise.all([claim, submit, finalize].map((h) => gasOf(f.connection, h)))).reduce((a, b) => a + b, 0);
+  return closes[1]! - closes[0]! + lifecycle;
+}
+
 /** Market gas: single lifecycle per step, batched lifecycles per task, lots per input, a whole dispute. */
 const suite: BenchSuite = async (connection) => {
   pinBlockTimes(connection);
@@ -173,6 +205,8 @@ const suite: BenchSuite = async (connection) => {
     rows.push({ name: `market.lot${n}.perInput`, value: await lot(f, n), unit: "gas" });
   }
   rows.push({ name: "market.dispute", value: await dispute(f), unit: "gas" });
+  const bare = await deployMarket(connection, { policyTasks: false });
+  rows.push({ name: "market.policyTask.gas", value: await policyTask(f, bare), unit: "gas" });
   return rows;
 };
 export default suite;

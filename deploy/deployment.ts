@@ -27,6 +27,7 @@ const CONTRACT_NAMES = {
   market: "TaskMarket",
   court: "TaskCourt",
   attestor: "Attestor",
+  functionsOracle: "PolicyFunctionsOracle",
 } as const;
 
 export const deploymentsDir = fileURLToPath(new URL("./deployments/", import.meta.url));

@@ -178,8 +178,8 @@ async function setUp(): Promise<Accounts> {
     const address = (await par(["keeper", "init", "--json"], name)).match(/0x[0-9a-fA-F]{40}/)![0] as Address;
     await fundFromNode(rpc, address, parseEther("100"));
     if (name.startsWith("keeper-")) {
-      await par(["keeper", "stake", "0", "--models", "1,2,3", "--hardware", "cpu"], name);
-      log(`${name} ${address} registered (stake 0, models 1,2,3)`);
+      await par(["keeper", "stake", "0", "--models", "1,2,3,4", "--hardware", "cpu"], name);
+      log(`${name} ${address} registered (stake 0, models 1,2,3,4: the policy model too)`);
     }
     return address;
   };
@@ -252,7 +252,7 @@ function printOneMoreKeeper() {
     `export ${Object.entries(env).map(([k, v]) => `${k}=${shellWord(v)}`).join(" ")}`,
     "npx par keeper init                                  # asks for a passphrase (or set PAR_PASSPHRASE)",
     "npx par faucet                                       # ETH for gas; PAR is earned, never handed out",
-    "npx par keeper stake 0 --models 1,2,3 --hardware cpu # register, zero stake at genesis",
+    "npx par keeper stake 0 --models 1,2,3,4 --hardware cpu # register, zero stake at genesis",
     "npx par keeper run",
   ]) {
     log(`  ${line}`);
@@ -305,7 +305,10 @@ async function main() {
     try {
       const s = await readNetwork(client, book, accounts!.keepers.map((k) => k.address));
       const perKeeper = accounts!.keepers.map((k, i) => `${k.name} ${s.keepers[i].tasks} tasks ${formatPar(s.keepers[i].earned)} PAR`).join(" | ");
-      log(`epoch ${s.epoch} · posted ${s.posted} · finalized ${s.finalized} · ${perKeeper}`);
+      const policy = s.policy
+        ? ` · policy for epoch ${s.policy.epoch}: ${s.policy.multiplierBps} bps, fee ${s.policy.minFeePerCU}/CU${s.policy.accepted ? "" : " (refused)"}, last applied ${s.policy.appliedMultiplierBps ?? "-"} bps`
+        : "";
+      log(`epoch ${s.epoch} · posted ${s.posted} · finalized ${s.finalized} · policy tasks ${s.policyTasks}${policy} · ${perKeeper}`);
     } catch (e) {
       log(`summary skipped: ${(e as Error).message.split("\n")[0]}`); // the chain's own exit stops the devnet
     }

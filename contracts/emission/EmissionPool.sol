@@ -480,7 +480,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         return _params.zeroFeeBudget;
     }
 
-    /// @notice The oldest epoch not closed yet.
+    /// @inheritdoc IEmissionPool
     function nextEpochToClose() external view returns (uint64) {
         return _schedule.nextEpoch;
     }

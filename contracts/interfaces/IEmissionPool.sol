@@ -147,6 +147,9 @@ interface IEmissionPool is IGoverned, ISealedRoles {
     function deferredOf(uint64 epoch) external view returns (uint256);
     /// @notice The epoch that is running now.
     function currentEpoch() external view returns (uint64);
+
+    /// @notice The oldest epoch not closed yet.
+    function nextEpochToClose() external view returns (uint64);
     /// @notice The fee floor per compute unit in force now: the current epoch's proposal clamped
     ///         into [minFeePerCUFloor, minFeePerCUCeiling], or the floor without a proposal.
     function minFeePerCU() external view returns (uint96);

@@ -1,6 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import type { Future } from "@nomicfoundation/ignition-core";
-import { keccak256, stringToHex, toHex, zeroAddress, type Hex } from "viem";
+import { keccak256, stringToHex, toHex, zeroAddress, type Address, type Hex } from "viem";
 
 /** A ModelSpec tensor: `{ string name; uint8 dtype; int64[] shape }`. */
 type TensorSpecStruct = { name: string; dtype: number; shape: bigint[] };
@@ -35,6 +35,13 @@ export type ParadigmModuleOptions = {
    * canaries. Off only for tests that run keepers without a canary service.
    */
   attestation?: boolean;
+  /**
+   * The second policy oracle (docs/policy-functions.md): a PolicyFunctionsOracle on this chain's
+   * Chainlink Functions router, granted POLICY_ROLE beside the market before the role is sealed.
+   * Governance then chooses which one steers: `policyModelId` 0 switches the market's off,
+   * `pinSource(0)` the oracle's. Absent: the keeper network is the only oracle.
+   */
+  functions?: { router: Address; donId: Hex; subscriptionId: bigint; callbackGasLimit: number };
 };
 
 const role = (name: string) => keccak256(toHex(name));
@@ -54,6 +61,7 @@ export function paradigmModule({
   court: courtParameters = {},
   pool: poolParameters = {},
   attestation = true,
+  functions,
 }: ParadigmModuleOptions = {}) {
   return buildModule("Paradigm", (m) => {
     const deployer = m.getAccount(0);
@@ -98,6 +106,11 @@ export function paradigmModule({
     // them through the full ITaskMarket ABI at the market's address.
     const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });
     const court = m.contract("TaskCourt", [token, keepers, pool, market, timelock]);
+    const functionsOracle = functions
+      ? m.contract("PolicyFunctionsOracle", [
+          timelock, functions.router, pool, market, functions.donId, functions.subscriptionId, functions.callbackGasLimit,
+        ])
+      : undefined;
 
     // The roles through which funds move (credit work and mint, slash, vest, steer emission) go
     // to the protocol's own contracts, then are sealed: nobody, the timelock included, can grant
@@ -106,6 +119,7 @@ export function paradigmModule({
       m.call(pool, "grantRole", [role("MARKET_ROLE"), market], { id: "pool_market" }),
       m.call(pool, "grantRole", [role("POLICY_ROLE"), market], { id: "pool_policy" }),
       m.call(pool, "grantRole", [role("MARKET_ROLE"), court], { id: "pool_court" }),
+      ...(functionsOracle ? [m.call(pool, "grantRole", [role("POLICY_ROLE"), functionsOracle], { id: "pool_policy_functions" })] : []),
     ];
     const keepersRoles = [
       m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
@@ -154,7 +168,10 @@ export function paradigmModule({
       m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `renounce_${name}`, after: wiring });
     }
 
-    return { token, timelock, governor, guardian, pool, models, keepers, market, court, ...(attestor && { attestor }) };
+    return {
+      token, timelock, governor, guardian, pool, models, keepers, market, court,
+      ...(attestor && { attestor }), ...(functionsOracle && { functionsOracle }),
+    };
   });
 }
 

@@ -42,7 +42,7 @@ const TEST_MODELS = [modelSpec(100, keccak256(toHex("model-1"))), modelSpec(10, 
  */
 export async function deployMarket(
   given?: NetworkConnection,
-  opts: { models?: readonly ModelSpec[]; emissionMinter?: boolean } = {},
+  opts: { models?: readonly ModelSpec[]; emissionMinter?: boolean; policyTasks?: boolean } = {},
 ) {
   const connection = given ?? (await network.create());
   const emissionMinter = opts.emissionMinter ?? false;
@@ -79,7 +79,7 @@ export async function deployMarket(
     await pool.write.grantRole([MARKET_ROLE, who]);
   }
   await pool.write.grantRole([POLICY_ROLE, market.address]);
-  await pool.write.setMarket([market.address]);
+  if (opts.policyTasks ?? true) await pool.write.setMarket([market.address]); // as deployment: closeEpoch posts policy tasks
 
   const book = new Map<bigint, Task>();
   /** The last transaction `track` saw. */

@@ -19,6 +19,8 @@ export type AddressBook = {
     GenesisGuardian?: Address;
     /** Benchmarks and canaries (docs/market.md, "Attestation"); absent: keepers need no benchmark. */
     Attestor?: Address;
+    /** The second policy oracle (docs/policy-functions.md), where the deployment has one. */
+    PolicyFunctionsOracle?: Address;
   };
 };
 

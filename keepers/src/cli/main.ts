@@ -6,6 +6,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { formatPar, parsePar } from "../amounts.js";
 import { explain } from "../chain/errors/index.js";
 import { fundFromNode } from "../chain/faucet.js";
+import { policyStatus } from "../chain/policy-status.js";
 import { deposit, mined, postLot, postTask, waitForResult, expireTasks, withdrawDeposit, type Input, type VerifiedResult } from "../chain/requester.js";
 import { createTaskBook } from "../chain/taskbook.js";
 import { startKeeper } from "../keeper.js";
@@ -119,6 +120,7 @@ keeper
       vesting: formatPar(await c.contracts.keepers.read.unvestedOf([who])),
       commissionBps: k.commissionBps,
       balance: formatPar(await c.contracts.token.read.balanceOf([who])),
+      policy: await policyStatus(c),
     });
   });
 
