@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { createPublicClient, http, type Abi, type Hex } from "viem";
 import { attestorAbi, keeperRegistryAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
 import { freePort } from "./helpers/ports.js";
+import { policyForward, type PolicyWeights } from "../keepers/policy/model/forward.js";
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -101,7 +102,7 @@ describe("devnet", function () {
     const env = Object.fromEntries(exports.split(" ").map((kv) => kv.split("=") as [string, string]));
     assert.equal(env.PAR_KEYSTORE, path.join(dir, "keeper-3.keystore.json"));
     const steps = [...devnet.out().matchAll(/\[devnet\] {3}npx par (.*?)(?: +#.*)?$/gm)].map((m) => m[1]);
-    assert.deepEqual(steps, ["keeper init", "faucet", "keeper stake 0 --models 1,2,3 --hardware cpu", "keeper run"]);
+    assert.deepEqual(steps, ["keeper init", "faucet", "keeper stake 0 --models 1,2,3,4 --hardware cpu", "keeper run"]);
     for (const step of steps.slice(0, 3)) {
       await run(process.execPath, ["keepers/bin/par.js", ...step.split(" ")], { env: { ...process.env, ...env, PAR_PASSPHRASE: "pw" } });
     }
@@ -147,6 +148,28 @@ describe("devnet", function () {
       const finalizedIds = (await events(market, taskMarketAbi, "TaskFinalized")).map((e) => e.args.id);
       if (finalizedIds.some((id) => canaryIds.has(id))) break;
       assert.ok(Date.now() < until, `a canary finalized within 90 s (canaries posted: ${canaryIds.size})`);
+    }
+  });
+
+  it("posts the policy task at each epoch's close; keepers run it and the genesis policy's decision is proposed", async () => {
+    const book = JSON.parse(readFileSync(path.join(dir, "deployments/31337.json"), "utf8"));
+    const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
+    const market = book.contracts.TaskMarket as Hex;
+    const weights = JSON.parse(readFileSync("keepers/policy/genesis-policy.json", "utf8")) as PolicyWeights;
+    for (const until = Date.now() + 150_000; ; await sleep(2_000)) {
+      const results = await client.getContractEvents({ address: market, abi: taskMarketAbi, eventName: "PolicyResult", fromBlock: 0n });
+      const accepted = results.find((r) => r.args.accepted);
+      if (accepted) {
+        const [posted] = await client.getContractEvents({ address: market, abi: taskMarketAbi, eventName: "TaskPosted", args: { id: accepted.args.id }, fromBlock: 0n });
+        assert.equal(posted!.args.requester!.toLowerCase(), market.toLowerCase(), "the protocol posted it");
+        const measured = await client.getContractEvents({ address: market, abi: taskMarketAbi, eventName: "EpochMeasured", fromBlock: 0n });
+        const on = measured.find((m) => m.args.policyTask === accepted.args.id)!;
+        const decision = policyForward(weights, BigInt64Array.from(on.args.metrics!));
+        assert.deepEqual([BigInt(accepted.args.multiplierBps!), accepted.args.minFeePerCU], [decision.multiplierBps, decision.minFeePerCU]);
+        await waitFor(devnet, /policy tasks [1-9]\d* · policy for epoch \d+: \d+ bps/, 15_000); // the summary shows it
+        break;
+      }
+      assert.ok(Date.now() < until, `a policy result was accepted within 150 s (${results.length} results so far)`);
     }
   });
 
