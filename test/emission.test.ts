@@ -316,6 +316,21 @@ describe("EmissionPool", () => {
       assert.deepEqual(await pool.read.faucetInfo([0n]), [0n, 0n, 7n]);
     });
 
+    it("the zero-fee faucet scales with the epoch's applied multiplier", async () => {
+      const { pool, alice, market, propose, toEpochEnd, close } = await deploy();
+      const budget = await pool.read.zeroFeeBudget();
+      const faucetWork = () => pool.write.creditWork([alice.account.address, 0n, 5n, 0n], { account: market.account });
+      await faucetWork();
+      await propose(1n, 8_000); // epoch 1: 0.8 × (the step rule allows 10,000 → 8,000)
+      await toEpochEnd(0n);
+      assert.equal((await close()).multiplierBps, 10_000);
+      assert.equal((await pool.read.faucetInfo([0n]))[0], budget, "baseline: the whole budget");
+      await faucetWork();
+      await toEpochEnd(1n);
+      assert.equal((await close()).multiplierBps, 8_000);
+      assert.equal((await pool.read.faucetInfo([1n]))[0], (budget * 8_000n) / 10_000n, "0.8 × the budget");
+    });
+
     it("keeps a deferred epoch open until settled, crediting the deferred work to that epoch", async () => {
       const { viem, pool, alice, market, toEpochEnd, close } = await deploy();
       const as = { account: market.account };

@@ -216,7 +216,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
             EmissionMath.epochAmount(s.remaining, epochsPerYear - (epoch % epochsPerYear), multiplier);
 
         uint256 totalWork;
-        (amount, totalWork) = _allocate(epoch, amount);
+        (amount, totalWork) = _allocate(epoch, amount, multiplier);
         s.remaining -= uint96(amount);
         emit EpochClosed(epoch, baseline, multiplier, amount, totalWork, p.set);
 
@@ -239,15 +239,20 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     }
 
     /// @dev Allocates up to `amount` to `epoch`'s work: zero-fee work shares at most
-    ///      `zeroFeeBudget`, paid work the rest; what no work takes stays in the budget.
+    ///      `zeroFeeBudget` scaled by the epoch's multiplier (so the policy steers the genesis
+    ///      faucet too), paid work the rest; what no work takes stays in the budget.
     /// @return allocated what the epoch allocates
     /// @return totalWork its paid and zero-fee units
-    function _allocate(uint64 epoch, uint256 amount) internal returns (uint256 allocated, uint256 totalWork) {
+    function _allocate(uint64 epoch, uint256 amount, uint256 multiplierBps)
+        internal
+        returns (uint256 allocated, uint256 totalWork)
+    {
         EpochState storage e = _epochs[epoch];
         EpochState storage f = _faucets[epoch];
         uint256 paidWork = e.unclaimedUnits;
         uint256 zeroFeeWork = f.unclaimedUnits;
-        uint256 toFaucet = zeroFeeWork == 0 ? 0 : Math.min(amount, _params.zeroFeeBudget);
+        uint256 faucetCap = uint256(_params.zeroFeeBudget) * multiplierBps / EmissionMath.BPS;
+        uint256 toFaucet = zeroFeeWork == 0 ? 0 : Math.min(amount, faucetCap);
         uint256 toWork = paidWork == 0 ? 0 : amount - toFaucet;
         allocated = toFaucet + toWork;
         totalWork = paidWork + zeroFeeWork;

@@ -75,7 +75,8 @@ interface IEmissionPool is IGoverned, ISealedRoles {
     /// @notice Credits verified work (a finalized task, or jury duty) to `contributor` in the
     ///         current epoch: `units` of paid work with its `backing`, and `zeroFeeUnits` of
     ///         zero-fee work. Only the market and the court (MARKET_ROLE).
-    /// @dev An epoch's emission goes first to zero-fee work, at most `zeroFeeBudget`, shared by
+    /// @dev An epoch's emission goes first to zero-fee work, at most `zeroFeeBudget` × the epoch's
+    ///      multiplier / 10,000 (the policy steers the genesis faucet), shared by
     ///      zero-fee units; the rest to paid work, shared by units, each contributor's share capped
     ///      at its backing. What caps hold back stays in the budget.
     function creditWork(address contributor, uint256 units, uint256 zeroFeeUnits, uint256 backing) external;
@@ -159,7 +160,8 @@ interface IEmissionPool is IGoverned, ISealedRoles {
         external
         view
         returns (uint256 units, uint256 zeroFeeUnits, uint256 backing);
-    /// @notice The most of an epoch's emission that its zero-fee work shares (PAR base units).
+    /// @notice The most of an epoch's emission that its zero-fee work shares at the baseline
+    ///         multiplier (PAR base units); an epoch's multiplier scales it.
     function zeroFeeBudget() external view returns (uint256);
     /// @notice What `contributor` could claim for `epoch` now (0 if claimed, open or no work),
     ///         after its backing and the per-address cap.
