@@ -28,18 +28,7 @@ async function challengeAndDraw(f: MarketFixture, id: bigint, challenger: Market
 }
 
 /** Each juror commits and reveals `votes[i]` (0 = stays silent). */
-async function vote(f: MarketFixture, id: bigint, jurors: readonly `0x${string}`[], votes: number[]) {
-  const round = (await f.court.read.disputeOf([id])).round;
-  for (const [i, j] of jurors.entries()) {
-    if (votes[i] === 0) continue;
-    const c = await f.court.read.voteCommitment([id, round, votes[i], SALT, j]);
-    await f.court.write.commitVote([id, c], { account: f.byAddress(j).account });
-  }
-  await f.networkHelpers.time.increase(301);
-  for (const [i, j] of jurors.entries()) {
-    if (votes[i] !== 0) await f.court.write.revealVote([id, votes[i], SALT], { account: f.byAddress(j).account });
-  }
-}
+const vote = (f: MarketFixture, id: bigint, jurors: readonly `0x${string}`[], votes: number[]) => f.vote(id, jurors, votes, SALT);
 
 describe("TaskCourt disputes", () => {
   it("honest keeper beats a lying challenger: challenger's bond split to keeper, jurors and burn, to the base unit", async () => {

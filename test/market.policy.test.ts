@@ -113,6 +113,24 @@ describe("TaskMarket policy tasks", () => {
     }
   });
 
+  it("a policy lie outside the declared range is challenged, convicted and slashed; the honest output is proposed", async () => {
+    const f = await withPolicy();
+    for (const w of f.keeperWallets.slice(2)) await f.register(w, 100n * PAR); // jurors
+    const { policyTask: id } = measured(f, await closeEpoch(f));
+    const liar = await f.claimAsAssignee(id);
+    await f.submit(id, policyOutput(20_000n, 0n));
+    const honest = policyOutput(10_500n, 3000n);
+    const challenger = f.keeperWallets.find((w) => w !== liar)!;
+    await f.challenge(id, honest, challenger);
+    const jurors = await f.drawFullJury(id);
+    await f.vote(id, jurors, jurors.map(() => 2)); // the challenger's result
+    const stake = await f.keepers.read.stakeOf([liar.account.address]);
+    const epoch = (await f.pool.read.currentEpoch()) + 1n;
+    const hash = await f.court.write.resolve([id, f.book.get(id)!, honest]);
+    assert.equal(await f.keepers.read.stakeOf([liar.account.address]), stake - stake / 10n, "slashBps of its stake");
+    await f.viem.assertions.emitWithArgs(hash, f.pool, "PolicyProposed", [epoch, 10_500, 3000n]);
+  });
+
   it("a policy-model task that a requester posts proposes nothing", async () => {
     const f = await withPolicy();
     const id = await f.post(f.requester, { modelId: POLICY_MODEL, fee: PAR });

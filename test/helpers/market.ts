@@ -224,6 +224,20 @@ export async function deployMarket(
     throw new Error("no full jury in 20 seeds");
   }
 
+  /** Each juror commits then reveals `votes[i]` with one salt (0 = stays silent). */
+  async function vote(id: bigint, jurors: readonly Address[], votes: readonly number[], salt: Hex = keccak256("0x5a")) {
+    const round = (await court.read.disputeOf([id])).round;
+    for (const [i, j] of jurors.entries()) {
+      if (votes[i] === 0) continue;
+      const c = await court.read.voteCommitment([id, round, votes[i]!, salt, j]);
+      await court.write.commitVote([id, c], { account: byAddress(j).account });
+    }
+    await networkHelpers.time.increase(301);
+    for (const [i, j] of jurors.entries()) {
+      if (votes[i] !== 0) await court.write.revealVote([id, votes[i]!, salt], { account: byAddress(j).account });
+    }
+  }
+
   const balance = (a: Address) => token.read.balanceOf([a]);
   /** Work units credited to `who` in the current epoch. */
   const work = async (who: Address) => (await pool.read.workOf([await pool.read.currentEpoch(), who]))[0];
@@ -232,6 +246,7 @@ export async function deployMarket(
     connection, viem, networkHelpers, publicClient, token, models, keepers, pool, market, court, impl,
     admin, requester, keeperWallets, stranger, wallets, book, last, track, mint, register, now, post,
     claimAsAssignee, submit, finalize, flush, byAddress, balance, work, commitChallenge, challenge, closeChallengeWindow, drawFullJury,
+    vote,
   };
 }
 
