@@ -163,14 +163,16 @@ describe("indexer: every lifecycle, indexed and checked against the chain", func
       it("each closed epoch's metrics as the chain measured them, the indexer's own tasks count agreeing", async () => {
         const rows = (await allRows(indexer(), "epochs", ["id", "closed", "measured"])).filter((r) => r.closed);
         assert.ok(rows.length > 0);
-        const stats = await allRows(indexer(), "epochStats", ["id", "tasks"]);
+        const stats = await allRows(indexer(), "epochStats", ["id", "tasks", "fees", "distinctRequesters", "disputes", "disputeRateBps"]);
         for (const r of rows) {
           const e = BigInt(r.id as string);
           const onChain = await s.f.market.read.policyInput([e]);
           const measured = r.measured as Record<string, string>;
           assert.deepEqual(POLICY_METRICS.map((m) => measured[m]), onChain.slice(0, 8).map(String), `epoch ${e}`);
-          const own = stats.find((x) => x.id === r.id)?.tasks ?? 0;
-          assert.equal(measured.tasks, String(own), `epoch ${e}: tasks finalized, by the chain and by the indexer`);
+          const own = stats.find((x) => x.id === r.id);
+          const indexed = [own?.tasks ?? 0, own?.fees ?? "0", own?.distinctRequesters ?? 0, own?.disputeRateBps ?? 0].map(String);
+          const chain = [measured.tasks, measured.fees, measured.requesters, measured.disputeRateBps];
+          assert.deepEqual(indexed, chain, `epoch ${e}: tasks, fees, requesters and dispute rate, by the indexer and by the chain`);
         }
       });
 

@@ -6,7 +6,8 @@
  * - tasks, inputs, CU, fees: tasks finalized in the epoch (a lot counts as one task and as its
  *   items' inputs), their compute units × items, and their fees;
  * - active keepers: distinct keepers that finalized at least one task in the epoch;
- * - distinct requesters: distinct addresses that posted a task in the epoch;
+ * - distinct requesters: distinct addresses that posted a task in the epoch, the protocol's own
+ *   policy tasks aside (the chain counts them so too: keepers/src/policy-io.ts);
  * - dispute rate: disputes opened in the epoch per task finalized in it (`disputeRateBps`);
  * - stake concentration: the largest pool's share of all pool stake and the Herfindahl index of
  *   pool stakes (`concentration`), as they stood after the epoch's last stake change.

@@ -48,10 +48,13 @@ ponder.on("TaskMarket:TaskPosted", async ({ event, context }) => {
   await recordStep(context, event, a.id, "posted", a.requester, { modelId: a.modelId, fee: a.fee, deadline: a.deadline, callback: a.callback });
   await context.db.update(model, { id: a.modelId }).set((m) => ({ tasks: m.tasks + 1, inputs: m.inputs + 1, fees: m.fees + a.fee }));
   await upsertAccount(context, a.requester, (r) => ({ tasksPosted: r.tasksPosted + 1, feesPaid: r.feesPaid + a.fee }));
-  const seen = await context.db.find(requesterEpoch, { epoch: e, requester: a.requester });
+  // The protocol's own policy tasks (the market is their requester) are not a requester's demand.
+  const byProtocol = a.requester.toLowerCase() === event.log.address.toLowerCase();
+  const seen = byProtocol ? undefined : await context.db.find(requesterEpoch, { epoch: e, requester: a.requester });
   if (seen) await context.db.update(requesterEpoch, { epoch: e, requester: a.requester }).set({ tasks: seen.tasks + 1 });
-  else await context.db.insert(requesterEpoch).values({ epoch: e, requester: a.requester, tasks: 1 });
-  await upsertEpochStat(context, e, (s) => ({ tasksPosted: s.tasksPosted + 1, distinctRequesters: s.distinctRequesters + (seen ? 0 : 1) }));
+  else if (!byProtocol) await context.db.insert(requesterEpoch).values({ epoch: e, requester: a.requester, tasks: 1 });
+  const newRequester = !byProtocol && !seen ? 1 : 0;
+  await upsertEpochStat(context, e, (s) => ({ tasksPosted: s.tasksPosted + 1, distinctRequesters: s.distinctRequesters + newRequester }));
 });
 
 ponder.on("TaskMarket:TaskClaimed", async ({ event, context }) => {
