@@ -16,9 +16,9 @@ const solc = {
 };
 
 /**
- * The keeper registry is tuned for size rather than for calls: its sortition trees with history
- * leave it above the 24 KiB code limit at 10,000 runs, and its hot paths (bonds, rewards) are
- * short either way.
+ * Tuned for size rather than for calls: the keeper registry (its sortition trees with history
+ * leave it above the 24 KiB code limit at 10,000 runs, and its hot paths, bonds and rewards, are
+ * short either way) and the market's extension, which holds only its cold functions.
  */
 const small = { ...solc, settings: { ...solc.settings, optimizer: { enabled: true, runs: 200 } } };
 
@@ -34,7 +34,6 @@ const profile = {
   overrides: {
     "contracts/registry/KeeperRegistry.sol": small,
     "contracts/market/TaskMarketExtension.sol": small,
-    "contracts/market/TaskCourt.sol": small,
     "contracts/emission/PolicyFunctionsOracle.sol": shanghai,
     "contracts/test/FixedPolicyMetrics.sol": shanghai,
   },

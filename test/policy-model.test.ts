@@ -14,7 +14,7 @@ import { FEATURES, INPUT_CAP, MAGNITUDE_THRESHOLDS, policyFeatures, policyForwar
 import { BIAS_LIMIT, buildPolicyOnnx, POLICY_FORMAT, POLICY_INPUTS, POLICY_OUTPUTS, WEIGHT_LIMIT } from "../keepers/policy/model/onnx.js";
 
 /** sha256 of keepers/models/policy.onnx, as `npm run policy:train` prints it. */
-const POLICY_SHA256 = "0xb226443895340b0ed06bb360a297e1f8315f63fb7a950d1864e934d7cfcb4df7";
+const POLICY_SHA256 = "0xc81b4530ebad181c45651dea0a53117504c481921e32028cd7aff1b670ad39e1";
 
 const genesis = (): PolicyWeights => JSON.parse(readFileSync("keepers/policy/genesis-policy.json", "utf8"));
 const INT64_MAX = (1n << 63n) - 1n;

@@ -115,10 +115,14 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     /// @dev Work entries (EmissionMath.packWork), the top bit set once claimed.
     mapping(uint64 epoch => mapping(address contributor => uint256 work)) internal _work;
     mapping(uint64 epoch => Proposal) internal _proposals;
-    /// @dev Deferred work credits of an epoch not yet settled; the epoch cannot close before 0.
-    mapping(uint64 epoch => uint256 count) internal _deferred;
-    /// @dev Distinct contributors credited with work in each epoch.
-    mapping(uint64 epoch => uint256 count) internal _contributors;
+    /// @dev Per epoch, one slot: deferred work credits not yet settled (the epoch cannot close
+    ///      before 0) and the distinct contributors credited, which the settlements add.
+    struct Counts {
+        uint128 deferred;
+        uint128 contributors;
+    }
+
+    mapping(uint64 epoch => Counts) internal _counts;
 
     /// @param token_ PAR
     /// @param timelock receives DEFAULT_ADMIN_ROLE (the deployer also holds it until it renounces)
@@ -159,7 +163,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     function deferWork() external returns (uint64 epoch) {
         if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
         epoch = currentEpoch();
-        ++_deferred[epoch];
+        ++_counts[epoch].deferred;
         emit WorkDeferral(epoch);
     }
 
@@ -168,10 +172,10 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         external
     {
         if (!hasRole(MARKET_ROLE, msg.sender)) revert NotMarket(msg.sender);
-        uint256 open = _deferred[epoch];
+        uint256 open = _counts[epoch].deferred;
         // An open deferral implies the epoch has started and is not closed (closeEpoch waits).
         if (open == 0) revert InvalidDeferredEpoch(epoch);
-        _deferred[epoch] = open - 1;
+        _counts[epoch].deferred = uint128(open - 1);
         _addWork(epoch, contributor, units, zeroFeeUnits, backing);
     }
 
@@ -183,7 +187,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         if (units != 0) _epochs[epoch].unclaimedUnits += units.toUint64();
         if (zeroFeeUnits != 0) _faucets[epoch].unclaimedUnits += zeroFeeUnits.toUint64();
         uint256 w = _work[epoch][contributor];
-        if (w == 0) ++_contributors[epoch];
+        if (w == 0) ++_counts[epoch].contributors;
         (uint256 u, uint256 z, uint256 b) = EmissionMath.unpackWork(w);
         _work[epoch][contributor] = EmissionMath.packWork(u + units, z + zeroFeeUnits, (b + backing).toUint96());
         emit WorkCredited(epoch, contributor, units, zeroFeeUnits, backing);
@@ -206,7 +210,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         epoch = s.nextEpoch;
         uint256 endsAt = genesis + (uint256(epoch) + 1) * epochLength;
         if (block.timestamp < endsAt) revert EpochNotEnded(epoch, endsAt);
-        uint256 deferred = _deferred[epoch];
+        uint256 deferred = _counts[epoch].deferred;
         if (deferred != 0) revert WorkDeferred(epoch, deferred);
 
         Proposal memory p = _proposals[epoch];
@@ -235,7 +239,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         if (address(m) == address(0)) return;
         uint256 needed = POLICY_TASK_GAS * 64 / 63 + 5_000;
         if (gasleft() < needed) revert InsufficientGas(gasleft(), needed);
-        try m.postPolicyTask{gas: POLICY_TASK_GAS}(epoch, totalWork, _contributors[epoch], scheduleBps()) {} catch {}
+        try m.postPolicyTask{gas: POLICY_TASK_GAS}(epoch, totalWork, _counts[epoch].contributors, scheduleBps()) {} catch {}
     }
 
     /// @dev Allocates up to `amount` to `epoch`'s work: zero-fee work shares at most
@@ -434,7 +438,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
 
     /// @inheritdoc IEmissionPool
     function contributorsOf(uint64 epoch) external view returns (uint256) {
-        return _contributors[epoch];
+        return _counts[epoch].contributors;
     }
 
     /// @inheritdoc IEmissionPool
@@ -448,7 +452,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
 
     /// @inheritdoc IEmissionPool
     function deferredOf(uint64 epoch) external view returns (uint256) {
-        return _deferred[epoch];
+        return _counts[epoch].deferred;
     }
 
     /// @notice An epoch's allocation to paid work, what is left of it, and its total (until

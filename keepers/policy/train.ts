@@ -17,8 +17,8 @@ import { fileURLToPath } from "node:url";
 import { prng, sha256 } from "../src/models.js";
 import { FEATURES, type PolicyWeights } from "./model/forward.js";
 import { buildPolicyOnnx, POLICY_FORMAT } from "./model/onnx.js";
-import { figures, GENESIS_WEIGHTS, loadScenarios, PAR, weightsPolicy, type RunFigures } from "./evaluate.js";
-import { runScenario, type Scenario } from "./sim/index.js";
+import { GENESIS_WEIGHTS, loadScenarios, PAR, runFigures, weightsPolicy, type RunFigures } from "./evaluate.js";
+import type { Scenario } from "./sim/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const MODEL_FILE = path.join(here, "..", "models", "policy.onnx");
@@ -76,7 +76,7 @@ export const GENES: Gene[] = [
     { name: `fee ← ${d.name}`, get: (w) => w.w2[j]![1]!, set: (w, v) => (w.w2[j]![1] = v), mean: 0, std: 30, lo: -2_000, hi: 2_000 },
   ]),
   // output biases, in bps and in fee steps (× 1,000 inside the weights)
-  { name: "multiplier bias", get: (w) => w.b2[0]! / 1_000, set: (w, v) => (w.b2[0] = v * 1_000), mean: 0, std: 1_000, lo: -5_000, hi: 5_000 },
+  { name: "multiplier bias", get: (w) => w.b2[0]! / 1_000, set: (w, v) => (w.b2[0] = v * 1_000), mean: 0, std: 5_000, lo: -5_000, hi: 5_000 },
   { name: "fee bias", get: (w) => w.b2[1]! / 1_000, set: (w, v) => (w.b2[1] = v * 1_000), mean: 100, std: 100, lo: -1_000, hi: 1_000 },
 ];
 
@@ -106,24 +106,23 @@ export type Score = { score: number; ratio: number; profitPenalty: number; share
 
 /**
  * One scenario's score: the policy's useful CU per PAR over the baseline's (capped at 3), minus
- * (b) 1 + 100 × profit / emitted when any adversary profits, (c) 1 per 100 bps that the top
- * entity's year-one share passes 500 bps, (d) 100 when year one emits more than its budget.
+ * (b) 1 + 100 × profit / emitted when any adversary's strategy profits (evaluate.ts), (c) 1 per
+ * 1,000 bps that the top entity's year-one share passes 500 bps, (d) 100 when year one emits more
+ * than its budget.
  */
 export function score(p: RunFigures, baseline: RunFigures): Score {
   const ratio = baseline.cuPerPAR === 0 ? (p.cuPerPAR > 0 ? 1 : 0) : Math.min(3, p.cuPerPAR / baseline.cuPerPAR);
   const profit = p.maxAdversaryProfit;
   const profitPenalty = profit > 0n ? 1 + (100 * Number(profit)) / Math.max(1, Number(p.emitted)) : 0;
   const over = p.topShareBps - MAX_SHARE_BPS;
-  const sharePenalty = over > 0n ? Number(over) / 100 : 0;
+  const sharePenalty = over > 0n ? Number(over) / 1_000 : 0;
   const budgetPenalty = p.yearOneEmitted > YEAR_ONE_BUDGET ? 100 : 0;
   return { score: ratio - profitPenalty - sharePenalty - budgetPenalty, ratio, profitPenalty, sharePenalty, budgetPenalty };
 }
 
 export function evaluateWeights(w: PolicyWeights, scenarios: Scenario[], baselines: RunFigures[]): { score: number; parts: Score[] } {
   const policy = weightsPolicy(w);
-  const parts = scenarios.map((s, i) => {
-    return score(figures(runScenario(s, policy), s), baselines[i]!);
-  });
+  const parts = scenarios.map((s, i) => score(runFigures(s, policy), baselines[i]!));
   return { score: parts.reduce((a, p) => a + p.score, 0) / parts.length, parts };
 }
 
@@ -137,7 +136,7 @@ export function train(opts = TRAIN, log: (s: string) => void = console.log) {
   const scenarios = loadScenarios("train");
   if (scenarios.length === 0) throw new Error("no training scenarios in keepers/policy/scenarios/train");
   const t0 = performance.now();
-  const baselines = scenarios.map((s) => figures(runScenario(s, null), s));
+  const baselines = scenarios.map((s) => runFigures(s, null));
   const r = prng(opts.seed);
   let mean = GENES.map((g) => g.mean);
   let std = GENES.map((g) => g.std);

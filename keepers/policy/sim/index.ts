@@ -7,10 +7,11 @@
  * What it models, mirrored from the contracts with the deployed parameters (params.ts):
  * - EmissionPool (pool.ts): baseline = remaining / epochs left, the multiplier clamped to
  *   [5,000, 15,000] bps and ±20% of the last one, min(…, remaining), epochs without work rolling
- *   over, year starts with decay and the token cap, the zero-fee faucet (zeroFeeBudget), shares
- *   rounded down with the dust to the last claimant, the backing cap (paid work earns at most
- *   backingBps of the protocol fees it paid), the per-address maxShareBps cap during bootstrap,
- *   excess rolled back at claim, genesis vesting of claims into the keeper's own stake.
+ *   over, year starts with decay and the token cap, the zero-fee faucet (zeroFeeBudget × the
+ *   applied multiplier / 10,000), shares rounded down with the dust to the last claimant, the
+ *   backing cap (paid work earns at most backingBps of the protocol fees it paid), the
+ *   per-address maxShareBps cap during bootstrap, excess rolled back at claim, genesis vesting of
+ *   claims into the keeper's own stake.
  * - TaskMarket (market.ts): fee floor minFeePerCU × CU, zero-fee rate limit, protocol fee,
  *   bonds (bondMultiplierBps, challengeBond), work per CU (zeroFeeCreditBps), accounts flushed
  *   once per keeper and epoch; TaskCourt: canary convictions, jury verdicts with their slash split

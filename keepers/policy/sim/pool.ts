@@ -75,7 +75,11 @@ export function clampMultiplier(proposed: bigint, previous: bigint): bigint {
   return proposed < lo ? lo : proposed > hi ? hi : proposed;
 }
 
-/** EmissionPool.closeEpoch: the next epoch's amount, allocated to its paid and zero-fee work. */
+/**
+ * EmissionPool.closeEpoch: the next epoch's amount, allocated to its zero-fee work (the faucet:
+ * at most zeroFeeBudget × the applied multiplier / 10,000, so the policy steers it) and the rest
+ * to its paid work.
+ */
 export function closeEpoch(pool: PoolState): Closed {
   const epoch = pool.nextEpoch;
   const p = pool.proposals.get(epoch);
@@ -85,7 +89,8 @@ export function closeEpoch(pool: PoolState): Closed {
   const e = epochOf(pool, epoch);
   const paidWork = e.paid.unclaimedUnits;
   const zeroFeeWork = e.faucet.unclaimedUnits;
-  const toFaucet = zeroFeeWork === 0n ? 0n : min(amount, pool.params.zeroFeeBudget);
+  const faucetCap = (pool.params.zeroFeeBudget * multiplierBps) / BPS;
+  const toFaucet = zeroFeeWork === 0n ? 0n : min(amount, faucetCap);
   const toWork = paidWork === 0n ? 0n : amount - toFaucet;
   amount = toFaucet + toWork;
   if (amount !== 0n) {

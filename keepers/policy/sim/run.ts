@@ -30,6 +30,11 @@ export type SimOutcome = {
   /** PAR paid out to work over the run (allocations net of what rolled back) */
   emitted: bigint;
   entityEmission: Map<string, bigint>;
+  /**
+   * Each adversary entity's net income over the run: emission + fees received − fees paid −
+   * costs − slashes. Not yet what its strategy gains: evaluate.ts subtracts its net income in its
+   * honest counterfactual to get the strategy profit.
+   */
   adversaryProfit: Map<string, bigint>;
 };
 

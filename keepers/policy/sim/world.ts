@@ -35,7 +35,7 @@ export type World = {
   keepers: Keeper[];
   byAddress: Map<string, Keeper>;
   metrics: EpochMetrics[];
-  /** per adversary entity: emission + fees received − fees paid − costs − slashes */
+  /** per adversary entity, its net income: emission + fees received − fees paid − costs − slashes */
   profit: Map<string, bigint>;
   adversaries: Set<string>;
 };
