@@ -20,7 +20,7 @@ import { fetchModel } from "../keepers/src/cache.js";
 import { deposit, postTask, postTasks } from "../keepers/src/chain/requester.js";
 import { createTaskBook } from "../keepers/src/chain/taskbook.js";
 import { loadSession, runTensors } from "../keepers/src/inference.js";
-import { startKeeper } from "../keepers/src/keeper.js";
+import { startKeeper } from "../keepers/src/keeper/index.js";
 import { MODELS, sha256 } from "../keepers/src/models.js";
 import { createPool } from "../keepers/src/pool.js";
 import { sampleBundle, sampleTensors } from "../keepers/src/samples.js";

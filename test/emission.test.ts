@@ -316,6 +316,19 @@ describe("EmissionPool", () => {
       assert.deepEqual(await pool.read.faucetInfo([0n]), [0n, 0n, 7n]);
     });
 
+    it("the per-address cap is a share of what the epoch can pay: its paid allocation only as far as the backing reaches", async () => {
+      const { pool, alice, bob, market, toEpochEnd, close, claim } = await deploy();
+      const backing = 1_000n * 10n ** 8n; // 1,000 PAR of backing in all: far below the epoch's allocation
+      await pool.write.creditWork([alice.account.address, 9n, 0n, (backing * 9n) / 10n], { account: market.account });
+      await pool.write.creditWork([bob.account.address, 1n, 0n, backing / 10n], { account: market.account });
+      await toEpochEnd(0n);
+      const { amount } = await close();
+      assert.ok(amount > backing * 20n, `the paid allocation (${amount}) dwarfs the backing`);
+      const cap = (backing * 500n) / 10_000n; // 5 % of what can be paid: the backing
+      assert.equal(await claim(alice, 0n, 0n), cap, "capped at 5 % of 1,000 PAR, not of the allocation");
+      assert.equal(await claim(bob, 0n, 0n), cap, "backing 100 PAR, capped at 50 PAR");
+    });
+
     it("the zero-fee faucet scales with the epoch's applied multiplier", async () => {
       const { pool, alice, market, propose, toEpochEnd, close } = await deploy();
       const budget = await pool.read.zeroFeeBudget();

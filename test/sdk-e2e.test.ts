@@ -17,7 +17,7 @@ import { MODELS } from "../keepers/src/models.js";
 import { DType, encodeBundle, toTensors } from "../keepers/src/tensors.js";
 import { classifyReadings } from "../keepers/examples/agent.js";
 import { sampleBundle } from "../keepers/src/samples.js";
-import { startKeeper, type Keeper } from "../keepers/src/keeper.js";
+import { startKeeper, type Keeper } from "../keepers/src/keeper/index.js";
 import { createLogger } from "../keepers/src/telemetry.js";
 import { clientsFor, fundedKey, liveChain, registerKeeper, stakedKeeper, writeBook, type Connection, type SdkChain } from "./helpers/sdk-chain.js";
 

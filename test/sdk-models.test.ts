@@ -19,7 +19,7 @@ import { DEVNET } from "../deploy/parameters.js";
 import { LUMA_INPUTS, LUMA_OUTPUTS } from "../keepers/examples/luma.js";
 import type { AddressBook } from "../keepers/src/chain/addresses.js";
 import { createKeystore, getModel, loadKeystore, MODELS, modelFromFile, modelServers, paradigmFrom, readOnnxSignature, sha256, specStruct, startKeeper } from "../keepers/src/index.js";
-import type { Keeper } from "../keepers/src/keeper.js";
+import type { Keeper } from "../keepers/src/keeper/index.js";
 import { createLogger } from "../keepers/src/telemetry.js";
 import { clientsFor, registerKeeper, serveRpc, writeBook, type Connection } from "./helpers/sdk-chain.js";
 

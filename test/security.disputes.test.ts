@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { keccak256, stringToHex, type Hex } from "viem";
 import { challengeCommitment } from "../keepers/src/chain/challenge.js";
-import { VOTE } from "../keepers/src/chain/turns.js";
+import { Outcome } from "../keepers/src/chain/turns.js";
 import { SAFE_WINDOWS } from "../deploy/parameters.js";
 import { deployMarket, PAR, type MarketFixture } from "./helpers/market.js";
 
@@ -58,14 +58,14 @@ describe("Security: disputes under attack", () => {
     await joinAsRival(f, id, TRUTH, watchtower);
     const jurors = await f.drawFullJury(id);
     assert.ok(!jurors.includes(watchtower.account.address), "the rival is a party: never its own juror");
-    await vote(f, id, jurors, jurors.map(() => VOTE.Rival));
+    await vote(f, id, jurors, jurors.map(() => Outcome.Rival));
     const requesterBefore = await f.balance(f.requester.account.address);
     const hash = await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
     const logs = await f.track(hash);
     const finalized = logs.logs.some((l) => l.topics[0] === keccak256(stringToHex("TaskFinalized(uint256,address,bytes32,uint256,uint256,uint256)")));
     assert.ok(finalized, "the task finalizes with a result (before: TaskRefunded, no result)");
     const d = await f.court.read.disputeOf([id]);
-    assert.equal(d.outcome, VOTE.Rival);
+    assert.equal(d.outcome, Outcome.Rival);
     await f.flush([watchtower.account.address]);
     // the requester paid for the truth: no refund, and the rival's account was paid the fee
     assert.equal(await f.balance(f.requester.account.address), requesterBefore);
@@ -82,7 +82,7 @@ describe("Security: disputes under attack", () => {
     await f.challenge(id, TRUTH, challenger);
     await joinAsRival(f, id, GRIEF, wrongRival);
     const jurors = await f.drawFullJury(id);
-    await vote(f, id, jurors, jurors.map(() => VOTE.Challenger));
+    await vote(f, id, jurors, jurors.map(() => Outcome.Challenger));
     await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
     assert.equal(await f.keepers.read.stakeOf([wrongRival.account.address]), 90n * PAR);
     assert.equal(await f.keepers.read.stakeOf([submitter.account.address]), 90n * PAR);
@@ -95,7 +95,7 @@ describe("Security: disputes under attack", () => {
     await f.court.write.setParameter([param("jurySize"), 2n]);
     await f.challenge(id, TRUTH, challenger);
     const jurors = await f.drawFullJury(id);
-    await vote(f, id, jurors, [VOTE.Submitter, VOTE.Challenger]); // split: no majority
+    await vote(f, id, jurors, [Outcome.Submitter, Outcome.Challenger]); // split: no majority
     await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
     await f.networkHelpers.mine(1);
     await f.court.write.drawJury([id]);
@@ -141,7 +141,7 @@ describe("Security: disputes under attack", () => {
       [submitter.account.address, 1n],
     );
     const jurors = await f.drawFullJury(id);
-    await vote(f, id, jurors, jurors.map(() => VOTE.Challenger));
+    await vote(f, id, jurors, jurors.map(() => Outcome.Challenger));
     await f.court.write.resolve([id, f.book.get(id)!, "0x"]);
     const [{ args }] = await f.keepers.getEvents.Slashed({ keeper: submitter.account.address }, { fromBlock: 0n });
     assert.equal(args.amount, 50n * PAR, "10% of the 500 PAR behind the lie (before: the liar withdrew 490 PAR first, and lost only its 10 PAR bond)");

@@ -116,10 +116,12 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     mapping(uint64 epoch => mapping(address contributor => uint256 work)) internal _work;
     mapping(uint64 epoch => Proposal) internal _proposals;
     /// @dev Per epoch, one slot: deferred work credits not yet settled (the epoch cannot close
-    ///      before 0) and the distinct contributors credited, which the settlements add.
+    ///      before 0), the distinct contributors credited, and the backing of its paid work (the
+    ///      most its paid work can be paid: the per-address cap is a share of what can be paid).
     struct Counts {
-        uint128 deferred;
-        uint128 contributors;
+        uint64 deferred;
+        uint64 contributors;
+        uint128 backing;
     }
 
     mapping(uint64 epoch => Counts) internal _counts;
@@ -175,7 +177,7 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         uint256 open = _counts[epoch].deferred;
         // An open deferral implies the epoch has started and is not closed (closeEpoch waits).
         if (open == 0) revert InvalidDeferredEpoch(epoch);
-        _counts[epoch].deferred = uint128(open - 1);
+        _counts[epoch].deferred = uint64(open - 1);
         _addWork(epoch, contributor, units, zeroFeeUnits, backing);
     }
 
@@ -187,7 +189,9 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
         if (units != 0) _epochs[epoch].unclaimedUnits += units.toUint64();
         if (zeroFeeUnits != 0) _faucets[epoch].unclaimedUnits += zeroFeeUnits.toUint64();
         uint256 w = _work[epoch][contributor];
-        if (w == 0) ++_counts[epoch].contributors;
+        Counts storage c = _counts[epoch];
+        if (w == 0) ++c.contributors;
+        if (backing != 0) c.backing += backing.toUint128();
         (uint256 u, uint256 z, uint256 b) = EmissionMath.unpackWork(w);
         _work[epoch][contributor] = EmissionMath.packWork(u + units, z + zeroFeeUnits, (b + backing).toUint96());
         emit WorkCredited(epoch, contributor, units, zeroFeeUnits, backing);
@@ -328,21 +332,33 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     ///      work's and of the faucet's unclaimed amounts, what it is paid, and what rolls back to
     ///      the budget: the part of its paid-work share above its backing (the protocol fees its
     ///      work paid: wash trading never earns more than it pays), then anything above the
-    ///      per-address cap.
+    ///      per-address cap, a share of what the epoch can pay.
     function _shareOf(uint64 epoch, uint256 w, Params memory params)
         internal
         view
         returns (uint256 fromWork, uint256 fromFaucet, uint256 paid, uint256 excess)
     {
-        (uint256 units, uint256 zeroFeeUnits, uint256 backing) = EmissionMath.unpackWork(w);
-        EpochState memory e = _epochs[epoch];
-        EpochState memory f = _faucets[epoch];
-        if (units != 0) fromWork = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
-        if (zeroFeeUnits != 0) fromFaucet = EmissionMath.share(f.unclaimedAmount, zeroFeeUnits, f.unclaimedUnits);
+        uint256 backing;
+        {
+            uint256 units;
+            uint256 zeroFeeUnits;
+            (units, zeroFeeUnits, backing) = EmissionMath.unpackWork(w);
+            EpochState memory e = _epochs[epoch];
+            EpochState memory f = _faucets[epoch];
+            if (units != 0) fromWork = EmissionMath.share(e.unclaimedAmount, units, e.unclaimedUnits);
+            if (zeroFeeUnits != 0) fromFaucet = EmissionMath.share(f.unclaimedAmount, zeroFeeUnits, f.unclaimedUnits);
+        }
         uint256 backed = Math.min(fromWork, backing);
         uint256 capBps = epoch < params.bootstrapEpochs ? params.maxShareBps : EmissionMath.BPS;
-        (paid, excess) = EmissionMath.capShare(backed + fromFaucet, uint256(e.amount) + f.amount, capBps);
+        (paid, excess) = EmissionMath.capShare(backed + fromFaucet, _payable(epoch), capBps);
         excess += fromWork - backed;
+    }
+
+    /// @dev What `epoch` can pay, of which the per-address cap is a share: its faucet, and its
+    ///      paid-work allocation only as far as the paid work's backing reaches (the rest rolls
+    ///      back whoever claims).
+    function _payable(uint64 epoch) internal view returns (uint256) {
+        return Math.min(_epochs[epoch].amount, _counts[epoch].backing) + _faucets[epoch].amount;
     }
 
     /// @inheritdoc IEmissionPool

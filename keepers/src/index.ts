@@ -32,7 +32,7 @@ export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GR
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { challengeCommitment } from "./chain/challenge.js";
 export { explain, explainRevert, decodeRevert, paradigmErrorsAbi, ERROR_SENTENCES, type AbiError, type DecodedRevert, type ExplainOptions, type Sentence } from "./chain/errors/index.js";
-export { startKeeper, type KeeperOptions } from "./keeper.js";
+export { startKeeper, type KeeperOptions } from "./keeper/index.js";
 
 export type Paradigm = ReturnType<typeof paradigmFrom>;
 

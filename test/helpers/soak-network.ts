@@ -4,7 +4,7 @@
  */
 import { keccak256, type Address, type Hex } from "viem";
 import type { ParadigmClients } from "../../keepers/src/chain/client.js";
-import { startKeeper, type Keeper } from "../../keepers/src/keeper.js";
+import { startKeeper, type Keeper } from "../../keepers/src/keeper/index.js";
 import type { Logger } from "../../keepers/src/telemetry.js";
 import { colludingJuror, copyPrevious, corrupt, griefer, squatter, type Agent } from "./adversaries.js";
 import { stakedKeeper, type Connection, type SdkChain } from "./sdk-chain.js";

@@ -4,7 +4,8 @@ import { BPS, MAX_MULTIPLIER_BPS, MAX_STEP_BPS, MIN_MULTIPLIER_BPS, TOKEN_CAP, Y
 export type Work = { units: bigint; zeroFeeUnits: bigint; backing: bigint; claimed: boolean };
 /** The paid-work or faucet state of an epoch (EmissionPool.EpochState). */
 type EpochState = { amount: bigint; unclaimedAmount: bigint; unclaimedUnits: bigint };
-type Epoch = { paid: EpochState; faucet: EpochState; work: Map<string, Work> };
+/** `backing`: the paid work's total backing (EmissionPool's Counts.backing). */
+type Epoch = { paid: EpochState; faucet: EpochState; backing: bigint; work: Map<string, Work> };
 type Proposal = { multiplierBps: bigint; minFeePerCU: bigint };
 
 /** What closing an epoch did (EmissionPool.EpochClosed). */
@@ -36,7 +37,7 @@ export function createPool(params: Params): PoolState {
 
 function epochOf(pool: PoolState, epoch: bigint): Epoch {
   let e = pool.epochs.get(epoch);
-  if (!e) pool.epochs.set(epoch, (e = { paid: emptyState(), faucet: emptyState(), work: new Map() }));
+  if (!e) pool.epochs.set(epoch, (e = { paid: emptyState(), faucet: emptyState(), backing: 0n, work: new Map() }));
   return e;
 }
 
@@ -45,6 +46,7 @@ export function addWork(pool: PoolState, epoch: bigint, who: string, units: bigi
   const e = epochOf(pool, epoch);
   e.paid.unclaimedUnits += units;
   e.faucet.unclaimedUnits += zeroFeeUnits;
+  e.backing += backing;
   const w = e.work.get(who);
   if (w) {
     w.units += units;
@@ -119,7 +121,8 @@ function startYear(pool: PoolState) {
 /**
  * EmissionPool.claim(epoch, epoch) by `who`: its share of the unclaimed paid work and faucet
  * amounts (so the last claimant takes the dust), the paid-work part capped at its backing, the
- * whole capped at maxShareBps of the epoch during bootstrap; the excess rolls back to the budget.
+ * whole capped at maxShareBps of what the epoch can pay (its faucet, and its paid-work amount as
+ * far as the paid work's backing reaches) during bootstrap; the excess rolls back to the budget.
  * Returns what is minted to it (0 when it has no unclaimed work).
  */
 export function claim(pool: PoolState, epoch: bigint, who: string): bigint {
@@ -132,7 +135,7 @@ export function claim(pool: PoolState, epoch: bigint, who: string): bigint {
   const fromFaucet = w.zeroFeeUnits === 0n ? 0n : (e.faucet.unclaimedAmount * w.zeroFeeUnits) / e.faucet.unclaimedUnits;
   const backed = min(fromWork, w.backing);
   const capBps = epoch < pool.params.bootstrapEpochs ? pool.params.maxShareBps : BPS;
-  const limit = ((e.paid.amount + e.faucet.amount) * capBps) / BPS;
+  const limit = ((min(e.paid.amount, e.backing) + e.faucet.amount) * capBps) / BPS; // a share of what the epoch can pay
   const share = backed + fromFaucet;
   const paid = min(share, limit);
   const excess = share - paid + (fromWork - backed);

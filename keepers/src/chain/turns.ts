@@ -11,19 +11,20 @@ import type { TaskState } from "./taskbook.js";
 /** Seconds between two keepers' turns: two L2 blocks, so the one before has landed. */
 export const TURN_SECONDS = 4;
 
-/** The court's vote values (ITaskCourt.Outcome). */
-export const VOTE = { Submitter: 1, Challenger: 2, Neither: 3, Rival: 4 } as const;
+/** The court's verdicts (ITaskCourt.Outcome): a juror votes one of them but `None`. */
+export const Outcome = { None: 0, Submitter: 1, Challenger: 2, Neither: 3, Rival: 4 } as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
 /** A dispute's sides in the court's order, with the vote that backs each. */
 export function sidesOf(t: TaskState): Side[] {
-  const sides: Side[] = [{ vote: VOTE.Submitter, keeper: t.task.keeper, resultHash: t.task.resultHash, output: t.output, uri: t.outputUri }];
-  if (t.challenge) sides.push({ vote: VOTE.Challenger, keeper: t.challenge.challenger, ...t.challenge });
-  if (t.rival) sides.push({ vote: VOTE.Rival, keeper: t.rival.rival, ...t.rival });
+  const sides: Side[] = [{ vote: Outcome.Submitter, keeper: t.task.keeper, resultHash: t.task.resultHash, output: t.output, uri: t.outputUri }];
+  if (t.challenge) sides.push({ vote: Outcome.Challenger, keeper: t.challenge.challenger, ...t.challenge });
+  if (t.rival) sides.push({ vote: Outcome.Rival, keeper: t.rival.rival, ...t.rival });
   return sides;
 }
 
 /** One side of a dispute: its keeper, its result hash and its output (inline, or at `uri`). */
-export type Side = { vote: number; keeper: Address; resultHash: Hex; output?: Hex; uri?: string };
+export type Side = { vote: Outcome; keeper: Address; resultHash: Hex; output?: Hex; uri?: string };
 
 /**
  * The order in which keepers take their turn on task `t`'s dispute: the side that the revealed

@@ -2,7 +2,8 @@
 import { homedir } from "node:os";
 import path from "node:path";
 import { InvalidArgumentError } from "commander";
-import { createPublicClient, http, keccak256, type Hex } from "viem";
+import { createPublicClient, getAddress, http, isAddress, keccak256, type Address, type Hex } from "viem";
+import { parsePar } from "../amounts.js";
 import { addressBookPath, loadAddressBook } from "../chain/addresses.js";
 import { connect, type ParadigmClients } from "../chain/client.js";
 import { loadKeystore } from "../keystore.js";
@@ -19,6 +20,21 @@ export const defaults = {
 export const intArg = (what: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${what} must be a non-negative integer, got "${v}"`);
   return Number(v);
+};
+
+/** An argument parser for a PAR amount; the error names the argument. */
+export const parArg = (what: string) => (v: string): bigint => {
+  try {
+    return parsePar(v, what);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+/** An argument parser for an address, returned checksummed. */
+export const addrArg = (v: string): Address => {
+  if (!isAddress(v)) throw new InvalidArgumentError(`"${v}" is not an address (0x followed by 40 hex digits)`);
+  return getAddress(v);
 };
 
 /** Passphrase from PAR_PASSPHRASE (unattended runs) or an interactive prompt with hidden input. */

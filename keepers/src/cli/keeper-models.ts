@@ -13,7 +13,7 @@ import { modelServers } from "../chain/servers.js";
 import { MODELS_REFRESH_MS } from "../served.js";
 import { clients, intArg, print, type GlobalOpts } from "./context.js";
 
-export function keeperModelsCommand(keeper: Command, g: () => GlobalOpts): void {
+export function registerKeeperModelsCommands(keeper: Command, g: () => GlobalOpts): void {
   const models = keeper.command("models").description("the models this keeper serves");
 
   models

@@ -23,7 +23,7 @@ function view<T extends { inputs: TensorSpec[]; outputs: TensorSpec[]; uri: stri
 /** `par models register` options: the ModelDef fields a file cannot tell (model-file.ts). */
 type RegisterOptions = { uri?: string; cu?: number; decimals?: number; tolerance?: number; maxDim?: number; maxInputBytes?: number; maxOutputBytes?: number };
 
-export function modelsCommand(program: Command, g: () => GlobalOpts): void {
+export function registerModelsCommands(program: Command, g: () => GlobalOpts): void {
   const models = program.command("models").description("the model registry: list, show, register your own .onnx model, approve it on the devnet (docs/models.md)");
 
   models
