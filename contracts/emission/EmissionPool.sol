@@ -8,6 +8,7 @@ import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
 import {IParadigmToken} from "../interfaces/IParadigmToken.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {EmissionMath} from "../libraries/EmissionMath.sol";
 import {SealedRoles} from "../governance/SealedRoles.sol";
 
@@ -383,31 +384,31 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     function setParameter(bytes32 name, uint256 value) external onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 previous;
         if (name == MAX_SHARE_BPS) {
-            _check(name, value, 100, EmissionMath.BPS);
+            Bounds.check(name, value, 100, EmissionMath.BPS);
             previous = _params.maxShareBps;
             _params.maxShareBps = uint16(value);
         } else if (name == BOOTSTRAP_EPOCHS) {
-            _check(name, value, 0, 10 * epochsPerYear);
+            Bounds.check(name, value, 0, 10 * epochsPerYear);
             previous = _params.bootstrapEpochs;
             _params.bootstrapEpochs = uint64(value);
         } else if (name == YEAR_DECAY_BPS) {
-            _check(name, value, 0, EmissionMath.BPS);
+            Bounds.check(name, value, 0, EmissionMath.BPS);
             previous = _params.yearDecayBps;
             _params.yearDecayBps = uint16(value);
         } else if (name == FEE_FLOOR) {
-            _check(name, value, 0, _fees.ceiling);
+            Bounds.check(name, value, 0, _fees.ceiling);
             previous = _fees.floor;
             _fees.floor = uint96(value);
         } else if (name == FEE_CEILING) {
-            _check(name, value, _fees.floor, MAX_FEE_PER_CU);
+            Bounds.check(name, value, _fees.floor, MAX_FEE_PER_CU);
             previous = _fees.ceiling;
             _fees.ceiling = uint96(value);
         } else if (name == GENESIS_VESTING) {
-            _check(name, value, 0, MAX_GENESIS_VESTING);
+            Bounds.check(name, value, 0, MAX_GENESIS_VESTING);
             previous = _params.genesisVesting;
             _params.genesisVesting = uint32(value);
         } else if (name == ZERO_FEE_BUDGET) {
-            _check(name, value, 0, MAX_ZERO_FEE_BUDGET);
+            Bounds.check(name, value, 0, MAX_ZERO_FEE_BUDGET);
             previous = _params.zeroFeeBudget;
             _params.zeroFeeBudget = uint96(value);
         } else {
@@ -419,10 +420,6 @@ contract EmissionPool is IEmissionPool, SealedRoles, ReentrancyGuardTransient {
     /// @dev The roles that credit work (and so mint) or steer emission: sealed by `sealRoles()`.
     function _isProtectedRole(bytes32 role) internal pure override returns (bool) {
         return role == MARKET_ROLE || role == POLICY_ROLE;
-    }
-
-    function _check(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 
     // ---------------------------------------------------------------- views

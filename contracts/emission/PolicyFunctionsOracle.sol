@@ -6,6 +6,7 @@ import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
 import {IFunctionsRouter} from "../interfaces/IFunctionsRouter.sol";
 import {IPolicyFunctionsOracle} from "../interfaces/IPolicyFunctionsOracle.sol";
 import {IPolicyMetrics} from "../interfaces/IPolicyMetrics.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {FunctionsCBOR} from "../libraries/FunctionsCBOR.sol";
 
 /// @title PolicyFunctionsOracle
@@ -75,7 +76,7 @@ contract PolicyFunctionsOracle is IPolicyFunctionsOracle, AccessControl {
         if (admin == address(0) || router_ == address(0) || pool_ == address(0) || metrics_ == address(0)) {
             revert ZeroAddress();
         }
-        _checkBounds(CALLBACK_GAS_LIMIT, callbackGasLimit_, MIN_CALLBACK_GAS, MAX_CALLBACK_GAS);
+        Bounds.check(CALLBACK_GAS_LIMIT, callbackGasLimit_, MIN_CALLBACK_GAS, MAX_CALLBACK_GAS);
         router = IFunctionsRouter(router_);
         pool = IEmissionPool(pool_);
         metrics = IPolicyMetrics(metrics_);
@@ -117,13 +118,13 @@ contract PolicyFunctionsOracle is IPolicyFunctionsOracle, AccessControl {
     function setParameter(bytes32 name, uint256 value) external onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 previous;
         if (name == DON_ID) {
-            _checkBounds(name, value, 1, type(uint256).max);
+            Bounds.check(name, value, 1, type(uint256).max);
             (previous, donId) = (uint256(donId), bytes32(value));
         } else if (name == SUBSCRIPTION_ID) {
-            _checkBounds(name, value, 1, type(uint64).max);
+            Bounds.check(name, value, 1, type(uint64).max);
             (previous, subscriptionId) = (subscriptionId, uint64(value));
         } else if (name == CALLBACK_GAS_LIMIT) {
-            _checkBounds(name, value, MIN_CALLBACK_GAS, MAX_CALLBACK_GAS);
+            Bounds.check(name, value, MIN_CALLBACK_GAS, MAX_CALLBACK_GAS);
             (previous, callbackGasLimit) = (callbackGasLimit, uint32(value));
         } else {
             revert UnknownParameter(name);
@@ -202,9 +203,5 @@ contract PolicyFunctionsOracle is IPolicyFunctionsOracle, AccessControl {
 
     function _reject(bytes32 requestId, uint64 forEpoch, Rejection reason, bytes memory detail) internal {
         emit PolicyRejected(requestId, forEpoch, reason, detail);
-    }
-
-    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 }

@@ -10,6 +10,7 @@ import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
 import {ITaskMarketTypes} from "../interfaces/ITaskMarketTypes.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {IEmissionPool} from "../interfaces/IEmissionPool.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {DisputeLib} from "../libraries/DisputeLib.sol";
 import {TaskLib} from "../libraries/TaskLib.sol";
 import {SealedRoles} from "../governance/SealedRoles.sol";
@@ -301,28 +302,28 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     function setParameter(bytes32 name, uint256 value) external onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 previous;
         if (name == "jurySize") {
-            _bounds(name, value, 1, 15);
+            Bounds.check(name, value, 1, 15);
             (previous, _params.jurySize) = (_params.jurySize, uint8(value));
         } else if (name == "commitPeriod") {
-            _bounds(name, value, MIN_VOTE_PERIOD, 7 days);
+            Bounds.check(name, value, MIN_VOTE_PERIOD, 7 days);
             (previous, _params.commitPeriod) = (_params.commitPeriod, uint32(value));
         } else if (name == "revealPeriod") {
-            _bounds(name, value, MIN_VOTE_PERIOD, 7 days);
+            Bounds.check(name, value, MIN_VOTE_PERIOD, 7 days);
             (previous, _params.revealPeriod) = (_params.revealPeriod, uint32(value));
         } else if (name == "slashBps") {
-            _bounds(name, value, 0, 10_000);
+            Bounds.check(name, value, 0, 10_000);
             (previous, _params.slashBps) = (_params.slashBps, uint16(value));
         } else if (name == "jurorPenalty") {
-            _bounds(name, value, 0, 1e12);
+            Bounds.check(name, value, 0, 1e12);
             (previous, _params.jurorPenalty) = (_params.jurorPenalty, uint96(value));
         } else if (name == "jurorShareBps") {
-            _bounds(name, value, 0, 5000);
+            Bounds.check(name, value, 0, 5000);
             (previous, _params.jurorShareBps) = (_params.jurorShareBps, uint16(value));
         } else if (name == "burnBps") {
-            _bounds(name, value, 0, 5000);
+            Bounds.check(name, value, 0, 5000);
             (previous, _params.burnBps) = (_params.burnBps, uint16(value));
         } else if (name == "arbitrationPeriod") {
-            _bounds(name, value, 10 minutes, 60 days);
+            Bounds.check(name, value, 10 minutes, 60 days);
             (previous, _params.arbitrationPeriod) = (_params.arbitrationPeriod, uint32(value));
         } else {
             revert UnknownParameter(name);
@@ -563,9 +564,5 @@ contract TaskCourt is ITaskCourt, SealedRoles, ReentrancyGuardTransient {
     ///      can hand the power to decide a dispute, and so to slash, to another key.
     function _isProtectedRole(bytes32 role) internal pure override returns (bool) {
         return role == ARBITER_ROLE;
-    }
-
-    function _bounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 }

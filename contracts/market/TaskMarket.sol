@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Proxy} from "@openzeppelin/contracts/proxy/Proxy.sol";
 
 import {ITaskCourt} from "../interfaces/ITaskCourt.sol";
 import {TaskLib} from "../libraries/TaskLib.sol";
@@ -11,9 +12,9 @@ import {TaskMarketExtension} from "./TaskMarketExtension.sol";
 
 /// @title The task market
 /// @notice Serves all of ITaskMarket at its address: the hot paths (post, claim, submit, challenge,
-///         finalize, views) here, the rest in `extension` (delegatecall from the fallback).
-///         See ITaskMarket and docs/market.md.
-contract TaskMarket is TaskMarketBase {
+///         finalize, hot views) here, the rest in `extension` (delegatecall from OpenZeppelin
+///         `Proxy`'s fallback). See ITaskMarket and docs/market.md.
+contract TaskMarket is TaskMarketBase, Proxy {
     using SafeERC20 for IERC20;
 
     /// @notice The contract holding the cold functions (immutable: its code is the market's).
@@ -55,16 +56,18 @@ contract TaskMarket is TaskMarketBase {
         });
     }
 
-    /// @notice Every ITaskMarket function not defined here runs in `extension` on this storage.
-    fallback() external {
-        address ext = extension;
-        assembly ("memory-safe") {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), ext, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
-            return(0, returndatasize())
-        }
+    /// @dev Every ITaskMarket function not defined here runs in `extension` on this storage: OZ
+    ///      `Proxy`'s fallback delegatecalls it. That fallback is payable, yet the market still
+    ///      refuses ether: no function of either contract is payable and the extension has no
+    ///      fallback or receive, so a call with value reverts (with empty data) here or there.
+    function _implementation() internal view override returns (address) {
+        return extension;
+    }
+
+    /// @notice Refuses ether sent without calldata, with empty revert data, as the market always has
+    ///         (here rather than in the extension, so a payable fallback has its `receive`).
+    receive() external payable {
+        revert();
     }
 
     /// @notice See {ITaskMarket}.
@@ -225,11 +228,6 @@ contract TaskMarket is TaskMarketBase {
         return _counters.nextTaskId;
     }
 
-    /// @notice See {ITaskMarket}.
-    function protocolFees() external view returns (uint256) {
-        return _counters.protocolFees;
-    }
-
     function assignWindow() external view returns (uint256) {
         return _hot.assignWindow;
     }
@@ -260,31 +258,6 @@ contract TaskMarket is TaskMarketBase {
 
     function policyModelId() external view returns (uint32) {
         return _hot.policyModelId;
-    }
-
-    function zeroFeeLimit() external view returns (uint256) {
-        return _cold.zeroFeeLimit;
-    }
-
-    function zeroFeePeriod() external view returns (uint256) {
-        return _cold.zeroFeePeriod;
-    }
-
-    function livenessPenaltyBps() external view returns (uint256) {
-        return _cold.livenessPenaltyBps;
-    }
-
-    /// @notice See {ITaskMarket}.
-    function depositOf(address requester) external view returns (uint256) {
-        return _requesters[requester].deposit;
-    }
-
-    function backingBps() external view returns (uint256) {
-        return _cold.backingBps;
-    }
-
-    function maxCallbackGas() external view returns (uint256) {
-        return _cold.maxCallbackGas;
     }
 
     /// @dev Checks and records a claim by msg.sender; returns the bond to lock.

@@ -7,6 +7,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
+import {Bounds} from "../libraries/Bounds.sol";
 import {TaskLib} from "../libraries/TaskLib.sol";
 import {TaskMarketBase} from "./TaskMarketBase.sol";
 
@@ -175,43 +176,43 @@ contract TaskMarketExtension is TaskMarketBase {
     function setParameter(bytes32 name, uint256 value) external onlyDelegated onlyRole(DEFAULT_ADMIN_ROLE) {
         uint256 previous;
         if (name == "assignWindow") {
-            _bounds(name, value, 1, 1 hours);
+            Bounds.check(name, value, 1, 1 hours);
             (previous, _hot.assignWindow) = (_hot.assignWindow, uint24(value));
         } else if (name == "claimTimeout") {
-            _bounds(name, value, 10, 1 days);
+            Bounds.check(name, value, 10, 1 days);
             (previous, _hot.claimTimeout) = (_hot.claimTimeout, uint24(value));
         } else if (name == "challengeWindow") {
-            _bounds(name, value, MIN_CHALLENGE_WINDOW, 7 days);
+            Bounds.check(name, value, MIN_CHALLENGE_WINDOW, 7 days);
             (previous, _hot.challengeWindow) = (_hot.challengeWindow, uint24(value));
         } else if (name == "bondMultiplierBps") {
-            _bounds(name, value, 10_000, 1_000_000);
+            Bounds.check(name, value, 10_000, 1_000_000);
             (previous, _hot.bondMultiplierBps) = (_hot.bondMultiplierBps, uint24(value));
         } else if (name == "challengeBond") {
-            _bounds(name, value, 0, 1e14);
+            Bounds.check(name, value, 0, 1e14);
             (previous, _hot.challengeBond) = (_hot.challengeBond, uint96(value));
         } else if (name == "protocolFeeBps") {
-            _bounds(name, value, 0, 2000);
+            Bounds.check(name, value, 0, 2000);
             (previous, _hot.protocolFeeBps) = (_hot.protocolFeeBps, uint16(value));
         } else if (name == "zeroFeeCreditBps") {
-            _bounds(name, value, 0, 10_000);
+            Bounds.check(name, value, 0, 10_000);
             (previous, _hot.zeroFeeCreditBps) = (_hot.zeroFeeCreditBps, uint16(value));
         } else if (name == "policyModelId") {
-            _bounds(name, value, 0, type(uint32).max);
+            Bounds.check(name, value, 0, type(uint32).max);
             (previous, _hot.policyModelId) = (_hot.policyModelId, uint32(value));
         } else if (name == "zeroFeeLimit") {
-            _bounds(name, value, 0, 1000);
+            Bounds.check(name, value, 0, 1000);
             (previous, _cold.zeroFeeLimit) = (_cold.zeroFeeLimit, uint32(value));
         } else if (name == "zeroFeePeriod") {
-            _bounds(name, value, 60, 30 days);
+            Bounds.check(name, value, 60, 30 days);
             (previous, _cold.zeroFeePeriod) = (_cold.zeroFeePeriod, uint32(value));
         } else if (name == "livenessPenaltyBps") {
-            _bounds(name, value, 0, 10_000);
+            Bounds.check(name, value, 0, 10_000);
             (previous, _cold.livenessPenaltyBps) = (_cold.livenessPenaltyBps, uint16(value));
         } else if (name == "backingBps") {
-            _bounds(name, value, 0, 9_000);
+            Bounds.check(name, value, 0, 9_000);
             (previous, _cold.backingBps) = (_cold.backingBps, uint16(value));
         } else if (name == "maxCallbackGas") {
-            _bounds(name, value, 10_000, 5_000_000);
+            Bounds.check(name, value, 10_000, 5_000_000);
             (previous, _cold.maxCallbackGas) = (_cold.maxCallbackGas, uint32(value));
         } else {
             revert UnknownParameter(name);
@@ -283,6 +284,16 @@ contract TaskMarketExtension is TaskMarketBase {
         minFee = uint256(pool.minFeePerCU()) * computeUnits;
     }
 
+    /// @notice See {ITaskMarket} (read here, beside `deposit` and `withdrawDeposit`).
+    function depositOf(address requester) external view returns (uint256) {
+        return _requesters[requester].deposit;
+    }
+
+    /// @notice See {ITaskMarket} (read here, beside `withdrawProtocolFees`).
+    function protocolFees() external view returns (uint256) {
+        return _counters.protocolFees;
+    }
+
     /// @notice See {ITaskMarket}.
     function nonceUsed(address requester, uint256 nonce) external view returns (bool) {
         return _nonces[requester][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
@@ -294,6 +305,31 @@ contract TaskMarketExtension is TaskMarketBase {
         Requester memory r = _requesters[requester];
         uint256 count = block.timestamp >= uint256(r.zeroFeeStart) + c.zeroFeePeriod ? 0 : r.zeroFeeCount;
         return count >= c.zeroFeeLimit ? 0 : c.zeroFeeLimit - count;
+    }
+
+    /// @notice See {ITaskMarket} (a cold parameter: read here, through the market's fallback).
+    function zeroFeeLimit() external view returns (uint256) {
+        return _cold.zeroFeeLimit;
+    }
+
+    /// @notice See {ITaskMarket} (a cold parameter: read here, through the market's fallback).
+    function zeroFeePeriod() external view returns (uint256) {
+        return _cold.zeroFeePeriod;
+    }
+
+    /// @notice See {ITaskMarket} (a cold parameter: read here, through the market's fallback).
+    function livenessPenaltyBps() external view returns (uint256) {
+        return _cold.livenessPenaltyBps;
+    }
+
+    /// @notice See {ITaskMarket} (a cold parameter: read here, through the market's fallback).
+    function maxCallbackGas() external view returns (uint256) {
+        return _cold.maxCallbackGas;
+    }
+
+    /// @notice See {ITaskMarket} (a cold parameter: read here, through the market's fallback).
+    function backingBps() external view returns (uint256) {
+        return _cold.backingBps;
     }
 
     /// @dev When a submitted task counts as undelivered, or reverts `WrongStatus` for one that is
@@ -351,9 +387,5 @@ contract TaskMarketExtension is TaskMarketBase {
         uint256 bits = _nonces[requester][nonce >> 8];
         if (bits & bit != 0) revert NonceUsed(requester, nonce);
         _nonces[requester][nonce >> 8] = bits | bit;
-    }
-
-    function _bounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 }

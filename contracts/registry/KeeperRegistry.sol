@@ -11,6 +11,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {SealedRoles} from "../governance/SealedRoles.sol";
+import {Bounds} from "../libraries/Bounds.sol";
 import {PoolMath} from "../libraries/PoolMath.sol";
 import {SortitionSumTree} from "../libraries/SortitionSumTree.sol";
 
@@ -825,24 +826,24 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
         Params storage params = _params;
         uint256 previous;
         if (name == "minStake") {
-            _checkBounds(name, value, 0, MAX_MIN_STAKE);
+            Bounds.check(name, value, 0, MAX_MIN_STAKE);
             previous = params.minStake;
             params.minStake = uint96(value);
         } else if (name == "unbondingPeriod") {
-            _checkBounds(name, value, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
+            Bounds.check(name, value, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
             _checkBelowDelay(value);
             previous = params.unbondingPeriod;
             params.unbondingPeriod = uint32(value);
         } else if (name == "maxCommissionBps") {
-            _checkBounds(name, value, 0, MAX_COMMISSION_BPS);
+            Bounds.check(name, value, 0, MAX_COMMISSION_BPS);
             previous = params.maxCommissionBps;
             params.maxCommissionBps = uint16(value);
         } else if (name == "commissionDelay") {
-            _checkBounds(name, value, 0, MAX_COMMISSION_DELAY);
+            Bounds.check(name, value, 0, MAX_COMMISSION_DELAY);
             previous = params.commissionDelay;
             params.commissionDelay = uint32(value);
         } else if (name == "rewardStreamPeriod") {
-            _checkBounds(name, value, 0, MAX_REWARD_STREAM_PERIOD);
+            Bounds.check(name, value, 0, MAX_REWARD_STREAM_PERIOD);
             previous = params.rewardStreamPeriod;
             params.rewardStreamPeriod = uint32(value);
         } else {
@@ -881,9 +882,5 @@ contract KeeperRegistry is SealedRoles, ReentrancyGuard, IKeeperRegistry {
         if (timelock.code.length == 0) return;
         uint256 delay = TimelockController(payable(timelock)).getMinDelay();
         if (unbonding >= delay) revert UnbondingNotBelowDelay(unbonding, delay);
-    }
-
-    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 }

@@ -22,7 +22,7 @@ contract EmissionPoolFuzzTest {
     }
 
     /// hardhat-config: fuzz.runs = 64
-    function test_fuzz_arbitraryPolicy_neverExceedsYearOneBudget(uint256 seed) public {
+    function testFuzz_arbitraryPolicy_neverExceedsYearOneBudget(uint256 seed) public {
         (EmissionPool pool, ParadigmToken token) = _deploy();
         uint256 allocated;
         for (uint64 e = 0; e < EPOCHS; ++e) {
@@ -52,7 +52,7 @@ contract EmissionPoolFuzzTest {
         require(pool.year() == 1, "year two opened");
     }
 
-    function test_fuzz_clampMultiplier_staysInBandAndStep(uint256 proposed, uint256 previous) public pure {
+    function testFuzz_clampMultiplier_staysInBandAndStep(uint256 proposed, uint256 previous) public pure {
         previous = 5_000 + (previous % 10_001);
         uint256 m = EmissionMath.clampMultiplier(proposed, previous);
         require(m >= 5_000 && m <= 15_000, "band");

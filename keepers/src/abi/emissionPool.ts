@@ -753,6 +753,19 @@ export const emissionPoolAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "nextEpochToClose",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint64",
@@ -1324,19 +1337,6 @@ export const emissionPoolAbi = [
         "internalType": "uint96",
         "name": "ceiling",
         "type": "uint96"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "nextEpochToClose",
-    "outputs": [
-      {
-        "internalType": "uint64",
-        "name": "",
-        "type": "uint64"
       }
     ],
     "stateMutability": "view",
