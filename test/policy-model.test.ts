@@ -14,7 +14,7 @@ import { FEATURES, INPUT_CAP, MAGNITUDE_THRESHOLDS, policyFeatures, policyForwar
 import { BIAS_LIMIT, buildPolicyOnnx, POLICY_FORMAT, POLICY_INPUTS, POLICY_OUTPUTS, WEIGHT_LIMIT } from "../keepers/policy/model/onnx.js";
 
 /** sha256 of keepers/models/policy.onnx, as `npm run policy:train` prints it. */
-const POLICY_SHA256 = "0xc81b4530ebad181c45651dea0a53117504c481921e32028cd7aff1b670ad39e1";
+const POLICY_SHA256 = "0xf15dfe9eb6cd9a33958b8060f27eaa382c7a61a6966d28e17d9a76c55c9dad51";
 
 const genesis = (): PolicyWeights => JSON.parse(readFileSync("keepers/policy/genesis-policy.json", "utf8"));
 const INT64_MAX = (1n << 63n) - 1n;

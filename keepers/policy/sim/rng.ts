@@ -1,16 +1,10 @@
 /** A seeded PRNG (mulberry32) and the draws the simulator needs, in plain numbers. */
+import { prng } from "../../src/models.js";
+
 export type Rng = () => number;
 
-export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The SDK's mulberry32 (keepers/src/models.ts), seeded per scenario. */
+export const createRng: (seed: number) => Rng = prng;
 
 /** Binomial(n, p): exact below 40 trials, else a normal approximation rounded into [0, n]. */
 export function binomial(rng: Rng, n: number, p: number): number {
