@@ -1,8 +1,8 @@
-import { bytesToHex, hexToBytes, keccak256, type Hex } from "viem";
+import { bytesToHex, hexToBytes, keccak256, zeroAddress, zeroHash, type Hex } from "viem";
 import { encodeLot } from "../keepers/src/lot.js";
 import type { BenchRow, BenchSuite } from "./types.js";
 import { gasOf, pinBlockTimes } from "./types.js";
-import { deployMarket, PAR, param, ZERO, ZERO32, type MarketFixture } from "../test/helpers/market.js";
+import { deployMarket, PAR, param, type MarketFixture } from "../test/helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const INPUT = "0x01010000000800000000000000000000803f0000004000004040000080400000a0400000c0400000e040" as Hex;
@@ -19,7 +19,7 @@ async function lifecycle(f: MarketFixture, fromDeposit = false) {
     await f.mint(owner, PAR);
     await f.token.write.approve([f.market.address, PAR], { account: f.requester.account });
     await f.track(await f.market.write.deposit([owner, PAR], { account: f.requester.account }));
-    const params = { modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "" };
+    const params = { modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: zeroAddress, callbackGas: 0, input: INPUT, inputHash: zeroHash, inputURI: "" };
     id = await f.market.read.nextTaskId();
     await f.track(await f.market.write.post([params], { account: f.requester.account }));
   } else {
@@ -51,7 +51,7 @@ async function batch(f: MarketFixture, n: number) {
   await f.token.write.approve([f.market.address, total], { account: f.requester.account });
   const deadline = (await f.now()) + 3600;
   const params = Array.from({ length: n }, () => ({
-    modelId: 1, items: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
+    modelId: 1, items: 1, fee: PAR, deadline, callback: zeroAddress, callbackGas: 0, input: INPUT, inputHash: zeroHash, inputURI: "",
   }));
   const first = await f.market.read.nextTaskId();
   const ids = Array.from({ length: n }, (_, i) => first + BigInt(i));
@@ -140,7 +140,7 @@ async function warmUp(f: MarketFixture) {
     await f.submit(id, OUTPUT);
   }
   await f.networkHelpers.time.increase(600);
-  await f.finalize([...f.book.keys()].filter((id) => f.book.get(id)!.resultHash !== ZERO32));
+  await f.finalize([...f.book.keys()].filter((id) => f.book.get(id)!.resultHash !== zeroHash));
 }
 
 /**

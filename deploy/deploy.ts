@@ -19,7 +19,7 @@ import { DEVNET } from "./parameters.js";
 const connection = await network.create();
 const chainId = await (await connection.viem.getPublicClient()).getChainId();
 const devnet = (process.env.PARADIGM_PROFILE ?? (chainId === 31337 ? "devnet" : "production")) === "devnet";
-// The genesis models (DESIGN.md §9) are approved at deployment: ids 1, 2, 3 in catalog order,
+// The genesis models (docs/design.md §9) are approved at deployment: ids 1, 2, 3 in catalog order,
 // then the emission policy (id 4), whose tasks the protocol posts at each epoch's close.
 const genesisModels = [...Object.values(MODELS), POLICY_MODEL].map(specStruct);
 const policyModelId = genesisModels.length;

@@ -8,7 +8,7 @@ import type { ParadigmModuleOptions } from "./modules/Paradigm.js";
  */
 export const SAFE_WINDOWS = { challengeWindow: 15, commitPeriod: 10, revealPeriod: 10, assignWindow: 4, claimTimeout: 20 } as const;
 
-/** Devnet profile: windows and epochs of seconds, so a full round trip takes seconds (DESIGN.md §11). */
+/** Devnet profile: windows and epochs of seconds, so a full round trip takes seconds (docs/design.md §11). */
 export const DEVNET = {
   parameters: {
     // above unbondingPeriod: stakers can leave before a scheduled operation executes

@@ -407,7 +407,7 @@ export const parameterChange = onchainTable(
 );
 
 /**
- * The network's metrics per epoch, the ones the emission policy reads (DESIGN §8), each defined
+ * The network's metrics per epoch, the ones the emission policy reads (docs/design.md §8), each defined
  * once in keepers/src/network-metrics.ts.
  */
 export const epochStat = onchainTable("epoch_stat", (t) => ({

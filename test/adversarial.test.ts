@@ -1,5 +1,5 @@
 /**
- * Issue 18: an adversarial network on a real chain (DESIGN.md §12, §13). A dozen keepers serve
+ * Issue 18: an adversarial network on a real chain (docs/design.md §12, §13). A dozen keepers serve
  * the MLP model on a live EDR chain at the safe windows, with real inference: honest keepers,
  * liars, a lazy copier, a griefing challenger, colluding jurors below a majority, a keeper that
  * never runs and one that claims and never submits (test/helpers/soak-network.ts). Requesters

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { network } from "hardhat";
 import { keccak256, maxUint256, stringToHex, toHex, encodePacked, zeroAddress, type Address } from "viem";
-import { signPermit } from "./helpers/signing.js";
+import { parDomain, signPermit } from "../keepers/src/index.js";
 
 const PAR = 10n ** 8n;
 const DAY = 24n * 3600n;
@@ -277,7 +277,7 @@ describe("KeeperRegistry", () => {
       async function permit(owner: typeof alice, value: bigint, deadline: bigint) {
         await token.write.approve([registry.address, 0n], { account: owner.account });
         const nonce = await token.read.nonces([owner.account.address]);
-        const { v, r, s } = await signPermit(owner, { chainId, token: token.address, owner: owner.account.address, spender: registry.address, value, nonce, deadline });
+        const { v, r, s } = await signPermit(owner, parDomain(chainId, token.address), { owner: owner.account.address, spender: registry.address, value, nonce, deadline });
         return [deadline, v, r, s] as const;
       }
       await register(op1, 0n);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { hashTypedData, keccak256, parseEventLogs, type Hex } from "viem";
+import { hashTypedData, keccak256, parseEventLogs, zeroAddress, zeroHash, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { deployMarket, PAR, param, ZERO, ZERO32, type MarketFixture } from "./helpers/market.js";
-import { marketDomain, NO_PERMIT, REQUEST_TYPES, signPermit, signRequest, type Request } from "./helpers/signing.js";
+import { marketDomain, NO_PERMIT, parDomain, REQUEST_TYPES, signPermit, signRequest, type SignedRequest } from "../keepers/src/index.js";
+import { deployMarket, PAR, param, type MarketFixture } from "./helpers/market.js";
 
 const INPUT = "0x0102030405060708" as Hex;
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
@@ -19,16 +19,16 @@ async function withKeeper() {
 }
 
 /** An agent (a fresh key that never holds ETH) funded with `amount` PAR, and a signed request. */
-async function agentRequest(f: MarketFixture, over: Partial<Request> = {}) {
+async function agentRequest(f: MarketFixture, over: Partial<SignedRequest> = {}) {
   const agent = privateKeyToAccount(generatePrivateKey());
   const chainId = await f.publicClient.getChainId();
-  const req: Request = {
-    requester: agent.address, modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+  const req: SignedRequest = {
+    requester: agent.address, modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: zeroAddress, callbackGas: 0,
     inputHash: keccak256(INPUT), relayerFee: PAR / 10n, nonce: 7n, expiry: (await f.now()) + 600, ...over,
   };
   await f.mint(agent.address, req.fee + req.relayerFee);
-  const permit = await signPermit(agent, {
-    chainId, token: f.token.address, owner: agent.address, spender: f.market.address,
+  const permit = await signPermit(agent, parDomain(chainId, f.token.address), {
+    owner: agent.address, spender: f.market.address,
     value: req.fee + req.relayerFee, nonce: await f.token.read.nonces([agent.address]), deadline: BigInt((await f.now()) + 600),
   });
   return { agent, chainId, req, permit, signature: await signRequest(agent, chainId, f.market.address, req) };
@@ -40,13 +40,13 @@ describe("TaskMarket postWithPermit", () => {
     const chainId = await f.publicClient.getChainId();
     const owner = f.requester.account.address;
     await f.mint(owner, 2n * PAR);
-    const permit = await signPermit(f.requester, {
-      chainId, token: f.token.address, owner, spender: f.market.address, value: 2n * PAR,
+    const permit = await signPermit(f.requester, parDomain(chainId, f.token.address), {
+      owner, spender: f.market.address, value: 2n * PAR,
       nonce: await f.token.read.nonces([owner]), deadline: BigInt((await f.now()) + 600),
     });
     const params = {
-      modelId: 1, items: 1, fee: 2n * PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
-      input: INPUT, inputHash: ZERO32, inputURI: "",
+      modelId: 1, items: 1, fee: 2n * PAR, deadline: (await f.now()) + 3600, callback: zeroAddress, callbackGas: 0,
+      input: INPUT, inputHash: zeroHash, inputURI: "",
     };
     await f.track(await f.market.write.postWithPermit([params, permit], { account: f.requester.account }));
     assert.equal(await f.balance(f.market.address), 2n * PAR);
@@ -61,13 +61,13 @@ describe("TaskMarket postWithPermit", () => {
     const chainId = await f.publicClient.getChainId();
     const owner = f.requester.account.address;
     await f.mint(owner, PAR);
-    const permit = await signPermit(f.requester, {
-      chainId, token: f.token.address, owner, spender: f.market.address, value: PAR,
+    const permit = await signPermit(f.requester, parDomain(chainId, f.token.address), {
+      owner, spender: f.market.address, value: PAR,
       nonce: await f.token.read.nonces([owner]), deadline: BigInt((await f.now()) + 600),
     });
     const params = {
-      modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
-      input: INPUT, inputHash: ZERO32, inputURI: "",
+      modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: zeroAddress, callbackGas: 0,
+      input: INPUT, inputHash: zeroHash, inputURI: "",
     };
     // An attacker submits the permit first: the market's own permit call fails and is ignored.
     await f.token.write.permit([owner, f.market.address, PAR, permit.deadline, permit.v, permit.r, permit.s], {
@@ -121,13 +121,13 @@ describe("TaskMarket postSigned (agents)", () => {
     const agent = privateKeyToAccount(generatePrivateKey());
     const chainId = await f.publicClient.getChainId();
     const inputHash = keccak256("0xdeadbeef");
-    const req: Request = {
-      requester: agent.address, modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0,
+    const req: SignedRequest = {
+      requester: agent.address, modelId: 1, items: 1, fee: PAR, deadline: (await f.now()) + 3600, callback: zeroAddress, callbackGas: 0,
       inputHash, relayerFee: 0n, nonce: 1n, expiry: (await f.now()) + 600,
     };
     await f.mint(agent.address, PAR);
-    const permit = await signPermit(agent, {
-      chainId, token: f.token.address, owner: agent.address, spender: f.market.address, value: PAR,
+    const permit = await signPermit(agent, parDomain(chainId, f.token.address), {
+      owner: agent.address, spender: f.market.address, value: PAR,
       nonce: 0n, deadline: BigInt((await f.now()) + 600),
     });
     await f.token.write.permit([agent.address, f.market.address, PAR, permit.deadline, permit.v, permit.r, permit.s]);
@@ -198,7 +198,7 @@ describe("TaskMarket postSigned (agents)", () => {
 
 describe("TaskMarket deposits", () => {
   const params = async (f: MarketFixture, fee: bigint) => ({
-    modelId: 1, items: 1, fee, deadline: (await f.now()) + 3600, callback: ZERO, callbackGas: 0, input: INPUT, inputHash: ZERO32, inputURI: "",
+    modelId: 1, items: 1, fee, deadline: (await f.now()) + 3600, callback: zeroAddress, callbackGas: 0, input: INPUT, inputHash: zeroHash, inputURI: "",
   });
 
   it("pays fees from a prepaid deposit without an allowance, and withdraws the rest", async () => {
@@ -244,8 +244,8 @@ describe("TaskMarket deposits", () => {
     const funder = f.requester;
     const { agent, req, signature } = await agentRequest(f);
     await f.mint(funder.account.address, req.fee + req.relayerFee);
-    const permit = await signPermit(funder, {
-      chainId, token: f.token.address, owner: funder.account.address, spender: f.market.address,
+    const permit = await signPermit(funder, parDomain(chainId, f.token.address), {
+      owner: funder.account.address, spender: f.market.address,
       value: req.fee + req.relayerFee, nonce: await f.token.read.nonces([funder.account.address]),
       deadline: BigInt((await f.now()) + 600),
     });
@@ -259,7 +259,7 @@ describe("TaskMarket deposits", () => {
   it("reverts ZeroAddress for a deposit to the zero address", async () => {
     const f = await withKeeper();
     await f.viem.assertions.revertWithCustomError(
-      f.market.write.deposit([ZERO, PAR], { account: f.requester.account }), f.market, "ZeroAddress",
+      f.market.write.deposit([zeroAddress, PAR], { account: f.requester.account }), f.market, "ZeroAddress",
     );
   });
 });

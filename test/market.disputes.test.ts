@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "mocha";
 import { bytesToHex, hexToBytes, keccak256, type Hex } from "viem";
 import { encodeLot } from "../keepers/src/lot.js";
-import { BURN, deployMarket, PAR, WORK_PER_CU, ZERO, type MarketFixture } from "./helpers/market.js";
+import { BURN, deployMarket, PAR, WORK_PER_CU, type MarketFixture } from "./helpers/market.js";
 
 const GOOD = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const BAD = "0x0b00000000000000f4ffffffffffffff" as Hex;

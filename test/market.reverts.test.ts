@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { keccak256, type Hex } from "viem";
-import { deployMarket, PAR, param, ZERO, ZERO32, type MarketFixture } from "./helpers/market.js";
+import { keccak256, zeroAddress, zeroHash, type Hex } from "viem";
+import { deployMarket, PAR, param, type MarketFixture } from "./helpers/market.js";
 
 const GOOD = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const BAD = "0x0b00000000000000f4ffffffffffffff" as Hex;
@@ -135,7 +135,7 @@ describe("TaskMarket reverts", () => {
   it("reverts InvalidResult when submitHash gets a zero hash", async () => {
     const { f, id, keeper } = await claimed();
     await f.viem.assertions.revertWithCustomError(
-      f.market.write.submitHash([id, f.book.get(id)!, ZERO32, "ipfs://x"], { account: keeper.account }),
+      f.market.write.submitHash([id, f.book.get(id)!, zeroHash, "ipfs://x"], { account: keeper.account }),
       f.market,
       "InvalidResult",
     );
@@ -178,13 +178,13 @@ describe("TaskMarket reverts", () => {
 
   it("reverts ZeroAddress when the treasury or the court is set to zero", async () => {
     const f = await deployMarket();
-    await f.viem.assertions.revertWithCustomError(f.market.write.setTreasury([ZERO]), f.market, "ZeroAddress");
+    await f.viem.assertions.revertWithCustomError(f.market.write.setTreasury([zeroAddress]), f.market, "ZeroAddress");
     const extension = await f.impl.read.extension();
     const fresh = await f.viem.deployContract("TaskMarket", [
       f.token.address, f.models.address, f.keepers.address, f.pool.address, f.admin.account.address, extension,
     ]);
     const market = await f.viem.getContractAt("ITaskMarket", fresh.address);
-    await f.viem.assertions.revertWithCustomError(market.write.setCourt([ZERO]), market, "ZeroAddress");
+    await f.viem.assertions.revertWithCustomError(market.write.setCourt([zeroAddress]), market, "ZeroAddress");
     // An extension built for another token (or registry, or pool) is refused.
     await assert.rejects(
       f.viem.deployContract("TaskMarket", [f.models.address, f.models.address, f.keepers.address, f.pool.address, f.admin.account.address, extension]),

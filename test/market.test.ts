@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { keccak256, type Hex } from "viem";
-import { deployMarket, PAR, param, WORK_PER_CU, ZERO } from "./helpers/market.js";
+import { keccak256, zeroAddress, zeroHash, type Hex } from "viem";
+import { deployMarket, PAR, param, WORK_PER_CU } from "./helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
 
@@ -133,7 +133,7 @@ describe("TaskMarket lifecycle", () => {
     await f.token.write.approve([f.market.address, BigInt(n) * PAR], { account: f.requester.account });
     const deadline = (await f.now()) + 3600;
     const params = Array.from({ length: n }, (_, i) => ({
-      modelId: 1, items: 1, fee: PAR, deadline, callback: ZERO, callbackGas: 0,
+      modelId: 1, items: 1, fee: PAR, deadline, callback: zeroAddress, callbackGas: 0,
       input: `0x0${i}` as Hex, inputHash: `0x${"00".repeat(32)}` as Hex, inputURI: "",
     }));
     await f.track(await f.market.write.postBatch([params], { account: f.requester.account }));
@@ -243,7 +243,7 @@ describe("TaskMarket governance", () => {
     await f.viem.assertions.revertWithCustomError(ext.write.withdrawProtocolFees(), ext, "NotDelegated");
     const id = await f.post();
     await f.viem.assertions.revertWithCustomError(
-      f.market.write.settle([id, f.book.get(id)!, ZERO, `0x${"00".repeat(32)}`, "0x"], { account: f.stranger.account }),
+      f.market.write.settle([id, f.book.get(id)!, zeroAddress, zeroHash, "0x"], { account: f.stranger.account }),
       f.market,
       "NotCourt",
     );

@@ -5,14 +5,16 @@ import {
   ContractFunctionRevertedError,
   decodeErrorResult,
   encodeAbiParameters,
+  isAddressEqual,
   keccak256,
   parseAbi,
   toHex,
+  zeroAddress,
   type Abi,
   type Address,
   type Hex,
 } from "viem";
-import { deployMarket, modelSpec, PAR, param, ZERO, type MarketFixture } from "./helpers/market.js";
+import { deployMarket, modelSpec, PAR, param, type MarketFixture } from "./helpers/market.js";
 
 const GOOD = "0x0a00000000000000f4ffffffffffffff" as Hex;
 const BAD = "0x0b00000000000000f4ffffffffffffff" as Hex;
@@ -28,7 +30,6 @@ const FIX_ABI = parseAbi([
   "error ChallengeNotCommitted(uint256 id, address challenger)",
 ]);
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const setWindow = (f: MarketFixture, name: string, value: bigint) => f.market.write.setParameter([param(name), value]);
 
 type Outcome =
@@ -120,14 +121,14 @@ describe("Security: draws and settlement", () => {
     // The attacker posts; the draw read right after the seed block names someone else (if it names
     // A outright, that is a fair draw: post again).
     let id = 0n;
-    let initial: Address = ZERO;
+    let initial: Address = zeroAddress;
     for (let i = 0; i < 10; i++) {
       id = await postAndSeed(f, attacker);
       initial = await assigneeOf(f, id);
-      if (!same(initial, A.account.address)) break;
+      if (!isAddressEqual(initial, A.account.address)) break;
     }
-    assert.ok(!same(initial, A.account.address), "a task not drawn for A");
-    assert.ok(!same(initial, ZERO), "the task has an assignee");
+    assert.ok(!isAddressEqual(initial, A.account.address), "a task not drawn for A");
+    assert.ok(!isAddressEqual(initial, zeroAddress), "the task has an assignee");
 
     // The attack: top A's stake up by a few base units a block, re-reading the draw each time.
     const named: Address[] = [];
@@ -136,9 +137,9 @@ describe("Security: draws and settlement", () => {
       await f.keepers.write.addStake([7n], { account: A.account });
       const now = await assigneeOf(f, id);
       named.push(now);
-      if (same(now, A.account.address)) stolen = (await claimAs(f, id, A)).ok;
+      if (isAddressEqual(now, A.account.address)) stolen = (await claimAs(f, id, A)).ok;
     }
-    const moved = named.flatMap((a, i) => (same(a, initial) ? [] : [`#${i + 1}: ${a}`]));
+    const moved = named.flatMap((a, i) => (isAddressEqual(a, initial) ? [] : [`#${i + 1}: ${a}`]));
     assert.deepEqual(
       moved,
       [],
@@ -152,7 +153,7 @@ describe("Security: draws and settlement", () => {
     // … and the keeper drawn after the seed block still can.
     const byAssignee = await claimAs(f, id, f.byAddress(initial));
     assert.ok(byAssignee.ok, `the assignee's claim: ${describeOutcome(byAssignee)}`);
-    assert.ok(same(f.book.get(id)!.keeper, initial));
+    assert.ok(isAddressEqual(f.book.get(id)!.keeper, initial));
   });
 
   it("Finding 2 (honest side): another keeper's large stake change after the seed block does not take the task from its drawn assignee", async () => {
@@ -162,8 +163,8 @@ describe("Security: draws and settlement", () => {
     const big = 1_000_000n * PAR;
     const id = await postAndSeed(f, f.requester);
     const drawn = await assigneeOf(f, id);
-    assert.ok(!same(drawn, ZERO), "the task has an assignee");
-    const other = honest.find((w) => !same(w.account.address, drawn))!;
+    assert.ok(!isAddressEqual(drawn, zeroAddress), "the task has an assignee");
+    const other = honest.find((w) => !isAddressEqual(w.account.address, drawn))!;
     await fund(f, other, big);
     // After the seed block another keeper's stake grows ~200×: it now holds > 99 % of the stake.
     await f.keepers.write.addStake([big], { account: other.account });
@@ -174,8 +175,8 @@ describe("Security: draws and settlement", () => {
       `the keeper drawn after the seed block (${drawn}) could not claim after ${other.account.address} staked ` +
         `1,000,000 PAR more: ${describeOutcome(claim)}; assigneeOf now names ${after}`,
     );
-    assert.ok(same(after, drawn), `assigneeOf moved from ${drawn} to ${after}`);
-    assert.ok(same(f.book.get(id)!.keeper, drawn));
+    assert.ok(isAddressEqual(after, drawn), `assigneeOf moved from ${drawn} to ${after}`);
+    assert.ok(isAddressEqual(f.book.get(id)!.keeper, drawn));
   });
 
   it("Finding 3: sybils topping up stake after the dispute's seed block do not change the jury drawJury draws, and never pack 3 of 5 seats they did not have", async () => {
@@ -188,7 +189,7 @@ describe("Security: draws and settlement", () => {
     for (const w of honest) await f.register(w, 120n * PAR); // 720 PAR
     for (const w of sybils) await f.register(w, 60n * PAR); // 300 PAR: ~29 % of the juror stake
     for (const w of sybils) await fund(f, w, 10n ** 6n);
-    const isSybil = (a: Address) => sybils.some((w) => same(w.account.address, a));
+    const isSybil = (a: Address) => sybils.some((w) => isAddressEqual(w.account.address, a));
     const sybilSeats = (jurors: readonly Address[]) => jurors.filter(isSybil).length;
 
     const id = await postAndSeed(f, f.requester);
@@ -260,12 +261,12 @@ describe("Security: draws and settlement", () => {
       const id = await postAndSeed(f, f.requester, { modelId: 3 });
       const assignee = await assigneeOf(f, id);
       drawn.push(assignee);
-      if (same(assignee, A.account.address)) {
+      if (isAddressEqual(assignee, A.account.address)) {
         const own = await claimAs(f, id, A);
         assert.ok(own.ok, `A's claim of a task drawn for it: ${describeOutcome(own)}`);
         continue;
       }
-      if (same(assignee, H.account.address)) drawnForH++;
+      if (isAddressEqual(assignee, H.account.address)) drawnForH++;
       const byA = await claimAs(f, id, A); // A claims at once, as a requester's own keeper would
       if (byA.ok) problems.push(`task ${id} drawn for ${assignee}: A claimed it`);
       else if (byA.name !== "NotAssignee") problems.push(`task ${id} drawn for ${assignee}: A's claim ${describeOutcome(byA)}`);
@@ -274,8 +275,8 @@ describe("Security: draws and settlement", () => {
         assert.ok(byH.ok, `H's claim of its task: ${describeOutcome(byH)}`);
       }
     }
-    const zero = drawn.filter((a) => same(a, ZERO)).length;
-    const outside = drawn.filter((a) => !same(a, H.account.address) && !same(a, A.account.address));
+    const zero = drawn.filter((a) => isAddressEqual(a, zeroAddress)).length;
+    const outside = drawn.filter((a) => !isAddressEqual(a, H.account.address) && !isAddressEqual(a, A.account.address));
     assert.equal(
       zero,
       0,
@@ -293,20 +294,20 @@ describe("Security: draws and settlement", () => {
     for (const w of low) await f.register(w, 100n * PAR);
     await f.register(high, 200n * PAR);
     let id = 0n;
-    let drawn: Address = ZERO;
+    let drawn: Address = zeroAddress;
     for (let i = 0; i < 10; i++) {
       id = await postAndSeed(f, f.requester);
       drawn = await assigneeOf(f, id);
-      if (low.some((w) => same(w.account.address, drawn))) break;
+      if (low.some((w) => isAddressEqual(w.account.address, drawn))) break;
     }
-    assert.ok(low.some((w) => same(w.account.address, drawn)), "a task drawn for a 100 PAR keeper");
+    assert.ok(low.some((w) => isAddressEqual(w.account.address, drawn)), "a task drawn for a 100 PAR keeper");
 
     // After the seed block governance raises minStake above the drawn keeper's stake; nobody syncs.
     await f.keepers.write.setParameter([param("minStake"), 150n * PAR]);
     assert.equal(await f.keepers.read.isActive([drawn]), false);
     const assignee = await assigneeOf(f, id);
     assert.ok(
-      same(assignee, ZERO) || (await f.keepers.read.isActive([assignee])),
+      isAddressEqual(assignee, zeroAddress) || (await f.keepers.read.isActive([assignee])),
       `assigneeOf names ${assignee}, which is inactive (stake ${(await f.keepers.read.stakeOf([assignee])) / PAR} PAR < minStake 150 PAR)`,
     );
     const byDrawn = await claimAs(f, id, f.byAddress(drawn));
@@ -314,7 +315,7 @@ describe("Security: draws and settlement", () => {
       !byDrawn.ok && ["NotAssignee", "NotEligible"].includes(byDrawn.name),
       `the inactive drawn keeper's claim: ${describeOutcome(byDrawn)}`,
     );
-    if (!same(assignee, ZERO)) {
+    if (!isAddressEqual(assignee, zeroAddress)) {
       const byAssignee = await claimAs(f, id, f.byAddress(assignee));
       assert.ok(byAssignee.ok, `the active assignee's claim: ${describeOutcome(byAssignee)}`);
     }
@@ -407,7 +408,7 @@ describe("Security: draws and settlement", () => {
     const challenged = await attempt(f, f.market.write.challenge(args, { account: watchtower.account }));
     assert.ok(challenged.ok, `the watchtower's committed challenge: ${describeOutcome(challenged)}`);
     const d = await f.court.read.disputeOf([id]);
-    assert.ok(same(d.challenger, watchtower.account.address), `the challenger is ${d.challenger}`);
+    assert.ok(isAddressEqual(d.challenger, watchtower.account.address), `the challenger is ${d.challenger}`);
     assert.equal(d.challengerResult, resultHash);
     assert.equal(await f.market.read.statusOf([id]), 4); // Challenged
   });

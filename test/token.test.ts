@@ -3,7 +3,7 @@ import { describe, it } from "mocha";
 import { network } from "hardhat";
 import { zeroAddress, zeroHash } from "viem";
 import { MIN_DELAY, call, deployGovernance, passProposal } from "./helpers/governance.js";
-import { signPermit } from "./helpers/signing.js";
+import { parDomain, signPermit } from "../keepers/src/index.js";
 
 const CAP = 8_000_000_000n * 10n ** 8n;
 
@@ -72,9 +72,7 @@ describe("ParadigmToken", () => {
     const publicClient = await viem.getPublicClient();
     const deadline = BigInt((await publicClient.getBlock()).timestamp) + 3_600n;
     const value = 123n * 10n ** 8n;
-    const { v, r, s } = await signPermit(holder, {
-      chainId: await publicClient.getChainId(),
-      token: token.address,
+    const { v, r, s } = await signPermit(holder, parDomain(await publicClient.getChainId(), token.address), {
       owner: holder.account.address,
       spender: spender.account.address,
       value,

@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {ITaskMarketTypes} from "./ITaskMarketTypes.sol";
 
-/// @title Attestation by useful work (DESIGN.md §4): benchmarks and canaries
+/// @title Attestation by useful work (docs/design.md §4): benchmarks and canaries
 /// @notice **Benchmarks.** A keeper registers unattested (IKeeperRegistry.setAttestor) and is not
 ///         active, so never drawn, until it passes a benchmark: it `requestBenchmark`s a model it
 ///         serves with its declared time; the canary service (CANARY_ROLE, appointed by

@@ -7,7 +7,7 @@ import {ParadigmToken} from "../token/ParadigmToken.sol";
 import {IKeeperRegistry} from "../interfaces/IKeeperRegistry.sol";
 import {vm} from "./utils/Vm.sol";
 
-/// @notice Genesis vesting (DESIGN §9): a registered keeper's claimed emission is minted into its
+/// @notice Genesis vesting (docs/design.md §9): a registered keeper's claimed emission is minted into its
 ///         own slashable stake and vests linearly over `genesisVesting`.
 contract GenesisVestingTest {
     /// @dev Backing far above any epoch\'s emission: these tests check the emission math, not the fee cap.

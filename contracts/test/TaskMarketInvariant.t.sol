@@ -1158,7 +1158,7 @@ contract TaskMarketHandler {
 
 /// @notice The market, court, keeper registry and emission pool wired as deployed (this contract
 ///         stands in for the timelock), one `TaskMarketHandler` to drive them, and the checks of
-///         DESIGN.md §12 and §13 on them: (a) every PAR they hold is owed to someone, (b) each task
+///         docs/design.md §12 and §13 on them: (a) every PAR they hold is owed to someone, (b) each task
 ///         closes and pays out exactly once, (c) honest requesters, keepers and jurors never lose,
 ///         (d) supply stays under the cap, (e) stake moved after a seed never moves its draw,
 ///         (f) self-dealing never gains.

@@ -48,7 +48,7 @@ const role = (name: string) => keccak256(toHex(name));
 const DEFAULT_ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
 
 /**
- * The whole protocol, wired as DESIGN.md §9 wants it at genesis: PAR with zero supply and the
+ * The whole protocol, wired as docs/design.md §9 wants it at genesis: PAR with zero supply and the
  * emission pool as its only minter; Governor + GenesisGuardian proposing through the timelock;
  * the market holding the pool's and the registry's market roles, sealed for good; the genesis
  * models approved; then every deployer admin role renounced, so only the timelock governs.
@@ -124,7 +124,7 @@ export function paradigmModule({
     const keepersRoles = [
       m.call(keepers, "grantRole", [role("MARKET_ROLE"), market], { id: "keepers_market" }),
       m.call(keepers, "grantRole", [role("MARKET_ROLE"), court], { id: "keepers_court" }),
-      // keepers' emission vests into their own stake while genesisVesting > 0 (DESIGN §9)
+      // keepers' emission vests into their own stake while genesisVesting > 0 (docs/design.md §9)
       m.call(keepers, "grantRole", [role("VESTER_ROLE"), pool], { id: "keepers_vester" }),
     ];
     const wiring: Future[] = [

@@ -27,7 +27,8 @@ export { RpcUnreachableError, withReachCheck, PROBE_MS } from "./chain/reach.js"
 export { getModel, listModels, proposeModel, specStruct, type ModelRecord } from "./chain/models.js";
 export { modelServers, type ModelServers } from "./chain/servers.js";
 export { approveModel, devnetGuardian, type ApprovalStep } from "./chain/governance.js";
-export { PERMIT_TYPES, signPermit, type PermitSigner } from "./chain/permit.js";
+export { PERMIT_TYPES, NO_PERMIT, parDomain, signPermit, signTokenPermit, type PermitSigner } from "./chain/permit.js";
+export { REQUEST_TYPES, marketDomain, signRequest, type RequestSigner, type SignedRequest } from "./chain/signed-request.js";
 export { postTask, postTasks, postLot, waitForResult, finalizeTasks, FINALIZE_GRACE, expireTasks, deposit, withdrawDeposit, TaskFailedError, type VerifiedResult, type Input } from "./chain/requester.js";
 export { createTaskBook, type Task, type TaskState } from "./chain/taskbook.js";
 export { challengeCommitment } from "./chain/challenge.js";

@@ -1,6 +1,6 @@
 /**
  * ONNX Runtime sessions. The canonical path is the CPU execution provider with one intra-op
- * thread (DESIGN.md §6). CUDA is tried only when asked; if it cannot start, the session falls
+ * thread (docs/design.md §6). CUDA is tried only when asked; if it cannot start, the session falls
  * back to CPU and says so through `onLog`.
  */
 import ort from "onnxruntime-node";

@@ -148,7 +148,7 @@ export function sileroPath(): string {
 export const policyPath = (): string => fileURLToPath(new URL("../models/policy.onnx", import.meta.url));
 
 /**
- * The emission policy (DESIGN §8, docs/policy.md): an integer-only network, trained by
+ * The emission policy (docs/design.md §8, docs/policy.md): an integer-only network, trained by
  * `npm run policy:train` on the network simulator, built with onnx-proto from
  * keepers/policy/genesis-policy.json (keepers/policy/model/onnx.ts) and checked in as
  * keepers/models/policy.onnx; its input and output are keepers/src/policy-io.ts's. Not in MODELS

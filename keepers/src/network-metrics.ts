@@ -1,5 +1,5 @@
 /**
- * The network's metrics per epoch that the emission policy reads (DESIGN §8), each defined once
+ * The network's metrics per epoch that the emission policy reads (docs/design.md §8), each defined once
  * here: the indexer computes them with these functions, and so does anything else that reports
  * them. Ratios are integers in basis points, so that every reader gets the same number.
  *

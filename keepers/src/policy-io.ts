@@ -1,5 +1,5 @@
 /**
- * The emission policy's input and output (DESIGN §8, docs/policy.md), defined once: the chain
+ * The emission policy's input and output (docs/design.md §8, docs/policy.md), defined once: the chain
  * builds the input of every protocol policy task with these definitions (TaskMarket), the
  * simulator and the training script feed the model the same vector, the Chainlink Functions
  * source reads it, and the keeper and the indexer report it.

@@ -3,14 +3,13 @@
  * for keepers that lie, and agents that run a loop of their own on the SDK clients. Agents read
  * the chain through a TaskBook, as a keeper does, and never act honestly.
  */
-import { hexToBytes, keccak256, toHex, type Address, type Hex } from "viem";
+import { hexToBytes, isAddressEqual, keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
 import { challengeCommitment } from "../../keepers/src/chain/challenge.js";
 import type { ParadigmClients } from "../../keepers/src/chain/client.js";
 import { mined } from "../../keepers/src/chain/requester.js";
 import { createTaskBook, type TaskBook, type TaskState } from "../../keepers/src/chain/taskbook.js";
 import { errMsg, type Logger } from "../../keepers/src/telemetry.js";
 
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 /**
  * A liar's tamper: the second byte of every output flipped, so that its first value moves by a
@@ -101,7 +100,7 @@ export function colludingJuror(c: ParadigmClients, log: Logger, truth: (id: bigi
     const reveals: TaskState[] = [];
     for (const t of book.tasks.values()) {
       const d = t.dispute;
-      if (t.phase !== "Challenged" || !d || !d.jurors.some((j) => j.toLowerCase() === me)) continue;
+      if (t.phase !== "Challenged" || !d || !d.jurors.some((j) => isAddressEqual(j, c.account!.address))) continue;
       if (!d.committed.has(me) && now < d.commitEnd) commits.push(t);
       else if (d.committed.has(me) && !d.revealed.has(me) && now > d.commitEnd && now < d.revealEnd) reveals.push(t);
     }
@@ -134,9 +133,9 @@ export function squatter(c: ParadigmClients, log: Logger): Agent {
     for (const t of book.tasks.values()) {
       if (t.phase !== "Open" || asked.has(t.id) || now >= t.task.postedAt + assignWindow) continue;
       const assignee = await market.read.assigneeOf([t.id, t.task]);
-      if (assignee === ZERO) continue; // the seed block (the one after the post's) is not mined yet
+      if (assignee === zeroAddress) continue; // the seed block (the one after the post's) is not mined yet
       asked.add(t.id);
-      if (assignee.toLowerCase() === me.toLowerCase()) mine.push(t);
+      if (isAddressEqual(assignee, me)) mine.push(t);
     }
     if (mine.length === 0) return;
     await mined(c, await market.write.claimBatch([mine.map((t) => t.id), mine.map((t) => t.task)], txOf(c)), "claimBatch");

@@ -1,6 +1,6 @@
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { keccak256, parseEventLogs, stringToHex, toHex, type Address, type Hex } from "viem";
+import { isAddressEqual, keccak256, parseEventLogs, stringToHex, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import type { Task } from "../../keepers/src/chain/taskbook.js";
 import { challengeCommitment } from "../../keepers/src/chain/challenge.js";
 
@@ -12,8 +12,6 @@ export const WORK_PER_CU = 10_000n;
 export const param = (name: string) => stringToHex(name, { size: 32 });
 export const BURN = "0x000000000000000000000000000000000000dEaD" as Address;
 
-const ZERO32 = `0x${"00".repeat(32)}` as Hex;
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 /** A test model of `cu` compute units (4096-byte inputs) whose bytes hash to `hash`. */
 export const modelSpec = (cu: number, hash: Hex) => ({
@@ -96,11 +94,11 @@ export async function deployMarket(
         book.set(a.id, {
           requester: a.requester, fee: a.fee, modelId: a.modelId, computeUnits: a.computeUnits,
           deadline: a.deadline, postedAt: a.postedAt, postBlock: a.postBlock, callback: a.callback,
-          callbackGas: a.callbackGas, keeper: ZERO, bond: 0n, since: 0, resultHash: ZERO32,
+          callbackGas: a.callbackGas, keeper: zeroAddress, bond: 0n, since: 0, resultHash: zeroHash,
         });
       } else if (log.eventName === "TaskClaimed") {
         const t = book.get(log.args.id)!;
-        book.set(log.args.id, { ...t, keeper: log.args.keeper, bond: log.args.bond, since: log.args.since, resultHash: ZERO32 });
+        book.set(log.args.id, { ...t, keeper: log.args.keeper, bond: log.args.bond, since: log.args.since, resultHash: zeroHash });
       } else if (log.eventName === "ResultSubmitted") {
         const t = book.get(log.args.id)!;
         book.set(log.args.id, { ...t, since: log.args.since, resultHash: log.args.resultHash });
@@ -144,10 +142,10 @@ export async function deployMarket(
           items: opts.items ?? 1,
           fee,
           deadline: (await now()) + (opts.deadlineIn ?? 3600),
-          callback: opts.callback ?? ZERO,
+          callback: opts.callback ?? zeroAddress,
           callbackGas: opts.callbackGas ?? 0,
           input: opts.input ?? "0x0102030405060708",
-          inputHash: ZERO32,
+          inputHash: zeroHash,
           inputURI: "",
         },
       ],
@@ -158,7 +156,7 @@ export async function deployMarket(
     return log.args.id;
   }
 
-  const byAddress = (a: Address) => wallets.find((w) => w.account.address.toLowerCase() === a.toLowerCase())!;
+  const byAddress = (a: Address) => wallets.find((w) => isAddressEqual(w.account.address, a))!;
 
   /** Mines two blocks so the assignment seed (postBlock + 1) is readable, then claims as the assignee. */
   async function claimAsAssignee(id: bigint) {
@@ -251,4 +249,3 @@ export async function deployMarket(
 }
 
 export type MarketFixture = Awaited<ReturnType<typeof deployMarket>>;
-export { ZERO, ZERO32 };

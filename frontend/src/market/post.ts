@@ -2,21 +2,19 @@
  * Posting a task from the wallet: from the deposit when it covers the fee, else by EIP-2612 permit
  * (one signature, `postWithPermit`) or approve + post, as the SDK's requester does.
  */
-import { parseEventLogs, toHex, type Address, type Hex } from "viem";
+import { parseEventLogs, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import { paradigmTokenAbi, taskMarketAbi } from "@paradigm/keepers/abi";
 import type { TxTools } from "../tx/useTx";
 import { permitFromWallet } from "../chain/permit";
 import type { EncodedInput } from "./input";
 
 export type PayBy = "permit" | "approve";
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
-const ZERO32 = `0x${"00".repeat(32)}` as Hex;
 
 export async function postTask(
   t: TxTools, addr: { token: Address; market: Address }, modelId: number, input: EncodedInput, fee: bigint, payBy: PayBy, ttl = 600,
 ): Promise<bigint> {
   const now = Number((await t.client.getBlock()).timestamp);
-  const p = { modelId, items: input.items, fee, deadline: now + ttl, callback: ZERO, callbackGas: 0, input: toHex(input.bytes), inputHash: ZERO32, inputURI: "" };
+  const p = { modelId, items: input.items, fee, deadline: now + ttl, callback: zeroAddress, callbackGas: 0, input: toHex(input.bytes), inputHash: zeroHash, inputURI: "" };
   const market = { address: addr.market, abi: taskMarketAbi };
   const deposit = await t.client.readContract({ ...market, functionName: "depositOf", args: [t.account] });
   const allowance = await t.client.readContract({ address: addr.token, abi: paradigmTokenAbi, functionName: "allowance", args: [t.account, addr.market] });

@@ -4,7 +4,7 @@
  * that every market call takes (the market checks it against its stored word).
  */
 import { taskMarketAbi } from "@paradigm/keepers/abi";
-import type { Address, Hex, PublicClient } from "viem";
+import { zeroAddress, type Address, type Hex, type PublicClient } from "viem";
 
 export type Phase = "Open" | "Claimed" | "Submitted" | "Challenged" | "Finalized" | "Expired" | "Refunded";
 
@@ -19,7 +19,6 @@ export type Timeline = {
   challenger?: Address; finalizedTx?: Hex; keeperAmount?: bigint; refund?: bigint;
 };
 
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
 
 export async function readTimeline(client: PublicClient, market: Address, id: bigint, fromBlock: bigint): Promise<Timeline | undefined> {
   const logs = await client.getContractEvents({ address: market, abi: taskMarketAbi, fromBlock, args: { id } as never });
@@ -31,7 +30,7 @@ export async function readTimeline(client: PublicClient, market: Address, id: bi
     id, phase: "Open", items: 1, input: a.input, postedTx: posted.transactionHash,
     task: {
       requester: a.requester, fee: a.fee, modelId: Number(a.modelId), computeUnits: Number(a.computeUnits), deadline: Number(a.deadline),
-      postedAt: Number(a.postedAt), postBlock: a.postBlock, callback: a.callback, callbackGas: Number(a.callbackGas), keeper: ZERO, bond: 0n, since: 0,
+      postedAt: Number(a.postedAt), postBlock: a.postBlock, callback: a.callback, callbackGas: Number(a.callbackGas), keeper: zeroAddress, bond: 0n, since: 0,
       resultHash: `0x${"00".repeat(32)}`,
     },
   };

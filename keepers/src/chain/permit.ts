@@ -1,5 +1,5 @@
 /** EIP-2612 permits of PAR, signed off-chain and passed to the market's `...WithPermit` / `postSigned`. */
-import { parseSignature, type Address, type Hex, type PublicClient, type TypedDataDefinition, type TypedDataDomain } from "viem";
+import { parseSignature, zeroHash, type Address, type Hex, type PublicClient, type TypedDataDefinition, type TypedDataDomain } from "viem";
 import { paradigmTokenAbi } from "../abi/index.js";
 
 /** The EIP-712 types of an EIP-2612 permit. */
@@ -12,6 +12,13 @@ export const PERMIT_TYPES = {
     { name: "deadline", type: "uint256" },
   ],
 } as const;
+
+/** PAR's EIP-712 domain (ParadigmToken is `ERC20Permit("Paradigm")`), for signing without reading it from the chain. */
+export const parDomain = (chainId: number, token: Address) =>
+  ({ name: "Paradigm", version: "1", chainId, verifyingContract: token }) as const;
+
+/** The market's `Permit` argument that means "no permit" (`postSigned` skips a permit whose deadline is 0). */
+export const NO_PERMIT = { value: 0n, deadline: 0n, v: 0, r: zeroHash, s: zeroHash } as const;
 
 /** Anything that signs a permit: a local account, or a wallet client with an account. */
 export type PermitSigner = { signTypedData(args: TypedDataDefinition<typeof PERMIT_TYPES, "Permit">): Promise<Hex> };

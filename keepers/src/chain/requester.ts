@@ -3,7 +3,7 @@
  * approve), wait for the verified result, check it against the on-chain commitment, and reclaim
  * expired tasks.
  */
-import { hexToBytes, keccak256, parseEventLogs, toHex, type Address, type Hex } from "viem";
+import { hexToBytes, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import { taskMarketAbi } from "../abi/index.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
 import { fetchCommitted } from "../cache.js";
@@ -37,8 +37,6 @@ export type PostOptions = {
 
 export type Input = Uint8Array | Hex | readonly TensorLike[] | Record<string, TensorLike>;
 
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
-const ZERO32 = `0x${"00".repeat(32)}` as Hex;
 
 function wallet(c: ParadigmClients) {
   if (!c.walletClient) throw new Error("this action sends a transaction: give the SDK a key (privateKey / --keystore)");
@@ -109,9 +107,9 @@ async function postOne(c: ParadigmClients, modelId: number, items: number, input
     items,
     fee,
     deadline: now + (opts.ttl ?? 600),
-    callback: opts.callback ?? ZERO,
+    callback: opts.callback ?? zeroAddress,
     callbackGas: opts.callbackGas ?? 0,
-    ...(opts.inputURI ? { input: "0x" as Hex, inputHash: keccak256(input), inputURI: opts.inputURI } : { input: toHex(input), inputHash: ZERO32, inputURI: "" }),
+    ...(opts.inputURI ? { input: "0x" as Hex, inputHash: keccak256(input), inputURI: opts.inputURI } : { input: toHex(input), inputHash: zeroHash, inputURI: "" }),
   };
   const tx = { account: w.account, chain: w.chain };
   let hash: Hex;
@@ -146,7 +144,7 @@ export async function postTasks(c: ParadigmClients, modelId: number, inputs: Inp
   const fee = opts.fee ?? (await c.contracts.market.read.quote([modelId]))[0];
   const now = Number((await c.publicClient.getBlock()).timestamp);
   const ps = bundlesFor(model, inputs).map((bytes) => (
-    { modelId, items: 1, fee, deadline: now + (opts.ttl ?? 600), callback: opts.callback ?? ZERO, callbackGas: opts.callbackGas ?? 0, input: toHex(bytes), inputHash: ZERO32, inputURI: "" }
+    { modelId, items: 1, fee, deadline: now + (opts.ttl ?? 600), callback: opts.callback ?? zeroAddress, callbackGas: opts.callbackGas ?? 0, input: toHex(bytes), inputHash: zeroHash, inputURI: "" }
   ));
   const tx = { account: w.account, chain: w.chain };
   const total = fee * BigInt(ps.length);
@@ -261,7 +259,7 @@ export async function finalizeTasks(c: ParadigmClients, ts: TaskState[]): Promis
   const w = wallet(c);
   const policyId = Number(await c.contracts.market.read.policyModelId());
   const outputs = await Promise.all(ts.map(async (t): Promise<Hex> => {
-    if (t.task.callback === ZERO && t.task.modelId !== policyId) return "0x";
+    if (t.task.callback === zeroAddress && t.task.modelId !== policyId) return "0x";
     if (t.output && t.output !== "0x") return t.output;
     const model = await getModel(c, t.task.modelId);
     return toHex(await resultBytes({ uri: t.outputUri, resultHash: t.task.resultHash }, lotBytes(model.maxOutputBytes, t.items)));
