@@ -7,25 +7,15 @@
  * on the chain, the book drops everything and scans again from its first block (`rebuilds`
  * counts these), since a task id may now stand for another task.
  */
-import { parseEventLogs, type Address, type Block, type Hex } from "viem";
+import {
+  parseEventLogs, zeroAddress, zeroHash,
+  type Address, type Block, type ContractFunctionArgs, type Hex, type ParseEventLogsReturnType,
+} from "viem";
 import { taskCourtAbi, taskMarketAbi } from "../abi/index.js";
 import type { ParadigmClients } from "./client.js";
 
-export type Task = {
-  requester: Address;
-  fee: bigint;
-  modelId: number;
-  computeUnits: number;
-  deadline: number;
-  postedAt: number;
-  postBlock: bigint;
-  callback: Address;
-  callbackGas: number;
-  keeper: Address;
-  bond: bigint;
-  since: number;
-  resultHash: Hex;
-};
+/** The market's `Task` struct as the contract takes it (the `task` parameter of `claim`). */
+export type Task = ContractFunctionArgs<typeof taskMarketAbi, "nonpayable", "claim">[1];
 
 export type Dispute = {
   round: number;
@@ -64,9 +54,9 @@ export type TaskState = {
   postedBlock: bigint;
 };
 
-const ZERO = "0x0000000000000000000000000000000000000000" as Address;
-const ZERO32 = `0x${"00".repeat(32)}` as Hex;
-const abi = [...taskMarketAbi, ...taskCourtAbi];
+const abi = [...taskMarketAbi, ...taskCourtAbi] as const;
+/** A market or court event, decoded: a union on `eventName` whose `args` narrow with it. */
+type BookLog = ParseEventLogsReturnType<typeof abi, undefined, true>[number];
 
 export type TaskBook = {
   tasks: Map<bigint, TaskState>;
@@ -124,7 +114,9 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
       const from = book.head + 1n;
       const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
       const logs = await c.publicClient.getLogs({ address: addresses, fromBlock: from, toBlock: to });
-      for (const ev of parseEventLogs({ abi, logs, strict: false })) apply(ev as unknown as Ev, changed);
+      // Strict decoding (viem's default): the ABIs are generated from these contracts, so every
+      // log they emit decodes in full, and the types need not allow for missing arguments.
+      for (const log of parseEventLogs({ abi, logs })) apply(log, changed);
       if (opts.dropClosed) {
         for (const id of changed) {
           const phase = tasks.get(id)?.phase;
@@ -145,12 +137,12 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
     return (await c.publicClient.getBlock({ blockNumber: n })).hash === hash;
   }
 
-  type Ev = { eventName: string; args: Record<string, unknown>; blockNumber: bigint };
-  function apply(ev: Ev, changed: Set<bigint>) {
-    const a = (ev.args ?? {}) as Record<string, any>; // an event without parameters (RolesSealed) has no args
-    if (a.id === undefined) return;
-    const id = a.id as bigint;
-    if (ev.eventName === "TaskPosted") {
+  function apply(log: BookLog, changed: Set<bigint>) {
+    // An event without parameters (RolesSealed) has no args; events without a task id are not the book's.
+    const id = log.args && "id" in log.args ? log.args.id : undefined;
+    if (id === undefined) return;
+    if (log.eventName === "TaskPosted") {
+      const a = log.args;
       tasks.set(id, {
         id,
         phase: "Open",
@@ -158,11 +150,11 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
         inputHash: a.inputHash,
         inputURI: a.inputURI,
         items: 1,
-        postedBlock: ev.blockNumber,
+        postedBlock: log.blockNumber,
         task: {
-          requester: a.requester, fee: a.fee, modelId: Number(a.modelId), computeUnits: Number(a.computeUnits),
-          deadline: Number(a.deadline), postedAt: Number(a.postedAt), postBlock: a.postBlock, callback: a.callback,
-          callbackGas: Number(a.callbackGas), keeper: ZERO, bond: 0n, since: 0, resultHash: ZERO32,
+          requester: a.requester, fee: a.fee, modelId: a.modelId, computeUnits: a.computeUnits,
+          deadline: a.deadline, postedAt: a.postedAt, postBlock: a.postBlock, callback: a.callback,
+          callbackGas: a.callbackGas, keeper: zeroAddress, bond: 0n, since: 0, resultHash: zeroHash,
         },
       });
       changed.add(id);
@@ -170,58 +162,66 @@ export function createTaskBook(c: ParadigmClients, opts: { fromBlock?: bigint; c
     }
     const t = tasks.get(id);
     if (!t) return;
-    changed.add(id);
-    switch (ev.eventName) {
+    changed.add(id); // any event about a known task marks it changed, including those not handled below
+    switch (log.eventName) {
       case "LotPosted":
-        t.items = Number(a.items);
+        t.items = log.args.items;
         break;
       case "TaskClaimed":
-        Object.assign(t.task, { keeper: a.keeper, bond: a.bond, since: Number(a.since) });
+        Object.assign(t.task, { keeper: log.args.keeper, bond: log.args.bond, since: log.args.since });
         t.phase = "Claimed";
         break;
-      case "ResultSubmitted":
-        Object.assign(t.task, { since: Number(a.since), resultHash: a.resultHash });
+      case "ResultSubmitted": {
+        const a = log.args;
+        Object.assign(t.task, { since: a.since, resultHash: a.resultHash });
         t.output = a.output;
         t.outputUri = a.uri;
         t.phase = "Submitted";
         break;
-      case "TaskChallenged":
+      }
+      case "TaskChallenged": {
+        const a = log.args;
         t.challenge = { challenger: a.challenger, resultHash: a.resultHash, output: a.output, uri: a.uri, bond: a.bond };
         t.phase = "Challenged";
         break;
-      case "RivalJoined":
+      }
+      case "RivalJoined": {
+        const a = log.args;
         t.rival = { rival: a.rival, resultHash: a.resultHash, output: a.output, uri: a.uri, bond: a.bond };
         break;
+      }
       case "DisputeOpened":
-        t.dispute = { round: 0, jurors: [], commitEnd: 0, revealEnd: 0, seedBlock: a.seedBlock, committed: new Set(), revealed: new Map() };
+        t.dispute = { round: 0, jurors: [], commitEnd: 0, revealEnd: 0, seedBlock: log.args.seedBlock, committed: new Set(), revealed: new Map() };
         break;
       case "JuryReseeded":
-        if (t.dispute) t.dispute.seedBlock = a.seedBlock;
+        if (t.dispute) t.dispute.seedBlock = log.args.seedBlock;
         break;
-      case "JuryDrawn":
+      case "JuryDrawn": {
+        const a = log.args;
         t.dispute = {
-          seedBlock: t.dispute?.seedBlock ?? 0n, round: Number(a.round), jurors: [...a.jurors],
-          commitEnd: Number(a.commitEnd), revealEnd: Number(a.revealEnd), committed: new Set(), revealed: new Map(),
+          seedBlock: t.dispute?.seedBlock ?? 0n, round: a.round, jurors: [...a.jurors],
+          commitEnd: a.commitEnd, revealEnd: a.revealEnd, committed: new Set(), revealed: new Map(),
         };
         break;
+      }
       case "VoteCommitted":
-        t.dispute?.committed.add((a.juror as string).toLowerCase());
+        t.dispute?.committed.add(log.args.juror.toLowerCase());
         break;
       case "VoteRevealed":
-        t.dispute?.revealed.set((a.juror as string).toLowerCase(), Number(a.vote));
+        t.dispute?.revealed.set(log.args.juror.toLowerCase(), log.args.vote);
         break;
       case "DisputeEscalated":
         if (t.dispute) {
           t.dispute.jurors = [];
-          t.dispute.toArbiter = a.toArbiter;
+          t.dispute.toArbiter = log.args.toArbiter;
         }
         break;
       case "DisputeResolved":
-        if (t.dispute) t.dispute.outcome = Number(a.outcome);
+        if (t.dispute) t.dispute.outcome = log.args.outcome;
         break;
       case "TaskFinalized":
         t.phase = "Finalized";
-        t.final = { keeper: a.keeper, resultHash: a.resultHash };
+        t.final = { keeper: log.args.keeper, resultHash: log.args.resultHash };
         break;
       case "TaskExpired":
         t.phase = "Expired";
