@@ -22,11 +22,16 @@ export function corrupt(canonical: Uint8Array): Uint8Array {
   return out;
 }
 
-/** A lazy copier's tamper: each output is the previous task's (the first one has none to copy and is honest). */
+/**
+ * A lazy copier's tamper: each output is the previous task's; the first one, with nothing to copy,
+ * is zeros of the right length. So the copier lies from its first task on, however few tasks the
+ * draws give it (with an honest first output, a copier drawn for one or two tasks of the same
+ * input never lied, and the soak could not tell it from an honest keeper).
+ */
 export function copyPrevious(): (canonical: Uint8Array) => Uint8Array {
   let previous: Uint8Array | undefined;
   return (canonical) => {
-    const out = previous ?? canonical;
+    const out = previous ?? new Uint8Array(canonical.length);
     previous = canonical;
     return out;
   };
