@@ -8,6 +8,7 @@ import {IPolicyFunctionsOracle} from "../interfaces/IPolicyFunctionsOracle.sol";
 import {IPolicyMetrics} from "../interfaces/IPolicyMetrics.sol";
 import {Bounds} from "../libraries/Bounds.sol";
 import {FunctionsCBOR} from "../libraries/FunctionsCBOR.sol";
+import {TaskLib} from "../libraries/TaskLib.sol";
 
 /// @title PolicyFunctionsOracle
 /// @notice The emission policy evaluated by Chainlink Functions: the DON runs the pinned
@@ -20,10 +21,6 @@ import {FunctionsCBOR} from "../libraries/FunctionsCBOR.sol";
 contract PolicyFunctionsOracle is IPolicyFunctionsOracle, AccessControl {
     /// @notice The Functions request encoding version.
     uint16 public constant REQUEST_DATA_VERSION = 1;
-    /// @notice The declared output ranges (keepers/src/policy-io.ts POLICY_OUTPUT), inclusive.
-    int256 public constant MIN_MULTIPLIER_BPS = 5_000;
-    int256 public constant MAX_MULTIPLIER_BPS = 15_000;
-    int256 public constant MAX_MIN_FEE_PER_CU = 1_000_000;
     /// @notice Callback gas bounds: enough to decode and propose, at most what routers allow.
     uint256 public constant MIN_CALLBACK_GAS = 100_000;
     uint256 public constant MAX_CALLBACK_GAS = 2_500_000;
@@ -167,8 +164,8 @@ contract PolicyFunctionsOracle is IPolicyFunctionsOracle, AccessControl {
         if (response.length != 64) return _reject(requestId, forEpoch, Rejection.Malformed, response);
         (int256 multiplier, int256 fee) = abi.decode(response, (int256, int256));
         if (
-            multiplier < MIN_MULTIPLIER_BPS || multiplier > MAX_MULTIPLIER_BPS || fee < 0
-                || fee > MAX_MIN_FEE_PER_CU
+            multiplier < int256(TaskLib.POLICY_MIN_MULTIPLIER_BPS) || multiplier > int256(TaskLib.POLICY_MAX_MULTIPLIER_BPS)
+                || fee < 0 || fee > int256(TaskLib.POLICY_MAX_FEE_PER_CU)
         ) return _reject(requestId, forEpoch, Rejection.OutOfRange, response);
         // In range, so both casts are exact.
         uint32 multiplierBps = uint32(uint256(multiplier));
