@@ -1,10 +1,12 @@
 import { createRequire } from "node:module";
-import type { HardhatUserConfig } from "hardhat/config";
+import { configVariable, type HardhatUserConfig } from "hardhat/config";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
 
 const require = createRequire(import.meta.url);
 
@@ -39,8 +41,29 @@ const profile = {
   },
 };
 
+/**
+ * The real L2s Paradigm deploys to (docs/deploy.md), each with the production profile
+ * (deploy/profiles.ts). The RPC URL and the deployer's key are configuration variables, kept
+ * encrypted in Hardhat's keystore (`npx hardhat keystore set PARADIGM_DEPLOYER_KEY`) and read only
+ * when a command uses that network.
+ */
+const L2S = {
+  base: ["BASE_RPC_URL", "op"],
+  baseSepolia: ["BASE_SEPOLIA_RPC_URL", "op"],
+  optimism: ["OPTIMISM_RPC_URL", "op"],
+  optimismSepolia: ["OPTIMISM_SEPOLIA_RPC_URL", "op"],
+  arbitrum: ["ARBITRUM_RPC_URL", "generic"],
+  arbitrumSepolia: ["ARBITRUM_SEPOLIA_RPC_URL", "generic"],
+} as const;
+const l2Networks = Object.fromEntries(
+  Object.entries(L2S).map(([name, [url, chainType]]) => [
+    name,
+    { type: "http", chainType, url: configVariable(url), accounts: [configVariable("PARADIGM_DEPLOYER_KEY")] } as const,
+  ]),
+);
+
 const config: HardhatUserConfig = {
-  plugins: [hardhatViem, hardhatViemAssertions, hardhatMocha, hardhatNetworkHelpers, hardhatIgnitionViem],
+  plugins: [hardhatViem, hardhatViemAssertions, hardhatMocha, hardhatNetworkHelpers, hardhatIgnitionViem, hardhatKeystore, hardhatVerify],
   solidity: {
     profiles: {
       default: profile,
@@ -82,7 +105,10 @@ const config: HardhatUserConfig = {
     },
     /** The devnet's RPC, on PARADIGM_RPC_PORT (default 8545), for deploy/deploy.ts. */
     localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${process.env.PARADIGM_RPC_PORT ?? 8545}` },
+    ...l2Networks,
   },
+  /** Sources are verified on Etherscan (one key for every chain it serves), Blockscout and Sourcify. */
+  verify: { etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") } },
 };
 
 export default config;

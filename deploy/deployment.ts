@@ -7,13 +7,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NetworkConnection } from "hardhat/types/network";
+import type { AddressBook } from "../keepers/src/chain/addresses.js";
 import { paradigmModule, type ParadigmModuleOptions } from "./modules/Paradigm.js";
-
-export type AddressBook = {
-  chainId: number;
-  deployBlock: number;
-  contracts: Record<string, `0x${string}`>;
-};
 
 /** Ignition future names → contract names in the address book. */
 const CONTRACT_NAMES = {
@@ -33,14 +28,16 @@ const CONTRACT_NAMES = {
 export const deploymentsDir = fileURLToPath(new URL("./deployments/", import.meta.url));
 
 /**
- * Deploys the whole protocol on `connection` and returns its address book. `confirmations` is how
- * many blocks Ignition waits for after each step on a chain that does not automine (default 5).
+ * Deploys the whole protocol on `connection` with the module `paradigmModule(options)`: the one
+ * path for a real L2, the devnet and the tests (deploy/profiles.ts). Returns its address book and
+ * Ignition's contract instances. `confirmations` is how many blocks Ignition waits for after each
+ * step on a chain that does not automine (default 5).
  */
 export async function deployParadigm(
   connection: NetworkConnection,
   options: ParadigmModuleOptions & { parameters?: Record<string, unknown> } = {},
   confirmations?: number,
-): Promise<AddressBook> {
+) {
   const publicClient = await connection.viem.getPublicClient();
   const deployBlock = Number(await publicClient.getBlockNumber()) + 1;
   const deployed = await connection.ignition.deploy(paradigmModule(options), {
@@ -51,8 +48,9 @@ export async function deployParadigm(
   const futures = deployed as Record<string, { address: `0x${string}` } | undefined>;
   const contracts = Object.fromEntries(
     Object.entries(CONTRACT_NAMES).flatMap(([key, name]) => (futures[key] ? [[name, futures[key].address]] : [])),
-  );
-  return { chainId: await publicClient.getChainId(), deployBlock, contracts };
+  ) as AddressBook["contracts"];
+  const book: AddressBook = { chainId: await publicClient.getChainId(), deployBlock, contracts };
+  return { book, deployed };
 }
 
 export function writeAddressBook(book: AddressBook, dir = deploymentsDir): string {

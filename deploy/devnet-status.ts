@@ -1,6 +1,6 @@
 /** What the devnet prints every few seconds, read from the chain alone. */
 import type { Address, PublicClient } from "viem";
-import { emissionPoolAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
+import { emissionPoolAbi, taskMarketAbi } from "../keepers/src/abi.js";
 import type { AddressBook } from "../keepers/src/chain/addresses.js";
 
 export type KeeperSummary = { tasks: number; earned: bigint };

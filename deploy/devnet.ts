@@ -167,7 +167,6 @@ async function setUp(): Promise<Accounts> {
   // Ignition's journal of an earlier chain 31337 would make it skip the deployment on this one.
   rmSync(path.join(root, "deploy/deployments/chain-31337"), { recursive: true, force: true });
   const deployed = await run("npx", ["hardhat", "run", "--no-compile", "--network", "localhost", "deploy/deploy.ts"], {
-    PARADIGM_PROFILE: "devnet",
     PARADIGM_CANARY: canary,
     PARADIGM_RPC_PORT: String(port),
     PAR_DEPLOYMENTS: deployments,

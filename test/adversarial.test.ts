@@ -79,8 +79,8 @@ describe("adversarial soak: liars, a copier, a griefer, colluding jurors and no-
     assert.ok(e.ratio > 1, `honest over adversary ${e.ratio}`);
   });
 
-  it("every task settles without the test's help: statusOf is None for every task", () => {
-    assert.equal(few([...run.rescued]), "none", "tasks the test had to close itself");
+  it("every task settles without the test's help, but for governance's arbitration of disputes two juries left undecided: statusOf is None for every task", () => {
+    assert.equal(few([...run.rescued].map(([id, phase]) => `${id} ${phase}`)), "none", "tasks the test had to close itself");
     assert.equal(few(run.unclosed), "none");
   });
 });

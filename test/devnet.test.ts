@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createPublicClient, http, type Abi, type Hex } from "viem";
-import { attestorAbi, keeperRegistryAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
+import { attestorAbi, keeperRegistryAbi, taskMarketAbi } from "../keepers/src/abi.js";
 import { freePort } from "./helpers/ports.js";
 import { policyForward, type PolicyWeights } from "../keepers/policy/model/forward.js";
 

@@ -13,7 +13,6 @@ import { BURN, deployMarket, param, POLICY_ROLE, type MarketFixture } from "./he
 const EPOCH = 3_600n; // the fixture's epoch length
 const OUTPUT = "0x0a00000000000000" as Hex;
 const WRONG = "0x0b00000000000000" as Hex;
-const VESTER_ROLE = keccak256(toHex("VESTER_ROLE"));
 const GRANT = { units: 1_000_000n, backing: 10n ** 20n }; // a genesis grant to requesters (paid work, uncapped by backing)
 
 const SCENARIO = {
@@ -47,8 +46,7 @@ describe("policy simulator", () => {
     const f = await deployMarket(undefined, { emissionMinter: true });
     const { pool, market, keepers, court, admin, networkHelpers } = f;
     await pool.write.setParameter([param("genesisVesting"), BigInt(7 * 86_400)]);
-    await keepers.write.grantRole([VESTER_ROLE, pool.address]);
-    await pool.write.setKeepers([keepers.address]); // claims of registered keepers vest into their stake
+    // deployment has granted the pool VESTER_ROLE and set its keepers: claims of registered keepers vest into their stake
     await market.write.setParameter([param("zeroFeePeriod"), EPOCH]);
     await pool.write.grantRole([POLICY_ROLE, admin.account.address]);
     await pool.write.grantRole([keccak256(toHex("MARKET_ROLE")), admin.account.address]);

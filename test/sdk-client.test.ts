@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { network } from "hardhat";
 import { createWalletClient, getContract, http, keccak256, toHex, zeroAddress, zeroHash, type Hex } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
-import { paradigmTokenAbi, taskMarketAbi } from "../keepers/src/abi/index.js";
+import { paradigmTokenAbi, taskMarketAbi } from "../keepers/src/abi.js";
 import { chainFor, withHeadroom } from "../keepers/src/chain/client.js";
 import { expireTasks, finalizeTasks, postTask } from "../keepers/src/chain/requester.js";
 import { createTaskBook } from "../keepers/src/chain/taskbook.js";

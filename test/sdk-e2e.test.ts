@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Worker } from "node:worker_threads";
 import { decodeFunctionData, keccak256, parseEventLogs, parseTransaction, toHex, type Hex } from "viem";
-import { taskMarketAbi } from "../keepers/src/abi/taskMarket.js";
+import { taskMarketAbi } from "../keepers/src/abi.js";
 import { createTaskBook, paradigmFrom, postTask, postTasks, waitForResult } from "../keepers/src/index.js";
 import { createKeystore } from "../keepers/src/keystore.js";
 import { decodeCanonical } from "../keepers/src/canonical.js";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { encodeErrorResult, getAddress, stringToHex, type Hex } from "viem";
-import * as abis from "../keepers/src/abi/index.js";
+import * as abis from "../keepers/src/abi.js";
 import { createTaskBook } from "../keepers/src/chain/taskbook.js";
 import { ERROR_SENTENCES, type AbiError, explain, explainRevert, paradigmErrorsAbi, parsePar, paradigmFrom } from "../keepers/src/index.js";
 import { param } from "./helpers/market.js";

@@ -15,7 +15,7 @@ import onnxPkg from "onnx-proto";
 import { keccak256, parseEther, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { deployParadigm } from "../deploy/deployment.js";
-import { DEVNET } from "../deploy/parameters.js";
+import { DEVNET } from "../deploy/profiles.js";
 import { LUMA_INPUTS, LUMA_OUTPUTS } from "../keepers/examples/luma.js";
 import type { AddressBook } from "../keepers/src/chain/addresses.js";
 import { createKeystore, getModel, loadKeystore, MODELS, modelFromFile, modelServers, paradigmFrom, readOnnxSignature, sha256, specStruct, startKeeper } from "../keepers/src/index.js";
@@ -68,14 +68,13 @@ describe("bring your own model: register an .onnx file, approve it, serve it (do
 
   before(async () => {
     conn = await network.create();
-    const deployed = await deployParadigm(conn, {
+    ({ book } = await deployParadigm(conn, {
       ...DEVNET,
       // the unbonding period stays below the timelock's delay (the registry refuses it otherwise)
       parameters: { ...DEVNET.parameters, timelockDelay: TIMELOCK_DELAY, unbondingPeriod: TIMELOCK_DELAY - 1n },
       genesisModels: [specStruct(MODELS.mlp)],
       attestation: false, // no canary service here to benchmark its keepers
-    });
-    book = deployed as unknown as AddressBook;
+    }));
     const served = await serveRpc(conn);
     url = served.url;
     close = () => served.server.close();

@@ -8,7 +8,7 @@ import { describe, it } from "mocha";
 import { keccak256, stringToHex, type Hex } from "viem";
 import { challengeCommitment } from "../keepers/src/chain/challenge.js";
 import { Outcome } from "../keepers/src/chain/turns.js";
-import { SAFE_WINDOWS } from "../deploy/parameters.js";
+import { SAFE_WINDOWS } from "../deploy/profiles.js";
 import { deployMarket, PAR, type MarketFixture } from "./helpers/market.js";
 
 const TRUTH = "0x0a00000000000000f4ffffffffffffff" as Hex;

@@ -3,7 +3,8 @@ import { describe, it } from "mocha";
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, stringToHex, toHex, zeroHash, type Abi, type Address, type Hex } from "viem";
 import { deployParadigm } from "../deploy/deployment.js";
-import { DEVNET } from "../deploy/parameters.js";
+import type { AddressBook } from "../keepers/src/chain/addresses.js";
+import { DEVNET } from "../deploy/profiles.js";
 
 const PAR = 10n ** 8n;
 const MARKET_ROLE = keccak256(toHex("MARKET_ROLE"));
@@ -20,7 +21,7 @@ async function deployed() {
   const connection = await network.create();
   const { viem, networkHelpers } = connection;
   const [deployer, attacker, victim, voter] = await viem.getWalletClients();
-  const c = (await deployParadigm(connection, DEVNET)).contracts;
+  const c = (await deployParadigm(connection, DEVNET)).book.contracts as Required<AddressBook["contracts"]>;
   const token = await viem.getContractAt("ParadigmToken", c.ParadigmToken);
   const timelock = await viem.getContractAt("ParadigmTimelock", c.ParadigmTimelock);
   const guardian = await viem.getContractAt("GenesisGuardian", c.GenesisGuardian);
@@ -194,7 +195,7 @@ describe("Security: governance", () => {
       assert.equal((await timelock.read.keepers()).toLowerCase(), keepers.address.toLowerCase());
       assert.ok((await keepers.read.unbondingPeriod()) < (await timelock.read.getMinDelay()), "devnet");
       const connection = await network.create();
-      const c = (await deployParadigm(connection)).contracts;
+      const c = (await deployParadigm(connection)).book.contracts as Required<AddressBook["contracts"]>;
       const production = {
         keepers: await connection.viem.getContractAt("KeeperRegistry", c.KeeperRegistry),
         timelock: await connection.viem.getContractAt("ParadigmTimelock", c.ParadigmTimelock),

@@ -42,6 +42,15 @@ export type ParadigmModuleOptions = {
    * `pinSource(0)` the oracle's. Absent: the keeper network is the only oracle.
    */
   functions?: { router: Address; donId: Hex; subscriptionId: bigint; callbackGasLimit: number };
+  /**
+   * Tests only (deploy/profiles.ts, TEST): the deployer stands in for the timelock. It governs
+   * every contract and keeps its admin roles (nothing is sealed or renounced), so a test can set
+   * parameters, grant roles and arbitrate; no timelock, Governor or guardian is deployed.
+   * `minter: "deployer"` makes it PAR's minter too, so tests can mint; "pool": the emission pool
+   * is, as in production. `policyTasks: false` leaves the pool without a market, so closing an
+   * epoch posts no policy task (a bare market, for the gas bench's comparison).
+   */
+  test?: { minter: "deployer" | "pool"; policyTasks?: boolean };
 };
 
 const role = (name: string) => keccak256(toHex(name));
@@ -62,6 +71,7 @@ export function paradigmModule({
   pool: poolParameters = {},
   attestation = true,
   functions,
+  test,
 }: ParadigmModuleOptions = {}) {
   return buildModule("Paradigm", (m) => {
     const deployer = m.getAccount(0);
@@ -69,29 +79,30 @@ export function paradigmModule({
 
     // The timelock's delay stays above the registry's unbonding period, so stakers can always
     // unbond and withdraw before a scheduled operation executes (both contracts enforce it).
-    const timelock = m.contract("ParadigmTimelock", [p("timelockDelay", 8n * 86_400n), [], [zeroAddress], deployer]);
-    const token = m.contract("ParadigmToken", [timelock]);
-    const guardian = m.contract("GenesisGuardian", [
+    const timelock = test ? undefined : m.contract("ParadigmTimelock", [p("timelockDelay", 8n * 86_400n), [], [zeroAddress], deployer]);
+    const governance = timelock ?? deployer;
+    const token = m.contract("ParadigmToken", [governance]);
+    const guardian = timelock && m.contract("GenesisGuardian", [
       timelock,
       token,
       p("guardian", deployer as unknown as string),
       p("guardianThreshold", 80_000_000n * 10n ** 8n),
     ]);
 
-    const pool = m.contract("EmissionPool", [token, timelock, p("epochLength", 86_400n)]);
-    const setMinter = m.call(token, "setMinter", [pool]);
+    const pool = m.contract("EmissionPool", [token, governance, p("epochLength", 86_400n)]);
+    const setMinter = m.call(token, "setMinter", [test?.minter === "deployer" ? deployer : pool]);
 
-    const models = m.contract("ModelRegistry", [timelock]);
+    const models = m.contract("ModelRegistry", [governance]);
     const keepers = m.contract("KeeperRegistry", [
       token,
-      timelock,
+      governance,
       p("minStake", 0n),
       p("unbondingPeriod", 7n * 86_400n),
       p("maxCommissionBps", 2_000n),
       p("commissionDelay", 7n * 86_400n),
     ]);
     // Quorum is a fraction of the votable supply: staked PAR (the registry's own, uncast votes) is left out.
-    const governor = m.contract("ParadigmGovernor", [
+    const governor = timelock && m.contract("ParadigmGovernor", [
       token,
       timelock,
       p("votingDelay", 86_400),
@@ -101,14 +112,14 @@ export function paradigmModule({
       keepers,
     ]);
     const extension = m.contract("TaskMarketExtension", [token, models, keepers, pool]);
-    const market = m.contract("TaskMarket", [token, models, keepers, pool, timelock, extension]);
+    const market = m.contract("TaskMarket", [token, models, keepers, pool, governance, extension]);
     // TaskMarket forwards its cold functions (setCourt, setParameter, ...) to an extension: call
     // them through the full ITaskMarket ABI at the market's address.
     const marketApi = m.contractAt("ITaskMarket", market, { id: "TaskMarketApi" });
-    const court = m.contract("TaskCourt", [token, keepers, pool, market, timelock]);
+    const court = m.contract("TaskCourt", [token, keepers, pool, market, governance]);
     const functionsOracle = functions
       ? m.contract("PolicyFunctionsOracle", [
-          timelock, functions.router, pool, market, functions.donId, functions.subscriptionId, functions.callbackGasLimit,
+          governance, functions.router, pool, market, functions.donId, functions.subscriptionId, functions.callbackGasLimit,
         ])
       : undefined;
 
@@ -129,21 +140,30 @@ export function paradigmModule({
     ];
     const wiring: Future[] = [
       setMinter,
-      m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), governor], { id: "proposer_governor" }),
-      m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), governor], { id: "canceller_governor" }),
-      m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), guardian], { id: "proposer_guardian" }),
-      m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), guardian], { id: "canceller_guardian" }),
       ...poolRoles,
       ...keepersRoles,
-      m.call(pool, "sealRoles", [], { id: "pool_seal", after: poolRoles }),
-      m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
-      m.call(court, "sealRoles", [], { id: "court_seal" }), // ARBITER_ROLE: the timelock, from the constructor
       m.call(pool, "setKeepers", [keepers]),
-      m.call(pool, "setMarket", [market]), // each closeEpoch has the market post the policy task
-      m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
       m.call(marketApi, "setCourt", [court]),
     ];
-    const attestor = attestation ? m.contract("Attestor", [keepers, court, timelock]) : undefined;
+    // each closeEpoch has the market post the policy task
+    if (test?.policyTasks !== false) wiring.push(m.call(pool, "setMarket", [market]));
+    if (timelock && governor && guardian) {
+      wiring.push(
+        m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), governor], { id: "proposer_governor" }),
+        m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), governor], { id: "canceller_governor" }),
+        m.call(timelock, "grantRole", [role("PROPOSER_ROLE"), guardian], { id: "proposer_guardian" }),
+        m.call(timelock, "grantRole", [role("CANCELLER_ROLE"), guardian], { id: "canceller_guardian" }),
+        m.call(timelock, "setKeepers", [keepers], { id: "timelock_keepers" }),
+      );
+    }
+    if (!test) {
+      wiring.push(
+        m.call(pool, "sealRoles", [], { id: "pool_seal", after: poolRoles }),
+        m.call(keepers, "sealRoles", [], { id: "keepers_seal", after: keepersRoles }),
+        m.call(court, "sealRoles", [], { id: "court_seal" }), // ARBITER_ROLE: the timelock, from the constructor
+      );
+    }
+    const attestor = attestation ? m.contract("Attestor", [keepers, court, governance]) : undefined;
     if (attestor) {
       const canaryRole = m.call(attestor, "grantRole", [role("CANARY_ROLE"), p("canary", deployer as unknown as string)], { id: "attestor_canary" });
       wiring.push(canaryRole, m.call(keepers, "setAttestor", [attestor], { id: "keepers_attestor" }));
@@ -163,13 +183,16 @@ export function paradigmModule({
       wiring.push(m.call(models, "approve", [id], { id: `approve_model_${i}` }));
     });
 
-    const admins = { timelock, pool, models, keepers, market, court, ...(attestor && { attestor }) };
-    for (const [name, contract] of Object.entries(admins)) {
-      m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `renounce_${name}`, after: wiring });
+    if (timelock) {
+      const admins = { timelock, pool, models, keepers, market, court, ...(attestor && { attestor }) };
+      for (const [name, contract] of Object.entries(admins)) {
+        m.call(contract, "renounceRole", [DEFAULT_ADMIN_ROLE, deployer], { id: `renounce_${name}`, after: wiring });
+      }
     }
 
     return {
-      token, timelock, governor, guardian, pool, models, keepers, market, court,
+      token, pool, models, keepers, market, marketApi, court,
+      ...(timelock && { timelock, governor: governor!, guardian: guardian! }),
       ...(attestor && { attestor }), ...(functionsOracle && { functionsOracle }),
     };
   });

@@ -11,7 +11,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createWalletClient, http, keccak256, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { paradigmGovernorAbi } from "../../keepers/src/abi/index.js";
+import { paradigmGovernorAbi } from "../../keepers/src/abi.js";
 import { startKeeper, type Keeper } from "../../keepers/src/keeper/index.js";
 import { createLogger } from "../../keepers/src/telemetry.js";
 import { fundedKey, liveChain, stakedKeeper, type Connection, type SdkChain } from "../../test/helpers/sdk-chain.js";

@@ -1,5 +1,5 @@
 /**
- * Canonical outputs and the result commitment (INTERFACES.md "Canonical forms"):
+ * Canonical outputs and the result commitment (docs/keeper.md, "Canonical forms"):
  * outputs in declared order, every element an int64 LE; float32 elements quantised
  * q = roundHalfEven(x * 10^outputDecimals), integers copied exactly; a non-finite float or a
  * quantised value outside int64 makes the output invalid. resultHash = keccak256(bytes).

@@ -1,5 +1,5 @@
 /**
- * Tensors and the on-chain input "tensor bundle" (docs/keeper.md, INTERFACES.md):
+ * Tensors and the on-chain input "tensor bundle" (docs/keeper.md, "Canonical forms"):
  *   uint8 count, then for each model input in declared order:
  *   uint8 rank, rank × uint32 LE dims, the data little-endian in the input's dtype.
  * Dtypes come from the model's signature, never from the bundle.

@@ -1,5 +1,7 @@
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
+import { deployParadigm } from "../../deploy/deployment.js";
+import { TEST } from "../../deploy/profiles.js";
 import { isAddressEqual, keccak256, parseEventLogs, stringToHex, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import type { Task } from "../../keepers/src/chain/taskbook.js";
 import { challengeCommitment } from "../../keepers/src/chain/challenge.js";
@@ -32,17 +34,48 @@ export type ModelSpec = ReturnType<typeof modelSpec>;
 /** The default test models: 1 with 100 CU, 2 = the policy model. */
 const TEST_MODELS = [modelSpec(100, keccak256(toHex("model-1"))), modelSpec(10, keccak256(toHex("policy")))];
 
+type MarketOptions = { models?: readonly ModelSpec[]; emissionMinter?: boolean; policyTasks?: boolean };
+
+/** The module's options for `opts`: the TEST profile, and the pool as minter where `emissionMinter`. */
+const profileOf = (opts: MarketOptions) => ({
+  ...TEST,
+  genesisModels: (opts.models ?? TEST_MODELS).map((m) => ({ ...m })),
+  test: { minter: opts.emissionMinter ? ("pool" as const) : ("deployer" as const), policyTasks: opts.policyTasks },
+  // as in production the pool mints; its emission is paid out at once rather than vested
+  pool: opts.emissionMinter ? { genesisVesting: 0 } : ({} as Record<string, number>),
+});
+
+const deploy = (connection: NetworkConnection, opts: MarketOptions) => deployParadigm(connection, profileOf(opts));
+
+/** One chain per set of options, each with its deployment as a fixture (`loadFixture`). */
+const fixtures = new Map<string, { connection: NetworkConnection; deployment: () => ReturnType<typeof deploy> }>();
+
+/**
+ * The deployment for `opts` on a chain of its own, as it stood right after deployment: deployed
+ * once through the module (deploy/modules/Paradigm.ts, TEST profile), then restored from a
+ * snapshot (`loadFixture`). A later call with the same options reverts the chain under the
+ * earlier one, so a test holds one market per set of options at a time.
+ */
+async function fixture(opts: MarketOptions) {
+  const key = JSON.stringify(opts, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  let entry = fixtures.get(key);
+  if (!entry) {
+    const connection = await network.create();
+    entry = { connection, deployment: () => deploy(connection, opts) };
+    fixtures.set(key, entry);
+  }
+  return { connection: entry.connection, ...(await entry.connection.networkHelpers.loadFixture(entry.deployment)) };
+}
+
 /**
  * Token, ModelRegistry (`models` approved as ids 1, 2, …; default TEST_MODELS), KeeperRegistry,
- * EmissionPool, TaskMarket (+ extension) and TaskCourt on a fresh chain, wired as deployment does.
- * `admin` stands in for the timelock and mints PAR as a test minter, unless `emissionMinter`: then,
- * as in production, the emission pool is the only minter (`mint` refuses) and claims are paid out.
+ * EmissionPool, TaskMarket (+ extension) and TaskCourt, deployed by the module with the TEST
+ * profile: `admin`, the deployer, stands in for the timelock and mints PAR as a test minter,
+ * unless `emissionMinter`: then, as in production, the emission pool is the only minter (`mint`
+ * refuses) and claims are paid out. On `given`, a fresh deployment; otherwise the fixture's.
  */
-export async function deployMarket(
-  given?: NetworkConnection,
-  opts: { models?: readonly ModelSpec[]; emissionMinter?: boolean; policyTasks?: boolean } = {},
-) {
-  const connection = given ?? (await network.create());
+export async function deployMarket(given?: NetworkConnection, opts: MarketOptions = {}) {
+  const { connection, deployed } = given ? { connection: given, ...(await deploy(given, opts)) } : await fixture(opts);
   const emissionMinter = opts.emissionMinter ?? false;
   const { viem, networkHelpers } = connection;
   const wallets = await viem.getWalletClients();
@@ -50,34 +83,8 @@ export async function deployMarket(
   const keeperWallets = rest.slice(0, 14);
   const stranger = rest[14];
   const publicClient = await viem.getPublicClient();
-  const token = await viem.deployContract("ParadigmToken", [admin.account.address]);
-  if (!emissionMinter) await token.write.setMinter([admin.account.address]);
-  const models = await viem.deployContract("ModelRegistry", [admin.account.address]);
-  for (const [i, spec] of (opts.models ?? TEST_MODELS).entries()) {
-    await models.write.propose([spec]);
-    await models.write.approve([i + 1]);
-  }
-  const keepers = await viem.deployContract("KeeperRegistry", [token.address, admin.account.address, 0n, 3600n, 2000n, 3600n]);
-  const pool = await viem.deployContract("EmissionPool", [token.address, admin.account.address, 3600n]);
-  if (emissionMinter) {
-    await token.write.setMinter([pool.address]);
-    await pool.write.setParameter([param("genesisVesting"), 0n]);
-  }
-  const extension = await viem.deployContract("TaskMarketExtension", [token.address, models.address, keepers.address, pool.address]);
-  const impl = await viem.deployContract("TaskMarket", [
-    token.address, models.address, keepers.address, pool.address, admin.account.address, extension.address,
-  ]);
-  const market = await viem.getContractAt("ITaskMarket", impl.address);
-  const court = await viem.deployContract("TaskCourt", [
-    token.address, keepers.address, pool.address, market.address, admin.account.address,
-  ]);
-  await market.write.setCourt([court.address]);
-  for (const who of [market.address, court.address]) {
-    await keepers.write.grantRole([MARKET_ROLE, who]);
-    await pool.write.grantRole([MARKET_ROLE, who]);
-  }
-  await pool.write.grantRole([POLICY_ROLE, market.address]);
-  if (opts.policyTasks ?? true) await pool.write.setMarket([market.address]); // as deployment: closeEpoch posts policy tasks
+  const { token, models, keepers, pool, court } = deployed;
+  const [market, impl] = [deployed.marketApi, deployed.market];
 
   const book = new Map<bigint, Task>();
   /** The last transaction `track` saw. */

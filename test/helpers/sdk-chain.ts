@@ -16,45 +16,23 @@ import type { AddressBook } from "../../keepers/src/chain/addresses.js";
 import { connect, type ParadigmClients } from "../../keepers/src/chain/client.js";
 import { specStruct } from "../../keepers/src/chain/models.js";
 import { MODELS } from "../../keepers/src/models.js";
-import { SAFE_WINDOWS } from "../../deploy/parameters.js";
-import { deployMarket, param } from "./market.js";
+import { deployParadigm } from "../../deploy/deployment.js";
+import { KEEPER_TEST } from "../../deploy/profiles.js";
 
 export type Connection = NetworkConnection;
-
-/** Devnet-like parameters: a full round trip takes seconds. */
-export const PARAMS = {
-  market: { assignWindow: 2n, claimTimeout: 10n, challengeWindow: BigInt(SAFE_WINDOWS.challengeWindow), challengeBond: 10n ** 6n },
-  court: { commitPeriod: BigInt(SAFE_WINDOWS.commitPeriod), revealPeriod: BigInt(SAFE_WINDOWS.revealPeriod), jurySize: 1n },
-  keepers: { unbondingPeriod: 60n, commissionDelay: 60n },
-};
 
 /** The SDK catalog's models, approved in this order (ids 1, 2, 3). */
 const SDK_MODELS = ["mlp", "mixed", "silero"] as const;
 
-type Governed = { write: { setParameter(args: readonly [Hex, bigint]): Promise<Hex> } };
-
 /**
- * The protocol as `deployMarket` wires it, with the SDK catalog's models, devnet parameters and
- * the address book the SDK reads.
+ * The protocol as the module deploys it (deploy/modules/Paradigm.ts, KEEPER_TEST profile: the
+ * test account governs and mints), with the SDK catalog's models and the address book the SDK
+ * reads.
  */
 export async function deploySdkChain(conn: Connection) {
-  const publicClient = await conn.viem.getPublicClient();
-  const deployBlock = Number(await publicClient.getBlockNumber()) + 1;
-  const { token, pool, models, keepers, market, court } = await deployMarket(conn, {
-    models: SDK_MODELS.map((key) => specStruct(MODELS[key])),
-  });
-  const set = async (contract: Governed, values: Record<string, bigint>) => {
-    for (const [name, value] of Object.entries(values)) await contract.write.setParameter([param(name), value]);
-  };
-  await set(market, PARAMS.market);
-  await set(court, PARAMS.court);
-  await set(keepers, PARAMS.keepers);
+  const { book, deployed } = await deployParadigm(conn, { ...KEEPER_TEST, genesisModels: SDK_MODELS.map((key) => specStruct(MODELS[key])) });
+  const { token, pool, models, keepers, marketApi: market, court } = deployed;
   const modelIds = Object.fromEntries(SDK_MODELS.map((key, i) => [key, i + 1])) as Record<(typeof SDK_MODELS)[number], number>;
-  const book: AddressBook = {
-    chainId: await publicClient.getChainId(),
-    deployBlock,
-    contracts: { ParadigmToken: token.address, ModelRegistry: models.address, KeeperRegistry: keepers.address, TaskMarket: market.address, TaskCourt: court.address, EmissionPool: pool.address },
-  };
   return { token, pool, models, keepers, market, court, book, modelIds };
 }
 

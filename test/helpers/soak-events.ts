@@ -4,7 +4,7 @@
  * that were mined but reverted (races lost on chain, gas spent for nothing).
  */
 import { decodeFunctionData, parseEventLogs, type Address, type Hex, type PublicClient } from "viem";
-import { keeperRegistryAbi, taskCourtAbi, taskMarketAbi } from "../../keepers/src/abi/index.js";
+import { keeperRegistryAbi, taskCourtAbi, taskMarketAbi } from "../../keepers/src/abi.js";
 
 const abi = [...taskMarketAbi, ...taskCourtAbi, ...keeperRegistryAbi];
 

@@ -90,6 +90,7 @@ export function soakRows(run: SoakRun): BenchRow[] {
     { name: "soak.honest.lossPAR", value: Number(honestLoss(run)) / PAR, unit: "PAR" },
     { name: "soak.tasks.unsettled", value: run.rescued.size + run.unclosed.length, unit: "count" },
     { name: "soak.disputes.escalated", value: named(run.events.events, "DisputeEscalated").length, unit: "count" },
+    { name: "soak.disputes.arbitrated", value: run.arbitrated.size, unit: "count" },
     { name: "soak.honestOverAdversary.earningsPerTask", value: Number(earnings(run).ratio.toFixed(2)), unit: "ratio" },
     { name: "soak.latency.challenge.p99", value: percentile(lat.challenge, 0.99), unit: "s" },
     { name: "soak.latency.commit.p99", value: percentile(lat.commit, 0.99), unit: "s" },

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Hex } from "viem";
-import { SAFE_WINDOWS } from "../../deploy/parameters.js";
+import { SAFE_WINDOWS } from "../../deploy/profiles.js";
 import { createTaskBook, type TaskBook } from "../../keepers/src/chain/taskbook.js";
 import { loadSession } from "../../keepers/src/inference.js";
 import { MODELS } from "../../keepers/src/models.js";
@@ -36,8 +36,10 @@ export type SoakRun = {
   /** PAR each party and requester gained over the soak (lower-case address → base units; negative: lost). */
   gained: Map<string, bigint>;
   events: SoakEvents;
-  /** Tasks the network left open after SETTLE_MS, which the test had to close itself. */
-  rescued: Set<bigint>;
+  /** Tasks the network left open after SETTLE_MS, which the test had to close itself, with the phase each was in. */
+  rescued: Map<bigint, string>;
+  /** Disputes two juries left undecided, which the test arbitrated as governance. */
+  arbitrated: Set<bigint>;
   /** Task ids whose `statusOf` is not None at the end. */
   unclosed: bigint[];
   /** Wall time of the whole soak, setup included (ms). */
@@ -102,13 +104,13 @@ async function soak(chain: Awaited<ReturnType<typeof liveChain>>, log: Logger): 
   const truth = (id: bigint) => truths.get(id)!;
   const cacheDir = mkdtempSync(path.join(tmpdir(), "par-soak-"));
   const running = await startParties(parties, { cacheDir, log, truth: (id) => truths.get(id) });
-  const { posted, rescued } = await whileRunning(running, async () => {
+  const { posted, rescued, arbitrated } = await whileRunning(running, async () => {
     const { session } = await loadSession(MODELS.mlp.bytes());
     const posted = await postLoad(requesters, fx.modelIds.mlp, session, (p) => truths.set(p.id, p.truth));
     const ids = posted.map((p) => p.id);
     const book = createTaskBook(requesters[0], { fromBlock });
     await settle(book, ids, SETTLE_MS);
-    return { posted, rescued: await rescue(chain, book, ids, truth, RESCUE_MS) };
+    return { posted, ...(await rescue(chain, book, ids, truth, RESCUE_MS)) };
   });
 
   const after = await snapshot(fx, accounts);
@@ -121,6 +123,7 @@ async function soak(chain: Awaited<ReturnType<typeof liveChain>>, log: Logger): 
     gained: gains(before, after),
     events: await readEvents(publicClient, { market: fx.market.address, court: fx.court.address, keepers: fx.keepers.address }, fromBlock),
     rescued,
+    arbitrated,
     unclosed: posted.filter((_, i) => statuses[i] !== 0).map((p) => p.id),
   };
 }

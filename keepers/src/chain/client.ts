@@ -23,7 +23,7 @@ import {
 } from "viem";
 import { nonceManager, privateKeyToAccount } from "viem/accounts";
 import { estimateContractGas, writeContract } from "viem/actions";
-import { attestorAbi, emissionPoolAbi, genesisGuardianAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTimelockAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi/index.js";
+import { attestorAbi, emissionPoolAbi, genesisGuardianAbi, keeperRegistryAbi, modelRegistryAbi, paradigmTimelockAbi, paradigmTokenAbi, taskCourtAbi, taskMarketAbi } from "../abi.js";
 import type { AddressBook } from "./addresses.js";
 import { withReachCheck } from "./reach.js";
 import { explainNoGas } from "./no-gas.js";

@@ -5,7 +5,7 @@
  * Every step is permissionless and idempotent, so a restarted keeper just carries on.
  */
 import { parseEventLogs, type Address, type Hex } from "viem";
-import { emissionPoolAbi } from "../abi/index.js";
+import { emissionPoolAbi } from "../abi.js";
 import type { ParadigmClients } from "./client.js";
 import { mined } from "./requester.js";
 

@@ -7,7 +7,7 @@
  * chain's first prefunded account, which the devnet's node keeps unlocked.
  */
 import { createWalletClient, custom, encodeFunctionData, type Account, type Chain, type Hex, type Transport, type WalletClient } from "viem";
-import { modelRegistryAbi } from "../abi/index.js";
+import { modelRegistryAbi } from "../abi.js";
 import type { ParadigmClients } from "./client.js";
 import { getModel } from "./models.js";
 import { mined } from "./requester.js";

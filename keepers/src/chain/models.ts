@@ -1,6 +1,6 @@
 /** ModelRegistry access: propose models, read their records, fetch and verify their files. */
 import { parseEventLogs, type Hex } from "viem";
-import { modelRegistryAbi } from "../abi/index.js";
+import { modelRegistryAbi } from "../abi.js";
 import { fetchModel } from "../cache.js";
 import type { ModelSignature } from "../inference.js";
 import { sha256, type ModelDef } from "../models.js";

@@ -1,6 +1,6 @@
 /** EIP-2612 permits of PAR, signed off-chain and passed to the market's `...WithPermit` / `postSigned`. */
 import { parseSignature, zeroHash, type Address, type Hex, type PublicClient, type TypedDataDefinition, type TypedDataDomain } from "viem";
-import { paradigmTokenAbi } from "../abi/index.js";
+import { paradigmTokenAbi } from "../abi.js";
 
 /** The EIP-712 types of an EIP-2612 permit. */
 export const PERMIT_TYPES = {

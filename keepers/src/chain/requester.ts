@@ -4,7 +4,7 @@
  * expired tasks.
  */
 import { hexToBytes, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
-import { taskMarketAbi } from "../abi/index.js";
+import { taskMarketAbi } from "../abi.js";
 import { decodeCanonical, type DecodedOutput } from "../canonical.js";
 import { fetchCommitted } from "../cache.js";
 import { decodeLot, encodeLot, lotBytes } from "../lot.js";

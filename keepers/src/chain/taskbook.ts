@@ -11,7 +11,7 @@ import {
   parseEventLogs, zeroAddress, zeroHash,
   type Address, type Block, type ContractFunctionArgs, type Hex, type ParseEventLogsReturnType,
 } from "viem";
-import { taskCourtAbi, taskMarketAbi } from "../abi/index.js";
+import { taskCourtAbi, taskMarketAbi } from "../abi.js";
 import type { ParadigmClients } from "./client.js";
 
 /** The market's `Task` struct as the contract takes it (the `task` parameter of `claim`). */

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { encodeFunctionData } from "viem";
-import { modelRegistryAbi } from "../abi/index.js";
+import { modelRegistryAbi } from "../abi.js";
 import { fetchModelBytes } from "../cache.js";
 import { approveModel, devnetGuardian, type ApprovalStep } from "../chain/governance.js";
 import { getModel, listModels, proposeModel } from "../chain/models.js";

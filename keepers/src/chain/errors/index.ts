@@ -12,7 +12,7 @@
  * fails while an error of a generated ABI has no sentence.
  */
 import { decodeErrorResult, type Abi, type Hex } from "viem";
-import * as abis from "../../abi/index.js";
+import * as abis from "../../abi.js";
 import { isNoGas, NoGasError } from "../no-gas.js";
 import { attestorSentences } from "./attestor.js";
 import { commonSentences } from "./common.js";
