@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "mocha";
-import { keccak256, zeroAddress, zeroHash, type Hex } from "viem";
+import { keccak256, parseEventLogs, zeroAddress, zeroHash, type Hex } from "viem";
 import { deployMarket, PAR, param, WORK_PER_CU } from "./helpers/market.js";
 
 const OUTPUT = "0x0a00000000000000f4ffffffffffffff" as Hex;
@@ -44,6 +44,51 @@ describe("TaskMarket lifecycle", () => {
     await f.market.write.withdrawProtocolFees();
     assert.equal(await f.balance(f.admin.account.address), protocol);
     assert.equal(await f.balance(f.market.address), 0n);
+  });
+
+  it("claimAndSubmit: the assignee claims and submits in one transaction, with the claim's bond and checks; it finalizes as the two-step path does", async () => {
+    const f = await withKeepers();
+    const id = await f.post(f.requester, { fee: 2n * PAR });
+    await f.networkHelpers.mine(2);
+    const assignee = f.byAddress(await f.market.read.assigneeOf([id, f.book.get(id)!]));
+    const other = f.keeperWallets.find((w) => w !== assignee)!;
+    await f.viem.assertions.revertWithCustomError(
+      f.market.write.claimAndSubmit([id, f.book.get(id)!, OUTPUT], { account: other.account }),
+      f.market,
+      "NotAssignee",
+    );
+    const receipt = await f.track(await f.market.write.claimAndSubmit([id, f.book.get(id)!, OUTPUT], { account: assignee.account }));
+    const names = parseEventLogs({ abi: f.market.abi, logs: receipt.logs }).map((l) => l.eventName);
+    assert.deepEqual(names, ["TaskClaimed", "ResultSubmitted"]);
+    assert.equal(await f.market.read.statusOf([id]), 3, "Submitted");
+    assert.equal(f.book.get(id)!.resultHash, keccak256(OUTPUT));
+    assert.equal(await f.keepers.read.lockedBondOf([assignee.account.address]), 20n * PAR, "the claim's bond: 10 × fee");
+    await f.viem.assertions.revertWithCustomError(
+      f.market.write.claimAndSubmit([id, f.book.get(id)!, OUTPUT], { account: assignee.account }),
+      f.market,
+      "WrongStatus",
+    );
+    await f.networkHelpers.time.increase(600);
+    await f.finalize([id]);
+    assert.equal(await f.keepers.read.lockedBondOf([assignee.account.address]), 0n);
+    assert.equal((await f.market.read.accountOf([assignee.account.address]))[0], 2n * PAR - (2n * PAR * 500n) / 10_000n);
+  });
+
+  it("claimAndSubmitBatch claims and submits many tasks with one bond lock; a mismatched batch reverts InvalidBatch", async () => {
+    const f = await deployMarket();
+    await f.register(f.keeperWallets[0], 100n * PAR); // the only keeper: the assignee of every task
+    const ids = [await f.post(), await f.post(), await f.post()];
+    await f.networkHelpers.mine(2);
+    const k = f.keeperWallets[0];
+    const tasks = ids.map((id) => f.book.get(id)!);
+    await f.viem.assertions.revertWithCustomError(
+      f.market.write.claimAndSubmitBatch([ids, tasks, [OUTPUT]], { account: k.account }),
+      f.market,
+      "InvalidBatch",
+    );
+    await f.track(await f.market.write.claimAndSubmitBatch([ids, tasks, ids.map(() => OUTPUT)], { account: k.account }));
+    for (const id of ids) assert.equal(await f.market.read.statusOf([id]), 3, `task ${id} Submitted`);
+    assert.equal(await f.keepers.read.lockedBondOf([k.account.address]), 3n * (await f.market.read.bondFor([PAR])));
   });
 
   it("reverts NotAssignee when another keeper claims inside the assign window, and lets it claim after", async () => {

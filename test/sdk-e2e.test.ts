@@ -400,7 +400,7 @@ describe("keeper e2e: a batch claim that loses a task to another keeper", functi
         if (req.method !== "eth_sendRawTransaction" || !rival) return;
         const { data } = parseTransaction(req.params![0] as Hex);
         const call = data && decodeFunctionData({ abi: taskMarketAbi, data });
-        if (call?.functionName !== "claimBatch" || call.args[0].length !== 2) return;
+        if (call?.functionName !== "claimAndSubmitBatch" || call.args[0].length !== 2) return;
         const front = rival;
         rival = undefined;
         await front();

@@ -83,6 +83,14 @@ interface ITaskMarket is ITaskMarketTypes {
     /// @notice Claims many tasks; one bond lock for their summed bonds.
     function claimBatch(uint256[] calldata ids, Task[] calldata tasks) external;
 
+    /// @notice Claims a task and submits its canonical output inline in one call, for a keeper
+    ///         that ran the task before claiming it: the same checks and bond as `claim`, then as
+    ///         `submit`. Emits `TaskClaimed` and `ResultSubmitted`.
+    function claimAndSubmit(uint256 id, Task calldata task, bytes calldata output) external;
+
+    /// @notice `claimAndSubmit` for many tasks; one bond lock for their summed bonds.
+    function claimAndSubmitBatch(uint256[] calldata ids, Task[] calldata tasks, bytes[] calldata outputs) external;
+
     /// @notice Submits the canonical output inline (emitted); resultHash = keccak256(output).
     function submit(uint256 id, Task calldata task, bytes calldata output) external;
 

@@ -124,6 +124,28 @@ contract TaskMarket is TaskMarketBase, Proxy {
     }
 
     /// @notice See {ITaskMarket}.
+    function claimAndSubmit(uint256 id, Task calldata task, bytes calldata output) external nonReentrant {
+        uint96 bond = _claimAndSubmit(id, task, output, _hot, Eligibility(0));
+        if (bond != 0) keepers.lockBond(msg.sender, bond);
+    }
+
+    /// @notice See {ITaskMarket}.
+    function claimAndSubmitBatch(uint256[] calldata ids, Task[] calldata tasks, bytes[] calldata outputs)
+        external
+        nonReentrant
+    {
+        uint256 n = ids.length;
+        if (n == 0 || n != tasks.length || n != outputs.length) revert InvalidBatch();
+        Hot memory h = _hot;
+        uint256 total;
+        Eligibility memory e;
+        for (uint256 i; i < n; ++i) {
+            total += _claimAndSubmit(ids[i], tasks[i], outputs[i], h, e);
+        }
+        if (total != 0) keepers.lockBond(msg.sender, total);
+    }
+
+    /// @notice See {ITaskMarket}.
     function submit(uint256 id, Task calldata task, bytes calldata output) external nonReentrant {
         _submit(id, task, keccak256(output), output, "");
     }
@@ -260,15 +282,38 @@ contract TaskMarket is TaskMarketBase, Proxy {
         return _hot.policyModelId;
     }
 
-    /// @dev Checks and records a claim by msg.sender; returns the bond to lock.
     /// @dev The model msg.sender was last found eligible for in this call (0: none). A slash in
     ///      the call (a lapsed claim) clears it, since it can change whether a keeper is active.
     struct Eligibility {
         uint32 modelId;
     }
 
-    function _claim(uint256 id, Task calldata task, Hot memory h, Eligibility memory e) internal returns (uint96 bond) {
-        (Task memory t, TaskStatus status) = _load(id, task);
+    /// @dev Checks and records a claim by msg.sender; returns the bond to lock.
+    function _claim(uint256 id, Task calldata task, Hot memory h, Eligibility memory e) internal returns (uint96) {
+        Task memory t = _take(id, task, h, e);
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Claimed);
+        emit TaskClaimed(id, msg.sender, t.bond, t.since);
+        return t.bond;
+    }
+
+    /// @dev A claim by msg.sender and its inline result, recorded at once; returns the bond to lock.
+    function _claimAndSubmit(uint256 id, Task calldata task, bytes calldata output, Hot memory h, Eligibility memory e)
+        internal
+        returns (uint96)
+    {
+        Task memory t = _take(id, task, h, e);
+        emit TaskClaimed(id, msg.sender, t.bond, t.since);
+        t.resultHash = keccak256(output);
+        _tasks[id] = TaskLib.commitment(t, TaskStatus.Submitted);
+        emit ResultSubmitted(id, msg.sender, t.resultHash, t.since, output, "");
+        return t.bond;
+    }
+
+    /// @dev The checks of a claim by msg.sender; returns the task as claimed (keeper, bond, since),
+    ///      which the caller records. A lapsed claim is released here.
+    function _take(uint256 id, Task calldata task, Hot memory h, Eligibility memory e) internal returns (Task memory t) {
+        TaskStatus status;
+        (t, status) = _load(id, task);
         if (block.timestamp > t.deadline) revert DeadlinePassed(id, t.deadline);
         if (status == TaskStatus.Open) {
             if (block.timestamp < uint256(t.postedAt) + h.assignWindow) {
@@ -292,13 +337,10 @@ contract TaskMarket is TaskMarketBase, Proxy {
         } else {
             revert WrongStatus(id, status);
         }
-        bond = TaskLib.bond(t.fee, h.bondMultiplierBps, h.challengeBond);
         t.keeper = msg.sender;
-        t.bond = bond;
+        t.bond = TaskLib.bond(t.fee, h.bondMultiplierBps, h.challengeBond);
         t.since = uint40(block.timestamp);
         t.resultHash = bytes32(0);
-        _tasks[id] = TaskLib.commitment(t, TaskStatus.Claimed);
-        emit TaskClaimed(id, msg.sender, bond, t.since);
     }
 
     function _submit(uint256 id, Task calldata task, bytes32 resultHash, bytes memory output, string memory uri)

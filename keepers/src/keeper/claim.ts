@@ -12,7 +12,7 @@ import { inFlight } from "./background.js";
 import { bundlesOf, compute, fetchInputOf, inputFailed, inputOf } from "./compute.js";
 import type { KeeperContext } from "./context.js";
 import { send } from "./send.js";
-import { submitAll } from "./submit.js";
+import { outputsOf, submitAll, submitted } from "./submit.js";
 import { decline, isMine } from "./tasks.js";
 
 /** Batches one keeper runs or claims at once, their bonds reserved until the claim is mined (a batch's submit no longer counts). */
@@ -89,22 +89,24 @@ export async function claimAndRun(ctx: KeeperContext, now: number) {
 }
 
 /**
- * Runs `claimable` (already marked busy), claims those that ran and whose result it can submit,
- * then submits; `claimed()` once the claims are mined or failed. A task is claimed only after
- * its run: one whose input makes the model fail, whose output has no canonical form (NaN, an
- * overflow), or whose result is too large to submit, is declined with no bond at stake, so a
- * requester cannot make the keeper claim a task it cannot answer and collect its liveness penalty.
+ * Runs `claimable` (already marked busy), then claims those that ran and whose result it can
+ * submit, with their results in the same transaction (`claimAndSubmit`); submits the results of
+ * tasks it had claimed before (a restart); `claimed()` once the claims are mined or failed. A
+ * task is claimed only after its run: one whose input makes the model fail, whose output has no
+ * canonical form (NaN, an overflow), or whose result is too large to submit, is declined with no
+ * bond at stake, so a requester cannot make the keeper claim a task it cannot answer and collect
+ * its liveness penalty.
  */
 async function runBatch(ctx: KeeperContext, claimable: TaskState[], claimed: () => void) {
   const { book } = ctx;
   try {
     const runs = await Promise.all(claimable.map((t) => resultOf(ctx, t)));
     const toClaim = claimable.filter((t, i) => !isMine(ctx, t) && runs[i] && submittable(ctx, t, runs[i]));
-    const got = toClaim.length ? await claimAll(ctx, toClaim) : [];
+    if (toClaim.length) await claimAll(ctx, toClaim);
     claimed();
     await book.sync();
-    const ready = claimable.filter((t) => (isMine(ctx, t) || got.includes(t.id)) && ctx.tasks.results.has(t.id));
-    const mine = ready.flatMap((t) => book.tasks.get(t.id) ?? []).filter((t) => isMine(ctx, t));
+    // claimed earlier, by this process before a restart: their results still to submit
+    const mine = claimable.flatMap((t) => book.tasks.get(t.id) ?? []).filter((t) => isMine(ctx, t) && ctx.tasks.results.has(t.id));
     if (mine.length) await submitAll(ctx, mine);
   } finally {
     claimed();
@@ -137,13 +139,20 @@ function submittable(ctx: KeeperContext, t: TaskState, r: PoolResult): boolean {
   return false;
 }
 
+/** Claims `ts` and submits their results in one transaction; returns the ids it claimed. */
 async function claimAll(ctx: KeeperContext, ts: TaskState[]): Promise<bigint[]> {
-  const { log } = ctx;
+  const { log, market } = ctx;
   const chosen = new Map(ts.map((t) => [t.id, claimState(t)])); // what the claim is sent against
+  const outputs = outputsOf(ctx, ts);
   try {
-    await send(ctx, "claim", () => ctx.market.write.claimBatch([ts.map((t) => t.id), ts.map((t) => t.task)], ctx.tx));
+    await send(ctx, "claim", () =>
+      ts.length === 1
+        ? market.write.claimAndSubmit([ts[0].id, ts[0].task, outputs[0]], ctx.tx)
+        : market.write.claimAndSubmitBatch([ts.map((t) => t.id), ts.map((t) => t.task), outputs], ctx.tx),
+    );
     ctx.metrics.inc("par_tasks_claimed_total", ts.length);
     log("task.claimed", { ids: ts.map((t) => t.id).join(","), n: ts.length });
+    submitted(ctx, ts);
     return ts.map((t) => t.id);
   } catch (e) {
     // Usually another keeper claimed or settled some of them first: claim again those the
